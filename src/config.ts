@@ -1,0 +1,82 @@
+// The one place that reads process.env. Everything else receives a typed Config.
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v.startsWith("postgres://") || v.startsWith("postgresql://") || v.startsWith("sqlite:") || v.endsWith(".db") || v.endsWith(".sqlite"), {
+      message: "must be postgres://…, sqlite:<path>, or a path ending in .db",
+    })
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  CRMSYNC_SECRET: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hex characters (a 256-bit key)" })
+    .optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_BASE_URL: z.string().url().optional(),
+  HUBSPOT_AUTHORIZE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(logLevels).default("info"),
+});
+
+export type DatabaseTarget = { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
+
+export interface Config {
+  database: DatabaseTarget;
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  /** Hex key for AES-256-GCM; undefined means "embedded mode: generate or read one in dataDir". */
+  secret: string | undefined;
+  hubspot: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    baseUrl: string;
+    authorizeUrl: string;
+  };
+  logLevel: (typeof logLevels)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+  }
+}
+
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (!url) return { dialect: "sqlite", file: `${dataDir.replace(/\/$/, "")}/crmsync.db` };
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return { dialect: "postgres", url };
+  return { dialect: "sqlite", file: url.replace(/^sqlite:(\/\/)?/, "") };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
+  }
+  const e = parsed.data;
+  const baseUrl = e.HUBSPOT_BASE_URL ?? "https://api.hubapi.com";
+  return {
+    database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    dataDir: e.DATA_DIR,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    secret: e.CRMSYNC_SECRET,
+    hubspot: {
+      clientId: e.HUBSPOT_CLIENT_ID,
+      clientSecret: e.HUBSPOT_CLIENT_SECRET,
+      baseUrl,
+      authorizeUrl: e.HUBSPOT_AUTHORIZE_URL ?? "https://app.hubspot.com/oauth/authorize",
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,8 @@
+// Migrations are listed here rather than read from disk, so they work the same under tsx,
+// in tests and in a bundled build. Names sort by their timestamp prefix; never rename one.
+import type { Migration } from "kysely";
+import * as initial from "./20261123T0000_initial.ts";
+
+export const migrations: Record<string, Migration> = {
+  "20261123T0000_initial": initial,
+};

@@ -1,0 +1,262 @@
+// Row types of every table, as Kysely sees them. Both dialects store the same shapes:
+// ids are UUID text, timestamps are ISO-8601 UTC text (so they sort and compare alike on
+// SQLite and PostgreSQL), booleans are 0/1 integers and JSON is text parsed by repositories.
+import type { Insertable, Selectable, Updateable } from "kysely";
+
+export type Role = "admin" | "member";
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  workspace_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  role: Role;
+  token_hash: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export type LinkSource = "auto" | "manual";
+/** Why an unlinked customer stayed unlinked at its last attempt. */
+export type UnlinkedReason = "no_domains" | "no_match" | "ambiguous";
+
+export interface CustomersTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  crm_company_id: string | null;
+  crm_deal_id: string | null;
+  crm_link_source: LinkSource | null;
+  crm_linked_at: string | null;
+  unlinked_reason: UnlinkedReason | null;
+  /** JSON array of company ids when the match was ambiguous. */
+  link_candidates: string | null;
+  link_checked_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerDomainsTable {
+  workspace_id: string;
+  customer_id: string;
+  domain: string;
+  position: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  customer_id: string | null;
+  name: string;
+  first_name: string | null;
+  last_name: string | null;
+  external_id: string | null;
+  last_synced_at: string | null;
+  /** JSON object: contact field name -> ISO time it last changed in crmsync. */
+  field_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactEmailsTable {
+  workspace_id: string;
+  contact_id: string;
+  email: string;
+  position: number;
+}
+
+export interface ContactPhonesTable {
+  workspace_id: string;
+  contact_id: string;
+  phone: string;
+  position: number;
+}
+
+export interface ContactTagsTable {
+  workspace_id: string;
+  contact_id: string;
+  tag: string;
+}
+
+export type FieldEntity = "customer" | "contact";
+
+export interface CustomFieldsTable {
+  id: string;
+  workspace_id: string;
+  entity: FieldEntity;
+  key: string;
+  label: string;
+  type: string;
+  /** JSON array of { value, label }. */
+  options: string;
+  sync_provider: string | null;
+  sync_object: string | null;
+  sync_property: string | null;
+  /** The CRM's own type of the mapped property, kept to explain conversions. */
+  sync_property_type: string | null;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FieldValuesTable {
+  workspace_id: string;
+  field_id: string;
+  entity_id: string;
+  text_value: string | null;
+  number_value: number | null;
+  updated_at: string;
+}
+
+export type ConnectionStatus = "connected" | "disconnected";
+
+export interface CrmConnectionsTable {
+  id: string;
+  workspace_id: string;
+  provider: string;
+  auth_kind: "oauth" | "private_app";
+  status: ConnectionStatus;
+  /** AES-256-GCM sealed JSON of the tokens; never logged, never returned. */
+  credentials: string;
+  portal_id: string | null;
+  scopes: string;
+  access_expires_at: string | null;
+  status_reason: string | null;
+  connected_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncSettingsTable {
+  workspace_id: string;
+  provider: string;
+  account_sync_enabled: number;
+  account_sync_changed_at: string | null;
+  /** JSON of the contact-sync settings (mode, source, stages, mapping, paused). */
+  contact_sync: string;
+  updated_at: string;
+}
+
+export interface OauthStatesTable {
+  state_hash: string;
+  workspace_id: string;
+  user_id: string | null;
+  redirect_after: string | null;
+  expires_at: string;
+}
+
+export type RunKind = "accounts" | "contacts" | "reconcile" | "push" | "link";
+export type RunTrigger = "schedule" | "enable" | "import" | "manual" | "link" | "create";
+export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
+
+export interface SyncRunsTable {
+  id: string;
+  workspace_id: string;
+  provider: string;
+  kind: RunKind;
+  trigger: RunTrigger;
+  status: RunStatus;
+  triggered_by: string | null;
+  records_read: number;
+  records_linked: number;
+  records_updated: number;
+  records_created: number;
+  records_skipped: number;
+  records_failed: number;
+  crm_calls: number;
+  /** JSON object: endpoint name -> calls. */
+  crm_calls_by_endpoint: string;
+  /** JSON: where a paused or interrupted run resumes (page cursor, search window). */
+  checkpoint: string | null;
+  message: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface SyncErrorsTable {
+  id: string;
+  run_id: string;
+  workspace_id: string;
+  code: string;
+  message: string;
+  record_type: string | null;
+  record_id: string | null;
+  crm_id: string | null;
+  details: string;
+  created_at: string;
+}
+
+export type JobStatus = "pending" | "running" | "done" | "failed";
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  workspace_id: string | null;
+  /** While pending, a second job with the same key is coalesced into the first. */
+  coalesce_key: string | null;
+  payload: string;
+  status: JobStatus;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  customers: CustomersTable;
+  customer_domains: CustomerDomainsTable;
+  contacts: ContactsTable;
+  contact_emails: ContactEmailsTable;
+  contact_phones: ContactPhonesTable;
+  contact_tags: ContactTagsTable;
+  custom_fields: CustomFieldsTable;
+  field_values: FieldValuesTable;
+  crm_connections: CrmConnectionsTable;
+  sync_settings: SyncSettingsTable;
+  oauth_states: OauthStatesTable;
+  sync_runs: SyncRunsTable;
+  sync_errors: SyncErrorsTable;
+  jobs: JobsTable;
+}
+
+export type Customer = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;
+export type Contact = Selectable<ContactsTable>;
+export type CustomField = Selectable<CustomFieldsTable>;
+export type SyncRun = Selectable<SyncRunsTable>;
+export type User = Selectable<UsersTable>;
+export type CrmConnection = Selectable<CrmConnectionsTable>;

@@ -1,0 +1,6 @@
+// Every route group, in one list so the app and the OpenAPI document see the same set.
+import { healthRoutes } from "./health.ts";
+import type { RouteModule } from "./route.ts";
+import { sessionRoutes } from "./session.ts";
+
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes];
