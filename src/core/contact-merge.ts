@@ -1,0 +1,87 @@
+// The rule for merging a duplicate contact into a survivor (product spec §4.4: an admin merges
+// two contacts by hand, and two-way sync merges the newer of two same-email records into the
+// older). The survivor is the record people already know, so its values are never replaced:
+// the duplicate only contributes what the survivor lacks, and every handle it had, so no one
+// who wrote from those addresses becomes a stranger.
+
+/** The contact fields that carry a per-field change time. */
+export const contactFields = ["name", "firstName", "lastName", "emails", "phones", "customerId", "tags"] as const;
+export type ContactField = (typeof contactFields)[number];
+
+export interface MergeableContact {
+  name: string;
+  firstName: string | null;
+  lastName: string | null;
+  emails: readonly string[];
+  phones: readonly string[];
+  customerId: string | null;
+  tags: readonly string[];
+  externalId: string | null;
+  lastSyncedAt: string | null;
+}
+
+export interface MergeOutcome {
+  merged: {
+    name: string;
+    firstName: string | null;
+    lastName: string | null;
+    emails: string[];
+    phones: string[];
+    customerId: string | null;
+    tags: string[];
+    externalId: string | null;
+    lastSyncedAt: string | null;
+  };
+  /** Survivor fields whose value the merge changed; their change times move to the merge time. */
+  changed: ContactField[];
+  /**
+   * The duplicate's CRM id when it does not live on in the survivor: a later import of that
+   * CRM record must not recreate the duplicate.
+   */
+  droppedExternalId: string | null;
+}
+
+const isEmpty = (value: string | null): boolean => value === null || value.trim() === "";
+
+function fill(survivor: string | null, duplicate: string | null): string | null {
+  return isEmpty(survivor) && !isEmpty(duplicate) ? duplicate : survivor;
+}
+
+/** The survivor's items first, in their order, then the duplicate's items it lacks. */
+function union(survivor: readonly string[], duplicate: readonly string[]): string[] {
+  const result = [...survivor];
+  const seen = new Set(survivor);
+  for (const item of duplicate) {
+    if (seen.has(item)) continue;
+    seen.add(item);
+    result.push(item);
+  }
+  return result;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+export function mergeContacts(survivor: MergeableContact, duplicate: MergeableContact): MergeOutcome {
+  const takesExternalId = survivor.externalId === null && duplicate.externalId !== null;
+  const merged: MergeOutcome["merged"] = {
+    name: fill(survivor.name, duplicate.name) ?? "",
+    firstName: fill(survivor.firstName, duplicate.firstName),
+    lastName: fill(survivor.lastName, duplicate.lastName),
+    emails: union(survivor.emails, duplicate.emails),
+    phones: union(survivor.phones, duplicate.phones),
+    customerId: survivor.customerId ?? duplicate.customerId,
+    tags: union(survivor.tags, duplicate.tags),
+    externalId: takesExternalId ? duplicate.externalId : survivor.externalId,
+    // The sync time belongs to the link: it moves with the external id.
+    lastSyncedAt: takesExternalId ? duplicate.lastSyncedAt : survivor.lastSyncedAt,
+  };
+  const changed = contactFields.filter((field) => {
+    const before = survivor[field];
+    const after = merged[field];
+    return Array.isArray(before) && Array.isArray(after) ? !sameList(before, after) : before !== after;
+  });
+  const droppedExternalId = duplicate.externalId !== null && !takesExternalId && duplicate.externalId !== survivor.externalId ? duplicate.externalId : null;
+  return { merged, changed, droppedExternalId };
+}
