@@ -1,0 +1,168 @@
+// `crmsync` command line. Each command parses its flags, reads config once, and calls the
+// same functions the server and tests use.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { issueApiToken, provisionUser, provisionWorkspace } from "../accounts.ts";
+import { ConfigError, loadConfig, type Config } from "../config.ts";
+import { AppError } from "../core/errors.ts";
+import { getWorkspace, listWorkspaces } from "../db/repositories/workspaces.ts";
+import type { Role } from "../db/schema.ts";
+import { ensureDemoWorkspace } from "./demo.ts";
+import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
+
+function config(): Config {
+  return loadConfig();
+}
+
+const integer = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+
+const roleOption = new Option("--role <role>", "admin or member").choices(["admin", "member"]).default("member");
+
+async function resolveWorkspaceId(cfg: Config, given: string | undefined): Promise<string> {
+  const database = await openMigratedDatabase(cfg);
+  try {
+    if (given) {
+      if (!(await getWorkspace(database.db, given))) throw new Error(`No workspace with id ${given}.`);
+      return given;
+    }
+    const all = await listWorkspaces(database.db);
+    if (all.length === 1 && all[0]) return all[0].id;
+    throw new Error(all.length === 0 ? "There is no workspace yet: pass --workspace-name to create one." : "Several workspaces exist: pass --workspace <id>.");
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command("crmsync").description("Keeps customers and contacts in step with HubSpot.").showHelpAfterError();
+
+program
+  .command("serve")
+  .description("Run the HTTP API (and web UI) on PORT")
+  .action(async () => {
+    const cfg = config();
+    const database = await openMigratedDatabase(cfg);
+    const { app, url } = await startServer(cfg, database);
+    console.log(`crmsync listening on ${url} (API docs at ${url}/docs)`);
+    closeOnSignal(async () => {
+      await app.close();
+      await database.close();
+    });
+  });
+
+program
+  .command("start")
+  .description("Quick start: migrate, create a demo workspace on first start, serve")
+  .action(async () => {
+    const cfg = config();
+    const database = await openMigratedDatabase(cfg);
+    const demo = await ensureDemoWorkspace(database.db);
+    const { app, url } = await startServer(cfg, database);
+    console.log("");
+    console.log(`  crmsync is running at ${url}`);
+    console.log(`  API docs:            ${url}/docs`);
+    if (demo) {
+      console.log(`  Log in as            ${demo.email}`);
+      console.log(`  Password             ${demo.password}`);
+    }
+    console.log(`  Data:                ${cfg.database.dialect === "sqlite" ? cfg.database.file : "PostgreSQL"}`);
+    console.log("");
+    closeOnSignal(async () => {
+      await app.close();
+      await database.close();
+    });
+  });
+
+program
+  .command("migrate")
+  .description("Apply pending database migrations and exit")
+  .action(async () => {
+    const cfg = config();
+    const database = await openMigratedDatabase(cfg);
+    await database.close();
+    console.log("Database is up to date.");
+  });
+
+const user = program.command("user").description("Manage users");
+user
+  .command("create")
+  .description("Create a user (and a workspace with --workspace-name)")
+  .requiredOption("--email <email>")
+  .requiredOption("--password <password>", "at least 8 characters")
+  .option("--name <name>", "display name", "")
+  .addOption(roleOption)
+  .option("--workspace <id>", "workspace id (default: the only one)")
+  .option("--workspace-name <name>", "create a new workspace with this user as its admin")
+  .action(async (opts: { email: string; password: string; name: string; role: Role; workspace?: string; workspaceName?: string }) => {
+    const cfg = config();
+    if (opts.workspaceName) {
+      const database = await openMigratedDatabase(cfg);
+      try {
+        const { workspaceId, admin } = await provisionWorkspace(database.db, {
+          name: opts.workspaceName,
+          adminEmail: opts.email,
+          adminName: opts.name || opts.email,
+          adminPassword: opts.password,
+        });
+        console.log(`Created workspace ${workspaceId} with admin ${admin.email} (${admin.id}).`);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    const workspaceId = await resolveWorkspaceId(cfg, opts.workspace);
+    const database = await openMigratedDatabase(cfg);
+    try {
+      const created = await provisionUser(database.db, { workspaceId, email: opts.email, name: opts.name || opts.email, role: opts.role, password: opts.password });
+      console.log(`Created ${created.role} ${created.email} (${created.id}) in workspace ${workspaceId}.`);
+    } finally {
+      await database.close();
+    }
+  });
+
+const token = program.command("token").description("Manage API tokens");
+token
+  .command("create")
+  .description("Create an API token; it is printed once")
+  .requiredOption("--name <name>", "what the token is for")
+  .addOption(roleOption)
+  .option("--workspace <id>", "workspace id (default: the only one)")
+  .action(async (opts: { name: string; role: Role; workspace?: string }) => {
+    const cfg = config();
+    const workspaceId = await resolveWorkspaceId(cfg, opts.workspace);
+    const database = await openMigratedDatabase(cfg);
+    try {
+      const issued = await issueApiToken(database.db, { workspaceId, name: opts.name, role: opts.role });
+      console.log(issued.token);
+      console.error(`Token ${issued.id} (${opts.role}) for workspace ${workspaceId}. Store it now: it is not shown again.`);
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command("emulator")
+  .description("Run the local HubSpot emulator")
+  .option("--port <port>", "port", integer("--port"), 4010)
+  .option("--seed <seed>", "generator seed", integer("--seed"), 42)
+  .option("--companies <n>", "companies to generate", integer("--companies"), 500)
+  .option("--deals <n>", "deals to generate", integer("--deals"), 800)
+  .option("--contacts <n>", "contacts to generate", integer("--contacts"), 2000)
+  .option("--no-rate-limits", "turn HubSpot's rate limits off")
+  .action(async (opts: { port: number; seed: number; companies: number; deals: number; contacts: number; rateLimits: boolean }) => {
+    const { runEmulatorCli } = await import("../../emulator/cli.ts");
+    await runEmulatorCli(opts);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof AppError || error instanceof Error) {
+    console.error(`crmsync: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}
