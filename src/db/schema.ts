@@ -72,6 +72,8 @@ export interface ContactsTable {
   workspace_id: string;
   customer_id: string | null;
   name: string;
+  /** name, NFC and lower-cased by the application: what search and sorting by name use. */
+  name_key: string;
   first_name: string | null;
   last_name: string | null;
   external_id: string | null;
@@ -100,6 +102,16 @@ export interface ContactTagsTable {
   workspace_id: string;
   contact_id: string;
   tag: string;
+}
+
+/** One contact merged into another; kept so an import does not recreate the duplicate. */
+export interface ContactMergesTable {
+  workspace_id: string;
+  survivor_id: string;
+  merged_contact_id: string;
+  /** The duplicate's CRM id when the survivor did not take it over; null otherwise. */
+  merged_external_id: string | null;
+  merged_at: string;
 }
 
 export type FieldEntity = "customer" | "contact";
@@ -242,6 +254,7 @@ export interface Database {
   contact_emails: ContactEmailsTable;
   contact_phones: ContactPhonesTable;
   contact_tags: ContactTagsTable;
+  contact_merges: ContactMergesTable;
   custom_fields: CustomFieldsTable;
   field_values: FieldValuesTable;
   crm_connections: CrmConnectionsTable;
