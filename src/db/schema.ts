@@ -271,5 +271,6 @@ export type CustomerUpdate = Updateable<CustomersTable>;
 export type Contact = Selectable<ContactsTable>;
 export type CustomField = Selectable<CustomFieldsTable>;
 export type SyncRun = Selectable<SyncRunsTable>;
+export type SyncError = Selectable<SyncErrorsTable>;
 export type User = Selectable<UsersTable>;
 export type CrmConnection = Selectable<CrmConnectionsTable>;

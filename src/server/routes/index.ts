@@ -2,5 +2,6 @@
 import { healthRoutes } from "./health.ts";
 import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
+import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes];

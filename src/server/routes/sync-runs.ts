@@ -1,0 +1,138 @@
+// Sync activity: runs with their counters and CRM calls, and the errors each recorded.
+import { z } from "zod";
+import { notFound, syncErrorCodes, syncErrorInfo, type SyncErrorCode } from "../../core/errors.ts";
+import { defaultPageSize, maxPageSize } from "../../db/pagination.ts";
+import { countRunErrors, getRun, listRunErrors, listRuns } from "../../db/repositories/sync-runs.ts";
+import type { SyncError, SyncRun } from "../../db/schema.ts";
+import { principalOf } from "../auth.ts";
+import { errorBodySchema } from "../errors.ts";
+import type { RouteModule } from "./route.ts";
+
+const runKinds = ["accounts", "contacts", "reconcile", "push", "link"] as const;
+const runStatuses = ["queued", "running", "succeeded", "partial", "failed", "cancelled"] as const;
+
+export const runSchema = z.object({
+  id: z.string(),
+  kind: z.enum(runKinds),
+  trigger: z.enum(["schedule", "enable", "import", "manual", "link", "create"]),
+  status: z.enum(runStatuses),
+  triggeredBy: z.string().nullable(),
+  counters: z.object({ read: z.number(), linked: z.number(), updated: z.number(), created: z.number(), skipped: z.number(), failed: z.number() }),
+  crmCalls: z.object({ total: z.number(), byEndpoint: z.record(z.string(), z.number()) }),
+  message: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+const runErrorSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string(),
+  recordType: z.string().nullable(),
+  recordId: z.string().nullable(),
+  crmId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export function presentRun(run: SyncRun): z.infer<typeof runSchema> {
+  return {
+    id: run.id,
+    kind: run.kind,
+    trigger: run.trigger,
+    status: run.status,
+    triggeredBy: run.triggered_by,
+    counters: {
+      read: run.records_read,
+      linked: run.records_linked,
+      updated: run.records_updated,
+      created: run.records_created,
+      skipped: run.records_skipped,
+      failed: run.records_failed,
+    },
+    crmCalls: { total: run.crm_calls, byEndpoint: JSON.parse(run.crm_calls_by_endpoint) as Record<string, number> },
+    message: run.message,
+    createdAt: run.created_at,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+  };
+}
+
+function presentError(error: SyncError): z.infer<typeof runErrorSchema> {
+  const known = (syncErrorCodes as readonly string[]).includes(error.code);
+  return {
+    id: error.id,
+    code: error.code,
+    message: error.message,
+    hint: known ? syncErrorInfo(error.code as SyncErrorCode).hint : "",
+    recordType: error.record_type,
+    recordId: error.record_id,
+    crmId: error.crm_id,
+    details: JSON.parse(error.details) as Record<string, unknown>,
+    createdAt: error.created_at,
+  };
+}
+
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(maxPageSize).default(defaultPageSize),
+  cursor: z.string().max(500).optional(),
+};
+
+export const syncRunRoutes: RouteModule = (app, ctx) => {
+  app.get(
+    "/api/v1/sync-runs",
+    {
+      schema: {
+        tags: ["sync"],
+        summary: "List sync runs, newest first",
+        querystring: z.object({ ...pageQuery, kind: z.enum(runKinds).optional(), status: z.enum(runStatuses).optional() }),
+        response: { 200: z.object({ items: z.array(runSchema), nextCursor: z.string().nullable() }), 400: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const page = await listRuns(ctx.db, workspaceId, request.query);
+      return { items: page.items.map(presentRun), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    "/api/v1/sync-runs/:id",
+    {
+      schema: {
+        tags: ["sync"],
+        summary: "One sync run",
+        params: z.object({ id: z.string() }),
+        response: { 200: runSchema.extend({ errorCount: z.number() }), 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const run = await getRun(ctx.db, workspaceId, request.params.id);
+      if (!run) throw notFound("Sync run", request.params.id);
+      return { ...presentRun(run), errorCount: await countRunErrors(ctx.db, run.id) };
+    },
+  );
+
+  app.get(
+    "/api/v1/sync-runs/:id/errors",
+    {
+      schema: {
+        tags: ["sync"],
+        summary: "The errors a sync run recorded, with how to resolve each",
+        params: z.object({ id: z.string() }),
+        querystring: z.object(pageQuery),
+        response: { 200: z.object({ items: z.array(runErrorSchema), nextCursor: z.string().nullable() }), 404: errorBodySchema },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const run = await getRun(ctx.db, workspaceId, request.params.id);
+      if (!run) throw notFound("Sync run", request.params.id);
+      const page = await listRunErrors(ctx.db, workspaceId, run.id, request.query);
+      return { items: page.items.map(presentError), nextCursor: page.nextCursor };
+    },
+  );
+};
