@@ -243,6 +243,44 @@ export interface JobsTable {
   updated_at: string;
 }
 
+/** A CRM company or deal as last read; properties holds only what account sync needs. */
+export interface CrmRecordsTable {
+  workspace_id: string;
+  provider: string;
+  id: string;
+  /** JSON object: property name -> raw CRM value (string or null). */
+  properties: string;
+  crm_created_at: string | null;
+  crm_modified_at: string | null;
+  archived: number;
+  /** Last time a run saw the record; a full pass archives those it did not see. */
+  seen_at: string;
+  updated_at: string;
+}
+
+export interface CrmCompanyDomainsTable {
+  workspace_id: string;
+  provider: string;
+  company_id: string;
+  domain: string;
+}
+
+export interface CrmDealCompaniesTable {
+  workspace_id: string;
+  provider: string;
+  company_id: string;
+  deal_id: string;
+}
+
+/** Small per-workspace sync bookmarks (incremental high-water marks, last full pass). */
+export interface SyncStateTable {
+  workspace_id: string;
+  provider: string;
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -263,6 +301,11 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_errors: SyncErrorsTable;
   jobs: JobsTable;
+  crm_companies: CrmRecordsTable;
+  crm_deals: CrmRecordsTable;
+  crm_company_domains: CrmCompanyDomainsTable;
+  crm_deal_companies: CrmDealCompaniesTable;
+  sync_state: SyncStateTable;
 }
 
 export type Customer = Selectable<CustomersTable>;
