@@ -40,7 +40,8 @@ function checkedHost(host: string): string | null {
 export function tryNormalizeDomain(input: string): string | null {
   let host = extractHost(input);
   if (host.endsWith(".")) host = host.slice(0, -1);
-  if (host.startsWith("[")) return null;
+  // WHATWG's domainToASCII silently deletes tabs and newlines ("ac\tme.com" → "acme.com").
+  if (host.startsWith("[") || /[\s\p{Cc}]/u.test(host)) return null;
   // domainToASCII applies IDNA mapping (full-width dots, case folding) and yields "" when the
   // name cannot be encoded, which the checks below reject.
   const ascii = domainToASCII(host);

@@ -17,6 +17,8 @@ const maxEmailLength = 254;
 function emailDomain(domain: string): string | null {
   // An internationalised domain is stored in punycode, like customer domains, so one mailbox
   // has one spelling; domainToASCII returns "" when it cannot be encoded.
+  // domainToASCII would silently delete tabs and newlines inside the name.
+  if (/[\s\p{Cc}]/u.test(domain)) return null;
   const ascii = domainToASCII(domain);
   const labels = ascii.split(".");
   if (labels.length < 2 || ascii.length > 253) return null;
