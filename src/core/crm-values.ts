@@ -65,7 +65,7 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
       if (unknown.length > 0) {
         return {
           ok: false,
-          reason: `${unknown.map(quoted).join(", ")} ${unknown.length === 1 ? "is not one" : "are not"} of the field's options (${optionValues(field)}).`,
+          reason: `${unknown.map(quoted).join(", ")} ${unknown.length === 1 ? "is not one of" : "are not among"} the field's options (${optionValues(field)}).`,
         };
       }
       return { ok: true, value: items };
