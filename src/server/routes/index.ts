@@ -1,7 +1,8 @@
 // Every route group, in one list so the app and the OpenAPI document see the same set.
+import { contactRoutes } from "./contacts.ts";
 import { healthRoutes } from "./health.ts";
 import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes];
