@@ -15,9 +15,8 @@ const scryptParallelism = 3;
 const saltBytes = 16;
 const hashBytes = 32;
 // Bounds for parameters read back from storage, so a tampered row cannot make a login
-// allocate gigabytes.
-const maxCost = 2 ** 20;
-const maxBlockSize = 32;
+// allocate gigabytes or spin for minutes.
+const maxScryptMemory = 256 * 1024 * 1024;
 const maxParallelism = 16;
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
@@ -46,11 +45,11 @@ function positiveInt(text: string | undefined, max: number): number | null {
 /** False for a wrong password and for a stored value that is not one of our hashes. */
 export async function verifyPassword(plain: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, saltText, hashText, ...extra] = stored.split("$");
-  const N = positiveInt(n, maxCost);
-  const blockSize = positiveInt(r, maxBlockSize);
+  const N = positiveInt(n, maxScryptMemory);
+  const blockSize = positiveInt(r, maxScryptMemory);
   const parallelism = positiveInt(p, maxParallelism);
   if (scheme !== "scrypt" || extra.length > 0 || N === null || blockSize === null || parallelism === null) return false;
-  if ((N & (N - 1)) !== 0 || N < 2) return false;
+  if ((N & (N - 1)) !== 0 || N < 2 || 128 * N * blockSize > maxScryptMemory) return false;
   if (saltText === undefined || hashText === undefined || !base64url.test(saltText) || !base64url.test(hashText)) return false;
   const expected = Buffer.from(hashText, "base64url");
   if (expected.length < 16) return false;
