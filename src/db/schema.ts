@@ -1,7 +1,7 @@
 // Row types of every table, as Kysely sees them. Both dialects store the same shapes:
 // ids are UUID text, timestamps are ISO-8601 UTC text (so they sort and compare alike on
 // SQLite and PostgreSQL), booleans are 0/1 integers and JSON is text parsed by repositories.
-import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
 export type Role = "admin" | "member";
 
@@ -48,6 +48,8 @@ export interface CustomersTable {
   id: string;
   workspace_id: string;
   name: string;
+  /** The name lower-cased by the application, for sorting and search (defaults to ''). */
+  name_key: Generated<string>;
   crm_company_id: string | null;
   crm_deal_id: string | null;
   crm_link_source: LinkSource | null;
