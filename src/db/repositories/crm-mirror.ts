@@ -1,0 +1,215 @@
+// The local mirror of CRM companies and deals (see the crm_mirror migration). Writes are
+// idempotent upserts, so a page read twice (a resumed run) changes nothing the second time.
+import type { Kysely, Transaction } from "kysely";
+import { CompanyDomainIndex, pickDeal } from "../../core/linking.ts";
+import type { CrmCompany, CrmDeal } from "../../sync/ports.ts";
+import type { Database } from "../schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+type MirrorTable = "crm_companies" | "crm_deals";
+
+// SQLite allows 32,766 bound parameters per statement; 9 columns × 500 rows stays well below.
+const chunkSize = 500;
+
+function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function upsertRecords(
+  db: Db,
+  table: MirrorTable,
+  workspaceId: string,
+  provider: string,
+  records: readonly (CrmCompany | CrmDeal)[],
+  seenAt: string,
+): Promise<void> {
+  const now = new Date().toISOString();
+  for (const part of chunks(records)) {
+    await db
+      .insertInto(table)
+      .values(
+        part.map((r) => ({
+          workspace_id: workspaceId,
+          provider,
+          id: r.id,
+          properties: JSON.stringify(r.properties),
+          crm_created_at: r.createdAt,
+          crm_modified_at: r.modifiedAt,
+          archived: 0,
+          seen_at: seenAt,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(["workspace_id", "provider", "id"]).doUpdateSet((eb) => ({
+          properties: eb.ref("excluded.properties"),
+          crm_created_at: eb.ref("excluded.crm_created_at"),
+          crm_modified_at: eb.ref("excluded.crm_modified_at"),
+          archived: 0,
+          seen_at: eb.ref("excluded.seen_at"),
+          updated_at: eb.ref("excluded.updated_at"),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function upsertCompanies(db: Kysely<Database>, workspaceId: string, provider: string, companies: readonly CrmCompany[], seenAt: string): Promise<void> {
+  if (companies.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await upsertRecords(trx, "crm_companies", workspaceId, provider, companies, seenAt);
+    for (const part of chunks(companies)) {
+      await trx
+        .deleteFrom("crm_company_domains")
+        .where("workspace_id", "=", workspaceId)
+        .where("provider", "=", provider)
+        .where("company_id", "in", part.map((c) => c.id))
+        .execute();
+    }
+    const domainRows = companies.flatMap((c) => [...new Set(c.domains)].map((domain) => ({ workspace_id: workspaceId, provider, company_id: c.id, domain })));
+    for (const part of chunks(domainRows)) await trx.insertInto("crm_company_domains").values(part).execute();
+  });
+}
+
+/** Upserts deals; their company associations are replaced when the source read them. */
+export async function upsertDeals(db: Kysely<Database>, workspaceId: string, provider: string, deals: readonly CrmDeal[], seenAt: string): Promise<void> {
+  if (deals.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await upsertRecords(trx, "crm_deals", workspaceId, provider, deals, seenAt);
+    const withAssociations = deals.filter((d) => d.companyIds !== undefined);
+    for (const part of chunks(withAssociations)) {
+      await trx
+        .deleteFrom("crm_deal_companies")
+        .where("workspace_id", "=", workspaceId)
+        .where("provider", "=", provider)
+        .where("deal_id", "in", part.map((d) => d.id))
+        .execute();
+    }
+    const rows = withAssociations.flatMap((d) => [...new Set(d.companyIds)].map((companyId) => ({ workspace_id: workspaceId, provider, company_id: companyId, deal_id: d.id })));
+    for (const part of chunks(rows)) await trx.insertInto("crm_deal_companies").values(part).execute();
+  });
+}
+
+/** After a full pass: records the pass did not see were deleted in the CRM. Returns their ids. */
+export async function archiveUnseen(db: Kysely<Database>, table: MirrorTable, workspaceId: string, provider: string, passStartedAt: string): Promise<string[]> {
+  const gone = await db
+    .selectFrom(table)
+    .select("id")
+    .where("workspace_id", "=", workspaceId)
+    .where("provider", "=", provider)
+    .where("archived", "=", 0)
+    .where("seen_at", "<", passStartedAt)
+    .execute();
+  const ids = gone.map((r) => r.id);
+  for (const part of chunks(ids)) {
+    await db.updateTable(table).set({ archived: 1 }).where("workspace_id", "=", workspaceId).where("provider", "=", provider).where("id", "in", part).execute();
+  }
+  return ids;
+}
+
+/** Marks records archived by id (a batch read found them gone). */
+export async function archiveRecords(db: Kysely<Database>, table: MirrorTable, workspaceId: string, provider: string, ids: readonly string[]): Promise<void> {
+  for (const part of chunks(ids)) {
+    await db.updateTable(table).set({ archived: 1 }).where("workspace_id", "=", workspaceId).where("provider", "=", provider).where("id", "in", part).execute();
+  }
+}
+
+/** The domain index of every live mirrored company, for linking. */
+export async function loadCompanyDomainIndex(db: Kysely<Database>, workspaceId: string, provider: string): Promise<CompanyDomainIndex> {
+  const rows = await db
+    .selectFrom("crm_company_domains as d")
+    .innerJoin("crm_companies as c", (join) =>
+      join.onRef("c.workspace_id", "=", "d.workspace_id").onRef("c.provider", "=", "d.provider").onRef("c.id", "=", "d.company_id"),
+    )
+    .select(["d.company_id", "d.domain"])
+    .where("d.workspace_id", "=", workspaceId)
+    .where("d.provider", "=", provider)
+    .where("c.archived", "=", 0)
+    .execute();
+  const byCompany = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = byCompany.get(row.company_id);
+    if (list) list.push(row.domain);
+    else byCompany.set(row.company_id, [row.domain]);
+  }
+  const index = new CompanyDomainIndex();
+  for (const [id, domains] of byCompany) index.add({ id, domains });
+  return index;
+}
+
+/** For each company, the most recently created live deal associated with it (pickDeal). */
+export async function latestDealByCompany(db: Kysely<Database>, workspaceId: string, provider: string, companyIds: readonly string[]): Promise<Map<string, string>> {
+  const dealsByCompany = new Map<string, { id: string; createdAt: string }[]>();
+  for (const part of chunks(companyIds)) {
+    const rows = await db
+      .selectFrom("crm_deal_companies as dc")
+      .innerJoin("crm_deals as d", (join) =>
+        join.onRef("d.workspace_id", "=", "dc.workspace_id").onRef("d.provider", "=", "dc.provider").onRef("d.id", "=", "dc.deal_id"),
+      )
+      .select(["dc.company_id", "d.id", "d.crm_created_at"])
+      .where("dc.workspace_id", "=", workspaceId)
+      .where("dc.provider", "=", provider)
+      .where("dc.company_id", "in", part)
+      .where("d.archived", "=", 0)
+      .execute();
+    for (const row of rows) {
+      const list = dealsByCompany.get(row.company_id) ?? [];
+      list.push({ id: row.id, createdAt: row.crm_created_at ?? "" });
+      dealsByCompany.set(row.company_id, list);
+    }
+  }
+  const result = new Map<string, string>();
+  for (const [companyId, deals] of dealsByCompany) {
+    const dealId = pickDeal(deals);
+    if (dealId) result.set(companyId, dealId);
+  }
+  return result;
+}
+
+/** Mirrored property values by record id (archived records included: their last values stay). */
+export async function mirroredProperties(
+  db: Kysely<Database>,
+  table: MirrorTable,
+  workspaceId: string,
+  provider: string,
+  ids: readonly string[],
+): Promise<Map<string, { properties: Record<string, string | null>; archived: boolean }>> {
+  const result = new Map<string, { properties: Record<string, string | null>; archived: boolean }>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom(table)
+      .select(["id", "properties", "archived"])
+      .where("workspace_id", "=", workspaceId)
+      .where("provider", "=", provider)
+      .where("id", "in", part)
+      .execute();
+    for (const row of rows) result.set(row.id, { properties: JSON.parse(row.properties) as Record<string, string | null>, archived: row.archived === 1 });
+  }
+  return result;
+}
+
+export async function getSyncState(db: Kysely<Database>, workspaceId: string, provider: string, key: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("sync_state")
+    .select("value")
+    .where("workspace_id", "=", workspaceId)
+    .where("provider", "=", provider)
+    .where("key", "=", key)
+    .executeTakeFirst();
+  return row?.value ?? null;
+}
+
+export async function setSyncState(db: Kysely<Database>, workspaceId: string, provider: string, key: string, value: string): Promise<void> {
+  const now = new Date().toISOString();
+  await db
+    .insertInto("sync_state")
+    .values({ workspace_id: workspaceId, provider, key, value, updated_at: now })
+    .onConflict((oc) => oc.columns(["workspace_id", "provider", "key"]).doUpdateSet({ value, updated_at: now }))
+    .execute();
+}
+
+export async function clearSyncState(db: Kysely<Database>, workspaceId: string, provider: string): Promise<void> {
+  await db.deleteFrom("sync_state").where("workspace_id", "=", workspaceId).where("provider", "=", provider).execute();
+}

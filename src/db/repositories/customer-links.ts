@@ -1,0 +1,208 @@
+// Bulk reads and writes of customer ↔ CRM links for the sync engine. Every write is guarded
+// by the link state it was decided on, so a run never overrides a link an admin set meanwhile
+// (no relinking, product spec §3.1).
+import { sql, type Kysely } from "kysely";
+import type { Database, UnlinkedReason } from "../schema.ts";
+
+const chunkSize = 500;
+
+export interface UnlinkedCustomer {
+  id: string;
+  domains: string[];
+  unlinkedReason: UnlinkedReason | null;
+  candidates: string[];
+}
+
+/** Unlinked customers in id order, after `afterId`, with their domains. */
+export async function listUnlinkedCustomers(db: Kysely<Database>, workspaceId: string, afterId: string | null, limit: number): Promise<UnlinkedCustomer[]> {
+  let query = db
+    .selectFrom("customers")
+    .select(["id", "unlinked_reason", "link_candidates"])
+    .where("workspace_id", "=", workspaceId)
+    .where("crm_company_id", "is", null);
+  if (afterId) query = query.where("id", ">", afterId);
+  const rows = await query.orderBy("id").limit(limit).execute();
+  if (rows.length === 0) return [];
+  const domains = await db
+    .selectFrom("customer_domains")
+    .select(["customer_id", "domain"])
+    .where("workspace_id", "=", workspaceId)
+    .where(
+      "customer_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("customer_id")
+    .orderBy("position")
+    .execute();
+  const byCustomer = new Map<string, string[]>();
+  for (const d of domains) {
+    const list = byCustomer.get(d.customer_id) ?? [];
+    list.push(d.domain);
+    byCustomer.set(d.customer_id, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    domains: byCustomer.get(r.id) ?? [],
+    unlinkedReason: r.unlinked_reason,
+    candidates: r.link_candidates ? (JSON.parse(r.link_candidates) as string[]) : [],
+  }));
+}
+
+export interface AutoLink {
+  customerId: string;
+  companyId: string;
+  dealId: string | null;
+}
+
+/** Links customers that are still unlinked; returns how many were linked. */
+export async function applyAutoLinks(db: Kysely<Database>, workspaceId: string, links: readonly AutoLink[], at: string): Promise<number> {
+  let linked = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const link of links) {
+      const result = await trx
+        .updateTable("customers")
+        .set({
+          crm_company_id: link.companyId,
+          crm_deal_id: link.dealId,
+          crm_link_source: "auto",
+          crm_linked_at: at,
+          unlinked_reason: null,
+          link_candidates: null,
+          link_checked_at: at,
+        })
+        .where("workspace_id", "=", workspaceId)
+        .where("id", "=", link.customerId)
+        .where("crm_company_id", "is", null)
+        .executeTakeFirst();
+      linked += Number(result.numUpdatedRows);
+    }
+  });
+  return linked;
+}
+
+export interface LinkAttempt {
+  customerId: string;
+  reason: UnlinkedReason;
+  candidates: string[];
+}
+
+/** Records why customers stayed unlinked (only those still unlinked). */
+export async function recordLinkAttempts(db: Kysely<Database>, workspaceId: string, attempts: readonly LinkAttempt[], at: string): Promise<void> {
+  if (attempts.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const attempt of attempts) {
+      await trx
+        .updateTable("customers")
+        .set({
+          unlinked_reason: attempt.reason,
+          link_candidates: attempt.candidates.length > 0 ? JSON.stringify(attempt.candidates) : null,
+          link_checked_at: at,
+        })
+        .where("workspace_id", "=", workspaceId)
+        .where("id", "=", attempt.customerId)
+        .where("crm_company_id", "is", null)
+        .execute();
+    }
+  });
+}
+
+export interface LinkedCustomer {
+  id: string;
+  companyId: string;
+  dealId: string | null;
+  source: "auto" | "manual";
+}
+
+/**
+ * Linked customers in id order after `afterId`. With `touchedSince`, only those whose company
+ * or deal changed in the mirror at or after that time, or that were linked at or after it.
+ */
+export async function listLinkedCustomers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  provider: string,
+  options: { afterId: string | null; limit: number; touchedSince?: string; withoutDeal?: boolean },
+): Promise<LinkedCustomer[]> {
+  let query = db
+    .selectFrom("customers as c")
+    .select(["c.id", "c.crm_company_id", "c.crm_deal_id", "c.crm_link_source"])
+    .where("c.workspace_id", "=", workspaceId)
+    .where("c.crm_company_id", "is not", null);
+  if (options.afterId) query = query.where("c.id", ">", options.afterId);
+  if (options.withoutDeal) query = query.where("c.crm_deal_id", "is", null);
+  const since = options.touchedSince;
+  if (since) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("c.crm_linked_at", ">=", since),
+        eb.exists(
+          eb
+            .selectFrom("crm_companies as mc")
+            .select(sql`1`.as("one"))
+            .where("mc.workspace_id", "=", workspaceId)
+            .where("mc.provider", "=", provider)
+            .whereRef("mc.id", "=", "c.crm_company_id")
+            .where("mc.updated_at", ">=", since),
+        ),
+        eb.exists(
+          eb
+            .selectFrom("crm_deals as md")
+            .select(sql`1`.as("one"))
+            .where("md.workspace_id", "=", workspaceId)
+            .where("md.provider", "=", provider)
+            .whereRef("md.id", "=", "c.crm_deal_id")
+            .where("md.updated_at", ">=", since),
+        ),
+      ]),
+    );
+  }
+  const rows = await query.orderBy("c.id").limit(options.limit).execute();
+  return rows.map((r) => ({ id: r.id, companyId: r.crm_company_id!, dealId: r.crm_deal_id, source: r.crm_link_source ?? "auto" }));
+}
+
+/** Fills the deal of auto-linked customers that have none (their company gained a deal). */
+export async function fillDeals(db: Kysely<Database>, workspaceId: string, fills: readonly { customerId: string; companyId: string; dealId: string }[]): Promise<number> {
+  let filled = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const fill of fills) {
+      const result = await trx
+        .updateTable("customers")
+        .set({ crm_deal_id: fill.dealId })
+        .where("workspace_id", "=", workspaceId)
+        .where("id", "=", fill.customerId)
+        .where("crm_company_id", "=", fill.companyId)
+        .where("crm_deal_id", "is", null)
+        .where("crm_link_source", "=", "auto")
+        .executeTakeFirst();
+      filled += Number(result.numUpdatedRows);
+    }
+  });
+  return filled;
+}
+
+/** Current stored values of the given fields for the given customers: customer → field → value. */
+export async function readStoredValues(
+  db: Kysely<Database>,
+  workspaceId: string,
+  customerIds: readonly string[],
+  fieldIds: readonly string[],
+): Promise<Map<string, Map<string, { text: string | null; number: number | null }>>> {
+  const result = new Map<string, Map<string, { text: string | null; number: number | null }>>();
+  if (fieldIds.length === 0) return result;
+  for (let i = 0; i < customerIds.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom("field_values")
+      .select(["entity_id", "field_id", "text_value", "number_value"])
+      .where("workspace_id", "=", workspaceId)
+      .where("entity_id", "in", customerIds.slice(i, i + chunkSize))
+      .where("field_id", "in", [...fieldIds])
+      .execute();
+    for (const row of rows) {
+      const values = result.get(row.entity_id) ?? new Map();
+      values.set(row.field_id, { text: row.text_value, number: row.number_value });
+      result.set(row.entity_id, values);
+    }
+  }
+  return result;
+}

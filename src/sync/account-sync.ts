@@ -1,0 +1,301 @@
+// One account-sync run (product spec §3): refresh the mirror of CRM companies and deals,
+// link unlinked customers, fill deals, and write synced values. A run checkpoints after every
+// page, so a paused or interrupted run resumes where it stopped; every write is idempotent, so
+// a page read twice changes nothing the second time.
+import type { Kysely } from "kysely";
+import { decideCompanyLink } from "../core/linking.ts";
+import { listSyncedFields, type FieldRecord } from "../db/repositories/custom-fields.ts";
+import {
+  applyAutoLinks,
+  fillDeals,
+  listLinkedCustomers,
+  listUnlinkedCustomers,
+  recordLinkAttempts,
+  type AutoLink,
+  type LinkAttempt,
+} from "../db/repositories/customer-links.ts";
+import {
+  archiveUnseen,
+  getSyncState,
+  latestDealByCompany,
+  loadCompanyDomainIndex,
+  setSyncState,
+  upsertCompanies,
+  upsertDeals,
+} from "../db/repositories/crm-mirror.ts";
+import { addRunProgress, countRunErrors, recordSyncErrors, saveCheckpoint, transitionRun, type RecordedError } from "../db/repositories/sync-runs.ts";
+import type { Database, SyncRun } from "../db/schema.ts";
+import { companyBaseProperties, dealBaseProperties, type AccountSource } from "./ports.ts";
+import { outcomeStatus } from "./run-state.ts";
+import { syncValues } from "./value-sync.ts";
+
+export type AccountSyncMode = "full" | "incremental";
+type Phase = "companies" | "deals" | "sweep" | "link" | "deals_fill" | "values" | "done";
+
+export interface AccountCheckpoint {
+  mode: AccountSyncMode;
+  phase: Phase;
+  /** CRM page cursor inside the companies/deals phase, or the last customer id in later phases. */
+  cursor: string | null;
+  passStartedAt: string;
+  /** Incremental runs: read changes at or after this CRM time (epoch ms). */
+  sinceMs: number | null;
+}
+
+export interface AccountSyncDeps {
+  db: Kysely<Database>;
+  source: AccountSource;
+  provider: string;
+  /** CRM calls the source spent since the last read, by endpoint; resets on read. */
+  takeCalls: () => Record<string, number>;
+  now?: () => Date;
+  /** How far back incremental runs look before the last seen change: covers search indexing delay. */
+  overlapMs?: number;
+  /** A periodic full pass catches deletions and anything incremental runs missed. */
+  fullPassEveryMs?: number;
+}
+
+export const stateKeys = {
+  fullRequested: "accounts.full_requested",
+  lastFullAt: "accounts.last_full_at",
+  watermarkMs: "accounts.watermark_ms",
+} as const;
+
+const customerBatch = 500;
+const defaultOverlapMs = 5 * 60 * 1000;
+const defaultFullPassEveryMs = 24 * 3600 * 1000;
+
+/** Chooses full or incremental when a run starts (not on resume). */
+export async function planAccountRun(deps: AccountSyncDeps, workspaceId: string): Promise<AccountCheckpoint> {
+  const now = (deps.now ?? (() => new Date()))();
+  const requested = await getSyncState(deps.db, workspaceId, deps.provider, stateKeys.fullRequested);
+  const lastFull = await getSyncState(deps.db, workspaceId, deps.provider, stateKeys.lastFullAt);
+  const watermark = await getSyncState(deps.db, workspaceId, deps.provider, stateKeys.watermarkMs);
+  const stale = !lastFull || now.getTime() - Date.parse(lastFull) >= (deps.fullPassEveryMs ?? defaultFullPassEveryMs);
+  const full = requested === "1" || stale || watermark === null;
+  if (requested === "1") await setSyncState(deps.db, workspaceId, deps.provider, stateKeys.fullRequested, "0");
+  return {
+    mode: full ? "full" : "incremental",
+    phase: "companies",
+    cursor: null,
+    passStartedAt: now.toISOString(),
+    sinceMs: full ? null : Number(watermark) - (deps.overlapMs ?? defaultOverlapMs),
+  };
+}
+
+export async function requestFullAccountSync(db: Kysely<Database>, workspaceId: string, provider: string): Promise<void> {
+  await setSyncState(db, workspaceId, provider, stateKeys.fullRequested, "1");
+}
+
+class RunContext {
+  errors = 0;
+  constructor(
+    readonly deps: AccountSyncDeps,
+    readonly run: SyncRun,
+    public checkpoint: AccountCheckpoint,
+  ) {}
+
+  get db() {
+    return this.deps.db;
+  }
+  get ws() {
+    return this.run.workspace_id;
+  }
+
+  async progress(counts: { read?: number; linked?: number; updated?: number; skipped?: number }): Promise<void> {
+    await addRunProgress(this.db, this.run.id, { ...counts, crmCalls: this.deps.takeCalls() });
+  }
+
+  async save(patch: Partial<AccountCheckpoint>): Promise<void> {
+    this.checkpoint = { ...this.checkpoint, ...patch };
+    await saveCheckpoint(this.db, this.run.id, this.checkpoint);
+  }
+
+  async record(errors: Omit<RecordedError, "runId" | "workspaceId">[]): Promise<void> {
+    this.errors += errors.length;
+    await recordSyncErrors(
+      this.db,
+      errors.map((e) => ({ ...e, runId: this.run.id, workspaceId: this.ws })),
+    );
+  }
+}
+
+async function readCompanies(ctx: RunContext, fields: readonly FieldRecord[]): Promise<void> {
+  const properties = [...new Set([...companyBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "company").map((f) => f.syncMapping!.property)])];
+  const { deps, checkpoint } = ctx;
+  if (checkpoint.mode === "full") {
+    for await (const page of deps.source.companies({ properties, cursor: checkpoint.cursor })) {
+      await upsertCompanies(ctx.db, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt);
+      await ctx.progress({ read: page.records.length });
+      await ctx.save({ cursor: page.cursor });
+    }
+  } else {
+    for await (const records of deps.source.companiesModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties })) {
+      await upsertCompanies(ctx.db, ctx.ws, deps.provider, records, checkpoint.passStartedAt);
+      await ctx.progress({ read: records.length });
+    }
+  }
+  await ctx.save({ phase: "deals", cursor: null });
+}
+
+async function readDeals(ctx: RunContext, fields: readonly FieldRecord[]): Promise<void> {
+  const properties = [...new Set([...dealBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "deal").map((f) => f.syncMapping!.property)])];
+  const { deps, checkpoint } = ctx;
+  if (checkpoint.mode === "full") {
+    for await (const page of deps.source.deals({ properties, cursor: checkpoint.cursor })) {
+      await upsertDeals(ctx.db, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt);
+      await ctx.progress({ read: page.records.length });
+      await ctx.save({ cursor: page.cursor });
+    }
+  } else {
+    for await (const records of deps.source.dealsModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties })) {
+      await upsertDeals(ctx.db, ctx.ws, deps.provider, records, checkpoint.passStartedAt);
+      await ctx.progress({ read: records.length });
+    }
+  }
+  await ctx.save({ phase: checkpoint.mode === "full" ? "sweep" : "link", cursor: null });
+}
+
+/** Records a full pass did not see were deleted in the CRM: they stop updating and linking. */
+async function sweep(ctx: RunContext): Promise<void> {
+  await archiveUnseen(ctx.db, "crm_companies", ctx.ws, ctx.deps.provider, ctx.checkpoint.passStartedAt);
+  await archiveUnseen(ctx.db, "crm_deals", ctx.ws, ctx.deps.provider, ctx.checkpoint.passStartedAt);
+  await ctx.save({ phase: "link", cursor: null });
+}
+
+function sameCandidates(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+async function link(ctx: RunContext): Promise<void> {
+  const { deps } = ctx;
+  const index = await loadCompanyDomainIndex(ctx.db, ctx.ws, deps.provider);
+  let after = ctx.checkpoint.cursor;
+  for (;;) {
+    const batch = await listUnlinkedCustomers(ctx.db, ctx.ws, after, customerBatch);
+    if (batch.length === 0) break;
+    const matches: { customerId: string; companyId: string }[] = [];
+    const attempts: LinkAttempt[] = [];
+    const errors: Omit<RecordedError, "runId" | "workspaceId">[] = [];
+    for (const customer of batch) {
+      const decision = decideCompanyLink(customer.domains, index);
+      if (decision.kind === "linked") {
+        matches.push({ customerId: customer.id, companyId: decision.companyId });
+        continue;
+      }
+      const candidates = decision.kind === "ambiguous" ? decision.companyIds : [];
+      const changed = customer.unlinkedReason !== decision.kind || !sameCandidates(customer.candidates, candidates);
+      if (!changed) continue;
+      attempts.push({ customerId: customer.id, reason: decision.kind, candidates });
+      // An ambiguity is reported when it appears or changes, not again at every run.
+      if (decision.kind === "ambiguous") {
+        errors.push({
+          code: "company_match_ambiguous",
+          message: `${candidates.length} HubSpot companies share this customer's domains (${customer.domains.join(", ")}), so none was linked.`,
+          recordType: "customer",
+          recordId: customer.id,
+          crmId: null,
+          details: { companyIds: candidates, domains: customer.domains },
+        });
+      }
+    }
+    const deals = await latestDealByCompany(ctx.db, ctx.ws, deps.provider, matches.map((m) => m.companyId));
+    const links: AutoLink[] = matches.map((m) => ({ ...m, dealId: deals.get(m.companyId) ?? null }));
+    const now = (deps.now ?? (() => new Date()))().toISOString();
+    const linked = await applyAutoLinks(ctx.db, ctx.ws, links, now);
+    await recordLinkAttempts(ctx.db, ctx.ws, attempts, now);
+    await ctx.record(errors);
+    after = batch[batch.length - 1]!.id;
+    await ctx.progress({ linked, skipped: batch.length - matches.length });
+    await ctx.save({ cursor: after });
+  }
+  await ctx.save({ phase: "deals_fill", cursor: null });
+}
+
+/**
+ * An auto-linked customer whose company had no deal gets one when the company gains a deal.
+ * Filling an empty deal is not relinking: a deal once set is never replaced by a run.
+ */
+async function fillMissingDeals(ctx: RunContext): Promise<void> {
+  const { deps } = ctx;
+  let after: string | null = null;
+  for (;;) {
+    const batch = await listLinkedCustomers(ctx.db, ctx.ws, deps.provider, { afterId: after, limit: customerBatch, withoutDeal: true });
+    if (batch.length === 0) break;
+    const auto = batch.filter((c) => c.source === "auto");
+    const deals = await latestDealByCompany(ctx.db, ctx.ws, deps.provider, auto.map((c) => c.companyId));
+    const fills = auto.flatMap((c) => {
+      const dealId = deals.get(c.companyId);
+      return dealId ? [{ customerId: c.id, companyId: c.companyId, dealId }] : [];
+    });
+    await fillDeals(ctx.db, ctx.ws, fills);
+    after = batch[batch.length - 1]!.id;
+  }
+  await ctx.save({ phase: "values", cursor: null });
+}
+
+async function writeValues(ctx: RunContext, fields: readonly FieldRecord[]): Promise<void> {
+  const { deps, checkpoint } = ctx;
+  let after = checkpoint.cursor;
+  if (fields.length > 0) {
+    for (;;) {
+      const batch = await listLinkedCustomers(ctx.db, ctx.ws, deps.provider, {
+        afterId: after,
+        limit: customerBatch,
+        ...(checkpoint.mode === "incremental" ? { touchedSince: checkpoint.passStartedAt } : {}),
+      });
+      if (batch.length === 0) break;
+      const result = await syncValues(ctx.db, ctx.ws, deps.provider, fields, batch);
+      await ctx.record(result.errors);
+      after = batch[batch.length - 1]!.id;
+      await ctx.progress({ updated: result.updated });
+      await ctx.save({ cursor: after });
+    }
+  }
+  await ctx.save({ phase: "done", cursor: null });
+}
+
+/**
+ * Runs (or resumes) an account-sync run that is already `running`. Returns the finished run.
+ * CRM failures propagate as CrmSourceError with the checkpoint saved; the caller decides
+ * whether to pause the run or fail it.
+ */
+export async function runAccountSync(deps: AccountSyncDeps, run: SyncRun): Promise<SyncRun> {
+  const checkpoint = run.checkpoint ? (JSON.parse(run.checkpoint) as AccountCheckpoint) : await planAccountRun(deps, run.workspace_id);
+  const ctx = new RunContext(deps, run, checkpoint);
+  ctx.errors = await countRunErrors(deps.db, run.id);
+  if (!run.checkpoint) await ctx.save({});
+  const fields = await listSyncedFields(deps.db, run.workspace_id, deps.provider);
+
+  while (ctx.checkpoint.phase !== "done") {
+    switch (ctx.checkpoint.phase) {
+      case "companies":
+        await readCompanies(ctx, fields);
+        break;
+      case "deals":
+        await readDeals(ctx, fields);
+        break;
+      case "sweep":
+        await sweep(ctx);
+        break;
+      case "link":
+        await link(ctx);
+        break;
+      case "deals_fill":
+        await fillMissingDeals(ctx);
+        break;
+      case "values":
+        await writeValues(ctx, fields);
+        break;
+    }
+  }
+
+  // Everything changed before this run started has been read (search indexing delay and clock
+  // skew are covered by the overlap), so the next incremental run starts here.
+  await setSyncState(deps.db, run.workspace_id, deps.provider, stateKeys.watermarkMs, String(Date.parse(ctx.checkpoint.passStartedAt)));
+  if (ctx.checkpoint.mode === "full") await setSyncState(deps.db, run.workspace_id, deps.provider, stateKeys.lastFullAt, ctx.checkpoint.passStartedAt);
+  await ctx.progress({});
+  return transitionRun(deps.db, run.id, outcomeStatus(ctx.errors, false), {
+    message: `${ctx.checkpoint.mode === "full" ? "Full" : "Incremental"} account sync`,
+  });
+}
