@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { booleanSelectOptions, convertCrmValue } from "./crm-values.ts";
+import { booleanSelectOptions, convertCrmValue, parseCrmTimestamp } from "./crm-values.ts";
 import { fieldTypes, fromStoredValue, toStoredValue } from "./fields.ts";
 import type { FieldDefinition, FieldOption, FieldType, FieldValue } from "./fields.ts";
 
@@ -29,6 +29,24 @@ const text = field("text");
 const num = field("number");
 const date = field("date");
 const yesNo = field("yes_no");
+
+describe("parseCrmTimestamp", () => {
+  it.each<[string, number | null]>([
+    ["1705314600000", Date.UTC(2024, 0, 15, 10, 30)],
+    [" 1705314600000 ", Date.UTC(2024, 0, 15, 10, 30)],
+    ["0", 0],
+    ["-86400000", -86_400_000],
+    ["2024-01-15T10:30:00.000Z", Date.UTC(2024, 0, 15, 10, 30)],
+    ["2024-01-15", Date.UTC(2024, 0, 15)],
+    ["", null],
+    ["soon", null],
+    ["1705314600000.5", null],
+    ["99999999999999999999", null],
+    ["Mon, 15 Jan 2024 10:30:00 GMT", null],
+  ])("%j → %s", (raw, expected) => {
+    expect(parseCrmTimestamp(raw)).toBe(expected);
+  });
+});
 
 describe("convertCrmValue", () => {
   it("gives the bool options Yes and No", () => {

@@ -6,6 +6,7 @@ import {
   formatCanonicalDate,
   parseIsoDate,
   parseNumberLiteral,
+  parseYesNo,
   validateFieldValue,
 } from "./fields.ts";
 import type { FieldDefinition, FieldOption, FieldValue } from "./fields.ts";
@@ -18,9 +19,18 @@ export const booleanSelectOptions: readonly FieldOption[] = [
   { value: "No", label: "No" },
 ];
 
-const crmBooleans: Record<string, boolean> = { true: true, false: false, yes: true, no: false, "1": true, "0": false };
-
 const epochMillis = /^-?\d+$/;
+
+/**
+ * Epoch ms of a CRM timestamp: HubSpot writes date and datetime values, and record times
+ * such as createdAt, either as epoch milliseconds or as ISO 8601. Null when it is neither.
+ */
+export function parseCrmTimestamp(raw: string): number | null {
+  const text = raw.trim();
+  if (!epochMillis.test(text)) return parseIsoDate(text);
+  const ms = Number(text);
+  return Number.isSafeInteger(ms) ? ms : null;
+}
 
 function quoted(raw: string): string {
   return raw.length > 80 ? `"${raw.slice(0, 77)}..."` : `"${raw}"`;
@@ -44,7 +54,7 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
     }
     case "date": {
       // date properties hold midnight UTC as epoch ms; datetime ones epoch ms or ISO 8601.
-      const epoch = epochMillis.test(text) ? Number(text) : parseIsoDate(text);
+      const epoch = parseCrmTimestamp(text);
       const value = epoch === null ? null : formatCanonicalDate(epoch);
       return value === null ? { ok: false, reason: `${quoted(raw)} is not a date.` } : { ok: true, value };
     }
@@ -52,7 +62,7 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
       // Exact internal values only: HubSpot sends values, never labels.
       const exact = [raw, text].find((value) => field.options.some((option) => option.value === value));
       if (exact !== undefined) return { ok: true, value: exact };
-      const bool = crmBooleans[text.toLowerCase()];
+      const bool = parseYesNo(text);
       const mapped = bool === undefined ? undefined : booleanSelectOptions[bool ? 0 : 1]?.value;
       if (mapped !== undefined && field.options.some((option) => option.value === mapped)) {
         return { ok: true, value: mapped };
@@ -71,7 +81,7 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
       return { ok: true, value: items };
     }
     case "yes_no": {
-      const value = crmBooleans[text.toLowerCase()];
+      const value = parseYesNo(text);
       return value === undefined ? { ok: false, reason: `${quoted(raw)} is not a yes/no value.` } : { ok: true, value };
     }
   }

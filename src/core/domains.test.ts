@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { domainMatchKeys, normalizeDomain, normalizeDomains, tryNormalizeDomain } from "./domains.ts";
+import { domainMatchKeys, normalizeDomain, normalizeDomains, toAsciiHostname, tryNormalizeDomain } from "./domains.ts";
 import { AppError } from "./errors.ts";
 
 describe("normalizeDomain", () => {
@@ -168,4 +168,23 @@ describe("domainMatchKeys", () => {
     expect(domainMatchKeys("sub.acme.com")).toEqual(["sub.acme.com"]);
     expect(domainMatchKeys("sub.acme.com")).not.toContain("acme.com");
   });
+});
+
+describe("toAsciiHostname", () => {
+  it.each([
+    ["acme.com", "acme.com"],
+    ["ACME.Com", "acme.com"],
+    ["localhost", "localhost"], // any hostname: the public-suffix rule belongs to domains only
+    ["müller.de", "xn--mller-kva.de"],
+    ["a-b.c-d", "a-b.c-d"],
+  ])("%j → %j", (input, expected) => {
+    expect(toAsciiHostname(input)).toBe(expected);
+  });
+
+  it.each([[""], ["a_b.com"], ["ac\tme.com"], ["ac\nme.com"], ["a b.com"], ["-a.com"], ["a..com"], [`${"a".repeat(64)}.com`], [`${"a.".repeat(127)}a`]])(
+    "refuses %j",
+    (input) => {
+      expect(toAsciiHostname(input)).toBeNull();
+    },
+  );
 });

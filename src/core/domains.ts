@@ -27,34 +27,35 @@ function extractHost(input: string): string {
   return rest;
 }
 
-/** A registrable-or-deeper hostname under a public (ICANN) suffix, or null. */
-function checkedHost(host: string): string | null {
-  if (host.length === 0 || host.length > maxHostnameLength) return null;
-  if (!host.split(".").every((label) => ldhLabel.test(label))) return null;
+/**
+ * A hostname in lower-case ASCII (IDN labels in punycode) whose labels follow the LDH rule, or
+ * null. domainToASCII applies IDNA mapping (full-width dots, case folding) and yields "" for a
+ * name it cannot encode; it also silently deletes tabs and newlines ("ac\tme.com" would become
+ * "acme.com"), so those are refused before it sees them.
+ */
+export function toAsciiHostname(host: string): string | null {
+  if (/[\s\p{Cc}]/u.test(host)) return null;
+  const ascii = domainToASCII(host);
+  if (ascii.length === 0 || ascii.length > maxHostnameLength) return null;
+  return ascii.split(".").every((label) => ldhLabel.test(label)) ? ascii : null;
+}
+
+/** A registrable-or-deeper name under a public (ICANN) suffix, not an IP address. */
+function isPublicName(host: string): boolean {
   const parsed = parse(host);
-  if (parsed.isIp !== false || parsed.isIcann !== true || parsed.domain === null) return null;
-  return host;
+  return parsed.isIp === false && parsed.isIcann === true && parsed.domain !== null;
 }
 
 /** The domain as crmsync stores it, or null when it cannot be one. */
 export function tryNormalizeDomain(input: string): string | null {
   let host = extractHost(input);
   if (host.endsWith(".")) host = host.slice(0, -1);
-  // WHATWG's domainToASCII silently deletes tabs and newlines ("ac\tme.com" → "acme.com").
-  if (host.startsWith("[") || /[\s\p{Cc}]/u.test(host)) return null;
-  // domainToASCII applies IDNA mapping (full-width dots, case folding) and yields "" when the
-  // name cannot be encoded, which the checks below reject.
-  const ascii = domainToASCII(host);
-  const checked = checkedHost(ascii);
-  if (checked === null) return null;
+  if (host.startsWith("[")) return null;
+  let domain = toAsciiHostname(host);
+  if (domain === null || !isPublicName(domain)) return null;
   // "www.com" is itself a registrable domain: drop the prefix only while what remains is still
   // one, and repeatedly, so that normalising a normalised domain changes nothing.
-  let domain = checked;
-  while (domain.startsWith("www.")) {
-    const shorter = checkedHost(domain.slice(4));
-    if (shorter === null) break;
-    domain = shorter;
-  }
+  while (domain.startsWith("www.") && isPublicName(domain.slice(4))) domain = domain.slice(4);
   return domain;
 }
 

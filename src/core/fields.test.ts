@@ -14,6 +14,7 @@ import {
   parseFilterValue,
   parseIsoDate,
   parseNumberLiteral,
+  parseYesNo,
   resolveOption,
   toStoredValue,
   validateFieldValue,
@@ -156,6 +157,25 @@ describe("parseNumberLiteral", () => {
 
   it("gives -0 as 0", () => {
     expect(Object.is(parseNumberLiteral("-0"), 0)).toBe(true);
+  });
+});
+
+describe("parseYesNo", () => {
+  it.each([
+    ["true", true],
+    ["TRUE", true],
+    [" yes ", true],
+    ["Yes", true],
+    ["1", true],
+    ["false", false],
+    ["No", false],
+    ["0", false],
+    ["", undefined],
+    ["y", undefined],
+    ["2", undefined],
+    ["on", undefined],
+  ])("%j → %s", (raw, expected) => {
+    expect(parseYesNo(raw)).toBe(expected);
   });
 });
 

@@ -353,6 +353,11 @@ export function parseNumberLiteral(raw: string): number | null {
 
 const yesNoWords: Record<string, boolean> = { true: true, false: false, yes: true, no: false, "1": true, "0": false };
 
+/** true/false, yes/no or 1/0 in any case, as written in query strings and by CRMs. */
+export function parseYesNo(raw: string): boolean | undefined {
+  return yesNoWords[raw.trim().toLowerCase()];
+}
+
 /** One filter value from a query string, in API form, or undefined when it does not fit. */
 function parseScalar(field: FieldDefinition, raw: string): string | number | boolean | undefined {
   switch (field.type) {
@@ -368,7 +373,7 @@ function parseScalar(field: FieldDefinition, raw: string): string | number | boo
     case "multi_select":
       return resolveOption(field, raw);
     case "yes_no":
-      return yesNoWords[raw.trim().toLowerCase()];
+      return parseYesNo(raw);
   }
 }
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors.ts";
-import { isValidEmail, normalizeEmail, normalizePhone, tryNormalizePhone } from "./handles.ts";
+import { isValidEmail, normalizeEmail, normalizePhone, tryNormalizeEmail, tryNormalizePhone } from "./handles.ts";
 
 function appErrorOf(fn: () => unknown): AppError {
   try {
@@ -35,6 +35,7 @@ describe("normalizeEmail", () => {
     ],
   ])("%j → %j", (input, expected) => {
     expect(normalizeEmail(input)).toBe(expected);
+    expect(tryNormalizeEmail(input)).toBe(expected);
     expect(isValidEmail(input)).toBe(true);
   });
 
@@ -75,6 +76,7 @@ describe("normalizeEmail", () => {
     [`${"a".repeat(64)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(58)}.com`], // 255 characters
   ])("rejects %j", (input) => {
     expect(isValidEmail(input)).toBe(false);
+    expect(tryNormalizeEmail(input)).toBeNull();
     const error = appErrorOf(() => normalizeEmail(input));
     expect(error.code).toBe("email_invalid");
     expect(error.message).toBe(`"${input}" is not a valid email address.`);

@@ -1,32 +1,27 @@
 // Emails and phones are the handles contact sync matches on (product spec §4.3), so each must
 // have exactly one stored spelling per mailbox or line.
-import { domainToASCII } from "node:url";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { CountryCode } from "libphonenumber-js";
+import { toAsciiHostname } from "./domains.ts";
 import { AppError } from "./errors.ts";
 
 // The dot-atom form of RFC 5322 without quoted local parts, comments or IP literals: what
 // real mailboxes use and what HubSpot accepts, so nothing we store is refused when pushed.
 const atext = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
 const localPart = new RegExp(`^${atext}(?:\\.${atext})*$`);
-const domainLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const topLevelLabel = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 const maxLocalLength = 64;
 const maxEmailLength = 254;
 
 function emailDomain(domain: string): string | null {
-  // An internationalised domain is stored in punycode, like customer domains, so one mailbox
-  // has one spelling; domainToASCII returns "" when it cannot be encoded.
-  // domainToASCII would silently delete tabs and newlines inside the name.
-  if (/[\s\p{Cc}]/u.test(domain)) return null;
-  const ascii = domainToASCII(domain);
-  const labels = ascii.split(".");
-  if (labels.length < 2 || ascii.length > 253) return null;
-  if (!labels.every((label) => domainLabel.test(label))) return null;
-  return topLevelLabel.test(labels[labels.length - 1] ?? "") ? ascii : null;
+  // In punycode, like customer domains, so one mailbox has one spelling.
+  const ascii = toAsciiHostname(domain);
+  const labels = ascii?.split(".") ?? [];
+  return labels.length >= 2 && topLevelLabel.test(labels[labels.length - 1] ?? "") ? ascii : null;
 }
 
-function tryNormalizeEmail(input: string): string | null {
+/** The stored form of an email, or null when it is not a valid address. */
+export function tryNormalizeEmail(input: string): string | null {
   const email = input.trim().toLowerCase();
   const at = email.lastIndexOf("@");
   if (at <= 0) return null;

@@ -1,5 +1,6 @@
 // Automatic linking of customers to HubSpot companies and deals (product spec §3.1). Matching
 // runs locally against an index of the mirrored companies, never one CRM call per customer.
+import { parseCrmTimestamp } from "./crm-values.ts";
 import { domainMatchKeys } from "./domains.ts";
 
 export interface CompanyDomains {
@@ -90,11 +91,9 @@ export function decideCompanyLink(customerDomains: readonly string[], index: Com
   return rest.length === 0 ? { kind: "linked", companyId: first } : { kind: "ambiguous", companyIds: [first, ...rest] };
 }
 
-/** Epoch ms of an ISO date-time or an epoch-ms string; unreadable dates sort as oldest. */
+/** Unreadable creation times sort as oldest, so they never win over a known one. */
 function createdMs(createdAt: string): number {
-  const text = createdAt.trim();
-  const ms = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
-  return Number.isFinite(ms) ? ms : Number.NEGATIVE_INFINITY;
+  return parseCrmTimestamp(createdAt) ?? Number.NEGATIVE_INFINITY;
 }
 
 /**
