@@ -42,13 +42,6 @@ export function isFieldType(value: string): value is FieldType {
 // Dates
 
 const msPerDay = 86_400_000;
-// Four-digit years only, so every stored date prints in plain ISO 8601 (no "+010000").
-const earliestMs = (() => {
-  const d = new Date(0);
-  d.setUTCFullYear(0, 0, 1);
-  return d.getTime();
-})();
-const latestMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dateTime =
@@ -66,6 +59,10 @@ function utcMs(year: number, month: number, day: number, hour: number, minute: n
   d.setUTCHours(hour, minute, second, ms);
   return d.getTime();
 }
+
+// Four-digit years only, so every stored date prints in plain ISO 8601 (no "+010000").
+const earliestMs = utcMs(0, 1, 1, 0, 0, 0, 0);
+const latestMs = utcMs(9999, 12, 31, 23, 59, 59, 999);
 
 /**
  * Epoch milliseconds of `YYYY-MM-DD` (midnight UTC) or of an ISO 8601 date-time that carries
