@@ -1,0 +1,74 @@
+// CRM connections. Credentials arrive here already sealed (AES-256-GCM) and leave sealed:
+// this module never sees a token in clear text.
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { ConnectionStatus, CrmConnection, Database } from "../schema.ts";
+
+export async function getConnection(db: Kysely<Database>, workspaceId: string, provider: string): Promise<CrmConnection | undefined> {
+  return db.selectFrom("crm_connections").selectAll().where("workspace_id", "=", workspaceId).where("provider", "=", provider).executeTakeFirst();
+}
+
+export interface ConnectionInput {
+  authKind: "oauth" | "private_app";
+  sealedCredentials: string;
+  portalId: string | null;
+  scopes: string[];
+  accessExpiresAt: string | null;
+  connectedBy: string | null;
+}
+
+/** Connects (or reconnects) the workspace's CRM; the row, and so every link and value, stays. */
+export async function saveConnection(db: Kysely<Database>, workspaceId: string, provider: string, input: ConnectionInput): Promise<CrmConnection> {
+  const now = new Date().toISOString();
+  const values = {
+    auth_kind: input.authKind,
+    status: "connected" as const,
+    credentials: input.sealedCredentials,
+    portal_id: input.portalId,
+    scopes: JSON.stringify(input.scopes),
+    access_expires_at: input.accessExpiresAt,
+    status_reason: null,
+    connected_by: input.connectedBy,
+    updated_at: now,
+  };
+  await db
+    .insertInto("crm_connections")
+    .values({ id: randomUUID(), workspace_id: workspaceId, provider, created_at: now, ...values })
+    .onConflict((oc) => oc.columns(["workspace_id", "provider"]).doUpdateSet(values))
+    .execute();
+  return (await getConnection(db, workspaceId, provider))!;
+}
+
+export async function updateConnectionCredentials(db: Kysely<Database>, id: string, sealedCredentials: string, accessExpiresAt: string | null): Promise<void> {
+  await db
+    .updateTable("crm_connections")
+    .set({ credentials: sealedCredentials, access_expires_at: accessExpiresAt, updated_at: new Date().toISOString() })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function setConnectionStatus(db: Kysely<Database>, id: string, status: ConnectionStatus, reason: string | null): Promise<void> {
+  await db.updateTable("crm_connections").set({ status, status_reason: reason, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+}
+
+export async function saveOauthState(db: Kysely<Database>, input: { stateHash: string; workspaceId: string; userId: string | null; ttlMs: number }): Promise<void> {
+  await db
+    .insertInto("oauth_states")
+    .values({
+      state_hash: input.stateHash,
+      workspace_id: input.workspaceId,
+      user_id: input.userId,
+      redirect_after: null,
+      expires_at: new Date(Date.now() + input.ttlMs).toISOString(),
+    })
+    .execute();
+}
+
+/** Takes a state once: a replayed or expired state finds nothing. */
+export async function consumeOauthState(db: Kysely<Database>, stateHash: string): Promise<{ workspaceId: string; userId: string | null } | undefined> {
+  const row = await db.selectFrom("oauth_states").selectAll().where("state_hash", "=", stateHash).executeTakeFirst();
+  if (!row) return undefined;
+  const deleted = await db.deleteFrom("oauth_states").where("state_hash", "=", stateHash).executeTakeFirst();
+  if (Number(deleted.numDeletedRows) !== 1 || row.expires_at <= new Date().toISOString()) return undefined;
+  return { workspaceId: row.workspace_id, userId: row.user_id };
+}

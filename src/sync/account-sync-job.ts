@@ -1,0 +1,106 @@
+// The account-sync job: what a worker does with a trigger. It finds the workspace's run (a
+// paused or interrupted one resumes from its checkpoint), runs it, and turns CRM failures into
+// run outcomes: rate limits pause the run, an outage retries it, a revoked grant disconnects.
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
+import { getSyncSettings } from "../db/repositories/sync-settings.ts";
+import type { Database, SyncRun } from "../db/schema.ts";
+import { FatalJobError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../jobs/queue.ts";
+import { requestFullAccountSync, runAccountSync } from "./account-sync.ts";
+import { CrmSourceError, type AccountSource } from "./ports.ts";
+
+export const accountSyncQueue = "account-sync";
+
+const payloadSchema = z.object({
+  workspaceId: z.string(),
+  trigger: z.enum(["schedule", "enable", "import", "manual", "link", "create"]),
+  triggeredBy: z.string().nullable(),
+});
+export type AccountSyncPayload = z.infer<typeof payloadSchema>;
+
+/** A usable CRM session for one workspace; null when it is not connected. */
+export interface CrmSession {
+  source: AccountSource;
+  /** Calls spent since the last take, by endpoint. */
+  takeCalls(): Record<string, number>;
+}
+
+export interface AccountSyncJobDeps {
+  db: Kysely<Database>;
+  provider: string;
+  openSession(workspaceId: string): Promise<CrmSession | null>;
+  /** The CRM refused the grant: mark the connection disconnected (every sync stops). */
+  onAuthRevoked(workspaceId: string, message: string): Promise<void>;
+  now?: () => Date;
+}
+
+export function accountSyncJobInput(payload: AccountSyncPayload): EnqueueInput {
+  const key = `${accountSyncQueue}:${payload.workspaceId}`;
+  // One pending job per workspace (coalescing) and never two running (exclusivity): a trigger
+  // during a run becomes exactly one follow-up run.
+  return { queue: accountSyncQueue, payload, workspaceId: payload.workspaceId, coalesceKey: key, exclusiveKey: key, maxAttempts: 5 };
+}
+
+/** Queues an account-sync run; `full` asks the next run to read everything again. */
+export async function triggerAccountSync(
+  db: Kysely<Database>,
+  queue: JobQueue,
+  provider: string,
+  payload: AccountSyncPayload,
+  options: { full: boolean },
+): Promise<{ coalesced: boolean }> {
+  if (options.full) await requestFullAccountSync(db, payload.workspaceId, provider);
+  const { coalesced } = await queue.enqueue(accountSyncJobInput(payload));
+  return { coalesced };
+}
+
+async function currentRun(deps: AccountSyncJobDeps, payload: AccountSyncPayload): Promise<SyncRun> {
+  const active = await findActiveRun(deps.db, payload.workspaceId, ["accounts"]);
+  const run = active ?? (await createRun(deps.db, { workspaceId: payload.workspaceId, provider: deps.provider, kind: "accounts", trigger: payload.trigger, triggeredBy: payload.triggeredBy }));
+  return run.status === "queued" ? transitionRun(deps.db, run.id, "running") : run;
+}
+
+const defaultPauseMs = 10_000;
+
+export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
+  return async (job, jobCtx) => {
+    const payload = payloadSchema.parse(job.payload);
+    const settings = await getSyncSettings(deps.db, payload.workspaceId, deps.provider);
+    // Turned off (or disconnected) after the trigger: nothing to do, and no run to show.
+    if (!settings.accountSyncEnabled) return;
+    const session = await deps.openSession(payload.workspaceId);
+    if (!session) return;
+
+    const run = await currentRun(deps, payload);
+    try {
+      await runAccountSync({ db: deps.db, source: session.source, provider: deps.provider, takeCalls: session.takeCalls, ...(deps.now ? { now: deps.now } : {}) }, run);
+    } catch (error) {
+      if (!(error instanceof CrmSourceError)) {
+        await transitionRun(deps.db, run.id, "failed", { message: `Internal error: ${String(error)}` }).catch(() => undefined);
+        throw new FatalJobError(String(error), { cause: error });
+      }
+      const record = (code: CrmSourceError["code"]) =>
+        recordSyncErrors(deps.db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
+      switch (error.code) {
+        case "crm_rate_limited":
+          // Not a failure: the run waits for the budget and resumes where it stopped.
+          await transitionRun(deps.db, run.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
+          throw new RetryLaterError(error.retryAfterMs ?? defaultPauseMs);
+        case "crm_unavailable":
+          if (jobCtx.attempt >= job.maxAttempts) {
+            await record("crm_unavailable");
+            await transitionRun(deps.db, run.id, "failed", { message: error.message });
+            return;
+          }
+          await transitionRun(deps.db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
+          throw error;
+        case "crm_auth_revoked":
+          await record("crm_auth_revoked");
+          await transitionRun(deps.db, run.id, "failed", { message: error.message });
+          await deps.onAuthRevoked(payload.workspaceId, error.message);
+          return;
+      }
+    }
+  };
+}
