@@ -1,0 +1,158 @@
+import type { FastifyInstance } from "fastify";
+import { iso } from "../clock.ts";
+import { EMULATOR_USER_ID } from "../auth.ts";
+import { HubSpotError, validationError } from "../errors.ts";
+import type { StoredList } from "../lists.ts";
+import { route } from "../server.ts";
+import type { EmulatorStore } from "../store.ts";
+import { body, intParam, query } from "./common.ts";
+
+/** Lists v3: get, memberships (record-id order), search, create, delete, add/remove members. */
+const READ = ["crm.lists.read", "crm.lists.write"];
+const WRITE = ["crm.lists.write"];
+
+export function listJson(l: StoredList): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    listId: String(l.listId),
+    listVersion: l.listVersion,
+    name: l.name,
+    objectTypeId: l.objectTypeId,
+    processingType: l.processingType,
+    processingStatus: "COMPLETE",
+    createdAt: iso(l.createdAt),
+    updatedAt: iso(l.updatedAt),
+    filtersUpdatedAt: iso(l.createdAt),
+    createdById: String(EMULATOR_USER_ID),
+    updatedById: String(EMULATOR_USER_ID),
+    size: l.members.length,
+  };
+  if (l.deletedAt) out.deletedAt = iso(l.deletedAt);
+  return out;
+}
+
+function searchJson(l: StoredList): Record<string, unknown> {
+  const { size, ...rest } = listJson(l);
+  const last = Math.max(0, ...[...l.joinedAt.values()].slice(-1000));
+  return {
+    ...rest,
+    additionalProperties: {
+      hs_list_size: String(size),
+      hs_last_record_added_at: last ? String(last) : "",
+      hs_list_reference_count: "0",
+    },
+  };
+}
+
+function listNotFound(id: string): HubSpotError {
+  return new HubSpotError(404, "OBJECT_NOT_FOUND", `List does not exist with id ${id}`);
+}
+
+export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): void {
+  const requireList = (raw: string): StoredList => {
+    const l = /^\d+$/.test(raw) ? store.lists.get(Number(raw)) : undefined;
+    if (!l) throw listNotFound(raw);
+    return l;
+  };
+
+  app.get("/crm/v3/lists/:listId", route({ endpoint: "lists.get", scopes: READ }), async (req) => {
+    return { list: listJson(requireList((req.params as { listId: string }).listId)) };
+  });
+
+  app.get("/crm/v3/lists", route({ endpoint: "lists.getAll", scopes: READ }), async (req) => {
+    const raw = query(req).listIds;
+    const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((x) => String(x).split(","));
+    const lists = ids.map((id) => store.lists.get(Number(id))).filter((l): l is StoredList => l !== undefined);
+    return { lists: lists.map(listJson) };
+  });
+
+  app.get(
+    "/crm/v3/lists/object-type-id/:objectTypeId/name/:listName",
+    route({ endpoint: "lists.getByName", scopes: READ }),
+    async (req) => {
+      const p = req.params as { objectTypeId: string; listName: string };
+      const l = store.lists.findByName(p.objectTypeId, p.listName);
+      if (!l) throw listNotFound(p.listName);
+      return { list: listJson(l) };
+    },
+  );
+
+  app.get("/crm/v3/lists/:listId/memberships", route({ endpoint: "lists.memberships", scopes: READ }), async (req) => {
+    const l = requireList((req.params as { listId: string }).listId);
+    const q = query(req);
+    const limit = intParam(q.limit, "limit", 100, 250);
+    const cursor = (raw: unknown, name: string): number | undefined => {
+      if (raw === undefined || raw === "") return undefined;
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n)) throw validationError(`Invalid ${name}: ${String(raw)}`);
+      return n;
+    };
+    const after = cursor(q.after, "after");
+    const before = cursor(q.before, "before");
+    const backward = before !== undefined && after === undefined;
+    const got = backward ? store.lists.pageBefore(l, before, limit) : store.lists.page(l, after ?? 0, limit);
+    const results = got.items.map((id) => ({ recordId: String(id), membershipTimestamp: iso(l.joinedAt.get(id) ?? l.createdAt) }));
+    const paging: { next?: { after: string }; prev?: { before: string } } = {};
+    const first = got.items[0];
+    const last = got.items[got.items.length - 1];
+    const maxMember = l.members[l.members.length - 1];
+    const hasNext = backward ? last !== undefined && maxMember !== undefined && maxMember > last : got.more;
+    const hasPrev = backward ? got.more : after !== undefined && first !== undefined && l.members[0] !== first;
+    if (hasNext && last !== undefined) paging.next = { after: String(last) };
+    if (hasPrev && first !== undefined) paging.prev = { before: String(first) };
+    const out: { results: typeof results; total: number; paging?: typeof paging } = { results, total: l.members.length };
+    if (paging.next || paging.prev) out.paging = paging;
+    return out;
+  });
+
+  app.post("/crm/v3/lists/search", route({ endpoint: "lists.search", scopes: READ }), async (req) => {
+    const b = body<{ query?: string; listIds?: string[]; offset?: number; count?: number; processingTypes?: string[] }>(req);
+    const offset = b.offset ?? 0;
+    const count = Math.min(b.count ?? 20, 500);
+    const q = (b.query ?? "").toLowerCase();
+    const ids = b.listIds ? new Set(b.listIds.map(String)) : undefined;
+    const all = [...store.lists.lists.values()].filter(
+      (l) =>
+        l.deletedAt === 0 &&
+        (!q || l.name.toLowerCase().includes(q)) &&
+        (!ids || ids.has(String(l.listId))) &&
+        (!b.processingTypes || b.processingTypes.includes(l.processingType)),
+    );
+    const slice = all.slice(offset, offset + count);
+    return { lists: slice.map(searchJson), offset: offset + slice.length, hasMore: offset + slice.length < all.length, total: all.length };
+  });
+
+  app.post("/crm/v3/lists", route({ endpoint: "lists.create", scopes: WRITE }), async (req) => {
+    const b = body<{ name?: string; objectTypeId?: string; processingType?: string }>(req);
+    if (!b.name || !b.objectTypeId || !b.processingType) throw validationError("Invalid input JSON: name, objectTypeId and processingType are required");
+    if (store.lists.findByName(b.objectTypeId, b.name)) throw new HubSpotError(409, "CONFLICT", `A list named "${b.name}" already exists.`);
+    const pt = b.processingType === "DYNAMIC" || b.processingType === "SNAPSHOT" ? b.processingType : "MANUAL";
+    return { list: listJson(store.lists.create({ name: b.name, objectTypeId: b.objectTypeId, processingType: pt }, store.now())) };
+  });
+
+  app.delete("/crm/v3/lists/:listId", route({ endpoint: "lists.delete", scopes: WRITE }), async (req, reply) => {
+    const l = requireList((req.params as { listId: string }).listId);
+    store.lists.delete(l.listId, store.now());
+    return reply.code(204).send();
+  });
+
+  const memberIds = (raw: unknown): number[] => {
+    if (!Array.isArray(raw)) throw validationError("Invalid input JSON: expected an array of record ids");
+    return raw.map((x) => Number(x)).filter((n) => Number.isSafeInteger(n));
+  };
+
+  app.put("/crm/v3/lists/:listId/memberships/add", route({ endpoint: "lists.memberships.add", scopes: WRITE }), async (req) => {
+    const l = requireList((req.params as { listId: string }).listId);
+    const ids = memberIds(req.body);
+    const known = ids.filter((id) => store.objects.contacts.get(id) ?? store.objects.companies.get(id) ?? store.objects.deals.get(id));
+    const added = store.lists.addMembers(l, known, store.now());
+    // "recordsIdsAdded" (sic) is the name HubSpot and its SDK use.
+    return { recordsIdsAdded: added.map(String), recordIdsMissing: ids.filter((i) => !known.includes(i)).map(String) };
+  });
+
+  app.put("/crm/v3/lists/:listId/memberships/remove", route({ endpoint: "lists.memberships.remove", scopes: WRITE }), async (req) => {
+    const l = requireList((req.params as { listId: string }).listId);
+    const ids = memberIds(req.body);
+    const removed = store.lists.removeMembers(l, ids, store.now());
+    return { recordIdsRemoved: removed.map(String), recordIdsMissing: ids.filter((i) => !removed.includes(i)).map(String) };
+  });
+}

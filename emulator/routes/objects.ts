@@ -1,0 +1,262 @@
+import type { FastifyInstance } from "fastify";
+import { findType } from "../associations.ts";
+import type { AssociationInput } from "../store.ts";
+import { HubSpotError, notFound, validationError } from "../errors.ts";
+import { OBJECT_INFO, OBJECT_TYPES, type ObjectType } from "../object-types.ts";
+import type { StoredRecord } from "../records.ts";
+import { listParam, projection, renderRecord, type PublicObject } from "../serialize.ts";
+import { route } from "../server.ts";
+import type { EmulatorStore } from "../store.ts";
+import type { InputValue } from "../values.ts";
+import { apiSource, batchTimes, body, boolParam, intParam, query, requireInputs } from "./common.ts";
+
+/** CRM objects v3: basic CRUD, batch and merge for companies, deals and contacts. */
+interface AssociationBody {
+  to?: { id?: string | number };
+  types?: Array<{ associationCategory?: string; associationTypeId?: number }>;
+}
+
+interface CreateBody {
+  properties?: Record<string, InputValue>;
+  associations?: AssociationBody[];
+}
+
+export function parseAssociations(store: EmulatorStore, type: ObjectType, input: AssociationBody[] | undefined): AssociationInput[] {
+  const out: AssociationInput[] = [];
+  for (const a of input ?? []) {
+    const toId = Number(a.to?.id);
+    const types = a.types ?? [];
+    if (!Number.isSafeInteger(toId) || types.length === 0) throw validationError("Invalid association: to.id and types are required");
+    let toType: ObjectType | undefined;
+    const typeIds: number[] = [];
+    for (const t of types) {
+      const typeId = Number(t.associationTypeId);
+      for (const candidate of OBJECT_TYPES) {
+        const found = findType(type, candidate, typeId);
+        if (found) toType = candidate;
+      }
+      typeIds.push(typeId);
+    }
+    if (!toType) throw validationError(`Invalid association type ids ${typeIds.join(",")} for ${OBJECT_INFO[type].singular}`);
+    const target = store.objects[toType].resolve(toId);
+    if (!target?.live) throw validationError(`Association target ${toType} ${toId} does not exist`);
+    out.push({ toType, toId: target.id, typeIds });
+  }
+  return out;
+}
+
+function lookup(store: EmulatorStore, type: ObjectType, id: string, idProperty: string | undefined): StoredRecord | undefined {
+  if (idProperty && idProperty !== "hs_object_id") {
+    const def = store.properties.get(type, idProperty);
+    if (!def?.hasUniqueValue) throw validationError(`${idProperty} is not a unique identifier property for ${OBJECT_INFO[type].singular}`);
+    return store.objects[type].findByUnique(idProperty, id);
+  }
+  if (!/^\d+$/.test(id)) return undefined;
+  const rec = store.objects[type].resolve(Number(id));
+  return rec && rec.mergedInto === 0 ? rec : undefined;
+}
+
+export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore): void {
+  for (const type of OBJECT_TYPES) {
+    const info = OBJECT_INFO[type];
+    const read = [`crm.objects.${type}.read`, `crm.objects.${type}.write`];
+    const write = [`crm.objects.${type}.write`];
+    const defs = store.properties.map(type);
+    const coll = (): ReturnType<EmulatorStore["collection"]> => store.collection(type);
+    const assocOpts = (raw: unknown) => {
+      const types = listParam(raw);
+      return types ? { store: store.associations, types, collections: store.objects } : undefined;
+    };
+    const render = (r: StoredRecord, names: readonly string[], history?: readonly string[]): PublicObject =>
+      renderRecord(type, r, { names, history }, store.properties.map(type));
+
+    for (const base of [`/crm/v3/objects/${type}`, `/crm/v3/objects/${info.typeId}`]) {
+      app.get(base, route({ endpoint: `${type}.list`, scopes: read }), async (req) => {
+        const q = query(req);
+        const limit = intParam(q.limit, "limit", 10, 100);
+        const after = q.after === undefined || q.after === "" ? 0 : Number(q.after);
+        if (!Number.isSafeInteger(after)) throw validationError(`Invalid after: ${String(q.after)}`);
+        const names = projection(type, store.properties.map(type), listParam(q.properties));
+        const history = listParam(q.propertiesWithHistory);
+        const assoc = assocOpts(q.associations);
+        const page = coll().page(after, limit, boolParam(q.archived));
+        const results = page.items.map((r) => renderRecord(type, r, { names, history, associations: assoc }, store.properties.map(type)));
+        const out: { results: PublicObject[]; paging?: { next: { after: string; link: string } } } = { results };
+        if (page.next !== undefined) {
+          const after = String(page.next);
+          out.paging = { next: { after, link: `${base}?after=${after}` } };
+        }
+        return out;
+      });
+
+      app.get(`${base}/:id`, route({ endpoint: `${type}.get`, scopes: read }), async (req) => {
+        const q = query(req);
+        const { id } = req.params as { id: string };
+        const idProperty = typeof q.idProperty === "string" ? q.idProperty : undefined;
+        let rec = lookup(store, type, id, idProperty);
+        if (boolParam(q.archived)) rec = rec?.archived ? rec : undefined;
+        else if (rec?.archived) rec = undefined;
+        if (!rec) throw notFound();
+        const names = projection(type, store.properties.map(type), listParam(q.properties));
+        return renderRecord(type, rec, { names, history: listParam(q.propertiesWithHistory), associations: assocOpts(q.associations) }, store.properties.map(type));
+      });
+
+      app.post(base, route({ endpoint: `${type}.create`, scopes: write }), async (req, reply) => {
+        const b = body<CreateBody>(req);
+        const props = store.validate(type, b.properties);
+        const associations = parseAssociations(store, type, b.associations);
+        const rec = store.createRecord(type, props, apiSource(req), associations);
+        reply.code(201);
+        return render(rec, projection(type, defs, Object.keys(props)));
+      });
+
+      app.patch(`${base}/:id`, route({ endpoint: `${type}.update`, scopes: write }), async (req) => {
+        const q = query(req);
+        const { id } = req.params as { id: string };
+        const b = body<CreateBody>(req);
+        const rec = lookup(store, type, id, typeof q.idProperty === "string" ? q.idProperty : undefined);
+        if (!rec || rec.archived) throw notFound();
+        const props = store.validate(type, b.properties);
+        store.updateRecord(type, rec, props, apiSource(req));
+        return render(rec, projection(type, defs, Object.keys(props)));
+      });
+
+      app.delete(`${base}/:id`, route({ endpoint: `${type}.archive`, scopes: write }), async (req, reply) => {
+        const { id } = req.params as { id: string };
+        const rec = lookup(store, type, id, undefined);
+        if (rec && !rec.archived) store.archiveRecord(type, rec);
+        return reply.code(204).send();
+      });
+
+      app.post(`${base}/merge`, route({ endpoint: `${type}.merge`, scopes: write }), async (req) => {
+        const b = body<{ primaryObjectId?: string; objectIdToMerge?: string }>(req);
+        if (b.primaryObjectId === undefined || b.objectIdToMerge === undefined)
+          throw validationError("Invalid input JSON: primaryObjectId and objectIdToMerge are required");
+        const rec = store.merge(type, String(b.primaryObjectId), String(b.objectIdToMerge), apiSource(req));
+        return render(rec, projection(type, defs, undefined));
+      });
+
+      registerBatch(app, store, type, base, read, write);
+    }
+  }
+}
+
+function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectType, base: string, read: string[], write: string[]): void {
+  const info = OBJECT_INFO[type];
+  const defsOf = () => store.properties.map(type);
+  const notFoundError = (ids: string[], verb: string) => ({
+    status: "error",
+    category: "OBJECT_NOT_FOUND",
+    message: `Could not ${verb} some ${info.upper} objects, they may be deleted or not exist. Check that ids are valid.`,
+    context: { ids },
+    errors: [],
+    links: {},
+  });
+
+  app.post(`${base}/batch/read`, route({ endpoint: `${type}.batch.read`, scopes: read }), async (req, reply) => {
+    const started = Date.now();
+    const b = body<{ inputs?: unknown; properties?: string[]; propertiesWithHistory?: string[]; idProperty?: string; archived?: boolean }>(req);
+    const history = b.propertiesWithHistory && b.propertiesWithHistory.length > 0 ? b.propertiesWithHistory : undefined;
+    const inputs = requireInputs<{ id?: string | number }>(b, history ? 50 : 100);
+    const names = projection(type, defsOf(), b.properties);
+    const results: PublicObject[] = [];
+    const missing: string[] = [];
+    const seen = new Set<number>();
+    for (const input of inputs) {
+      const id = String(input?.id ?? "");
+      let rec = lookup(store, type, id, b.idProperty);
+      if (rec && rec.archived !== (b.archived === true)) rec = undefined;
+      if (!rec) {
+        missing.push(id);
+        continue;
+      }
+      if (seen.has(rec.id)) continue;
+      seen.add(rec.id);
+      results.push(renderRecord(type, rec, { names, history }, defsOf()));
+    }
+    if (missing.length > 0) {
+      reply.code(207);
+      return { status: "COMPLETE", results, numErrors: 1, errors: [notFoundError(missing, "get")], ...batchTimes(started) };
+    }
+    return { status: "COMPLETE", results, ...batchTimes(started) };
+  });
+
+  app.post(`${base}/batch/create`, route({ endpoint: `${type}.batch.create`, scopes: write }), async (req, reply) => {
+    const started = Date.now();
+    const inputs = requireInputs<CreateBody>(body(req), 100);
+    const prepared = inputs.map((i) => ({ props: store.validate(type, i?.properties), assoc: parseAssociations(store, type, i?.associations) }));
+    // Uniqueness inside the batch, as HubSpot rejects the whole batch on a duplicate.
+    const seen = new Map<string, string>();
+    for (const p of prepared) {
+      for (const [k, v] of Object.entries(p.props)) {
+        if (!v || !store.properties.get(type, k)?.hasUniqueValue) continue;
+        const key = `${k}:${v.toLowerCase()}`;
+        if (seen.has(key)) throw new HubSpotError(409, "CONFLICT", `Duplicate value "${v}" for unique property "${k}" in batch input.`);
+        seen.set(key, v);
+      }
+    }
+    const source = apiSource(req);
+    const results = prepared.map((p) => {
+      const rec = store.createRecord(type, p.props, source, p.assoc);
+      return renderRecord(type, rec, { names: projection(type, defsOf(), Object.keys(p.props)) }, defsOf());
+    });
+    reply.code(201);
+    return { status: "COMPLETE", results, ...batchTimes(started) };
+  });
+
+  app.post(`${base}/batch/update`, route({ endpoint: `${type}.batch.update`, scopes: write }), async (req, reply) => {
+    const started = Date.now();
+    const inputs = requireInputs<{ id?: string | number; idProperty?: string; properties?: Record<string, InputValue> }>(body(req), 100);
+    const prepared = inputs.map((i) => ({ id: String(i?.id ?? ""), idProperty: i?.idProperty, props: store.validate(type, i?.properties) }));
+    const source = apiSource(req);
+    const results: PublicObject[] = [];
+    const missing: string[] = [];
+    for (const p of prepared) {
+      const rec = lookup(store, type, p.id, p.idProperty);
+      if (!rec || rec.archived) {
+        missing.push(p.id);
+        continue;
+      }
+      store.updateRecord(type, rec, p.props, source);
+      results.push(renderRecord(type, rec, { names: projection(type, defsOf(), Object.keys(p.props)) }, defsOf()));
+    }
+    if (missing.length > 0) {
+      reply.code(207);
+      return { status: "COMPLETE", results, numErrors: 1, errors: [notFoundError(missing, "update")], ...batchTimes(started) };
+    }
+    return { status: "COMPLETE", results, ...batchTimes(started) };
+  });
+
+  app.post(`${base}/batch/upsert`, route({ endpoint: `${type}.batch.upsert`, scopes: write }), async (req) => {
+    const started = Date.now();
+    const inputs = requireInputs<{ id?: string; idProperty?: string; properties?: Record<string, InputValue> }>(body(req), 100);
+    const source = apiSource(req);
+    const prepared = inputs.map((i) => {
+      const idProperty = i?.idProperty;
+      const id = String(i?.id ?? "");
+      if (!idProperty || !store.properties.get(type, idProperty)?.hasUniqueValue)
+        throw validationError(`Upsert requires idProperty to be a unique-value property of ${info.singular} (got ${String(idProperty)})`);
+      if (!id) throw validationError("Upsert inputs need an id (the idProperty value)");
+      return { id, idProperty, props: store.validate(type, i?.properties) };
+    });
+    const results = prepared.map((p) => {
+      const existing = store.objects[type].findByUnique(p.idProperty, p.id);
+      if (existing) {
+        store.updateRecord(type, existing, p.props, source);
+        return { ...renderRecord(type, existing, { names: projection(type, defsOf(), Object.keys(p.props)) }, defsOf()), new: false };
+      }
+      const rec = store.createRecord(type, { ...p.props, [p.idProperty]: p.id }, source);
+      return { ...renderRecord(type, rec, { names: projection(type, defsOf(), [...Object.keys(p.props), p.idProperty]) }, defsOf()), new: true };
+    });
+    return { status: "COMPLETE", results, ...batchTimes(started) };
+  });
+
+  app.post(`${base}/batch/archive`, route({ endpoint: `${type}.batch.archive`, scopes: write }), async (req, reply) => {
+    const inputs = requireInputs<{ id?: string | number }>(body(req), 100);
+    for (const i of inputs) {
+      const rec = lookup(store, type, String(i?.id ?? ""), undefined);
+      if (rec && !rec.archived) store.archiveRecord(type, rec);
+    }
+    return reply.code(204).send();
+  });
+}
