@@ -225,7 +225,7 @@ export interface SyncErrorsTable {
   created_at: string;
 }
 
-export type JobStatus = "pending" | "running" | "done" | "failed";
+export type JobStatus = "pending" | "running" | "done" | "failed" | "cancelled";
 
 export interface JobsTable {
   id: string;
@@ -243,6 +243,21 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** Never two running jobs with the same key (a partial unique index enforces it). */
+  exclusive_key: string | null;
+  /** While running: past this time the worker is presumed dead and the job may be reclaimed. */
+  lease_expires_at: string | null;
+  finished_at: string | null;
+}
+
+/** One row per schedule slot that some scheduler process claimed; the key makes it fire once. */
+export interface ScheduleSlotsTable {
+  name: string;
+  slot_start: string;
+  claimed_by: string;
+  claimed_at: string;
+  fired_at: string | null;
+  jobs_enqueued: number;
 }
 
 /** A CRM company or deal as last read; properties holds only what account sync needs. */
@@ -303,6 +318,7 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_errors: SyncErrorsTable;
   jobs: JobsTable;
+  schedule_slots: ScheduleSlotsTable;
   crm_companies: CrmRecordsTable;
   crm_deals: CrmRecordsTable;
   crm_company_domains: CrmCompanyDomainsTable;

@@ -4,11 +4,13 @@ import type { Migration } from "kysely";
 import * as initial from "./20261123T0000_initial.ts";
 import * as customerQuery from "./20261123T0100_customer_query.ts";
 import * as contactsMergesAndSort from "./20261123T0200_contacts_merges_and_sort.ts";
+import * as schedules from "./20261123T0300_schedules.ts";
 import * as crmMirror from "./20261123T0400_crm_mirror.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
   "20261123T0100_customer_query": customerQuery,
   "20261123T0200_contacts_merges_and_sort": contactsMergesAndSort,
+  "20261123T0300_schedules": schedules,
   "20261123T0400_crm_mirror": crmMirror,
 };
