@@ -6,11 +6,12 @@ import { z } from "zod";
 import { createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
-import { FatalJobError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../jobs/queue.ts";
+import { FatalJobError, RetryLaterError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
+import { accountSyncJob, syncQueues } from "../jobs/scheduler.ts";
 import { requestFullAccountSync, runAccountSync } from "./account-sync.ts";
 import { CrmSourceError, type AccountSource } from "./ports.ts";
 
-export const accountSyncQueue = "account-sync";
+export const accountSyncQueue = syncQueues.accountSync;
 
 const payloadSchema = z.object({
   workspaceId: z.string(),
@@ -35,13 +36,6 @@ export interface AccountSyncJobDeps {
   now?: () => Date;
 }
 
-export function accountSyncJobInput(payload: AccountSyncPayload): EnqueueInput {
-  const key = `${accountSyncQueue}:${payload.workspaceId}`;
-  // One pending job per workspace (coalescing) and never two running (exclusivity): a trigger
-  // during a run becomes exactly one follow-up run.
-  return { queue: accountSyncQueue, payload, workspaceId: payload.workspaceId, coalesceKey: key, exclusiveKey: key, maxAttempts: 5 };
-}
-
 /** Queues an account-sync run; `full` asks the next run to read everything again. */
 export async function triggerAccountSync(
   db: Kysely<Database>,
@@ -51,7 +45,8 @@ export async function triggerAccountSync(
   options: { full: boolean },
 ): Promise<{ coalesced: boolean }> {
   if (options.full) await requestFullAccountSync(db, payload.workspaceId, provider);
-  const { coalesced } = await queue.enqueue(accountSyncJobInput(payload));
+  // Coalesced and exclusive per workspace: a trigger during a run becomes one follow-up run.
+  const { coalesced } = await queue.enqueue(accountSyncJob(payload));
   return { coalesced };
 }
 
