@@ -127,9 +127,13 @@ describe("convertCrmValue", () => {
     expect(convertCrmValue(f, raw)).toEqual({ ok: false, reason });
   });
 
+  it("quotes values as JSON in reasons", () => {
+    expect(convertCrmValue(num, 'say "hi"\n')).toEqual({ ok: false, reason: '"say \\"hi\\"\\n" is not a number.' });
+  });
+
   it("shortens long values in reasons", () => {
     const result = convertCrmValue(num, "9".repeat(100) + "x");
-    expect(result).toEqual({ ok: false, reason: `"${"9".repeat(77)}..." is not a number.` });
+    expect(result).toEqual({ ok: false, reason: `"${"9".repeat(76)}... is not a number.` });
   });
 
   it("yields values that store and read back unchanged", () => {

@@ -3,6 +3,7 @@
 // so this returns a result instead of throwing.
 import { AppError } from "./errors.ts";
 import {
+  describeValue,
   formatCanonicalDate,
   parseIsoDate,
   parseNumberLiteral,
@@ -32,10 +33,6 @@ export function parseCrmTimestamp(raw: string): number | null {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 
-function quoted(raw: string): string {
-  return raw.length > 80 ? `"${raw.slice(0, 77)}..."` : `"${raw}"`;
-}
-
 function optionValues(field: FieldDefinition): string {
   return field.options.length === 0 ? "none" : field.options.map((option) => option.value).join(", ");
 }
@@ -50,13 +47,13 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
       // HubSpot writes numbers as plain decimals ("1234.5"). A comma is not tolerated: "1,234"
       // means 1234 in one locale and 1.234 in another, and guessing would store a wrong number.
       const value = parseNumberLiteral(text);
-      return value === null ? { ok: false, reason: `${quoted(raw)} is not a number.` } : { ok: true, value };
+      return value === null ? { ok: false, reason: `${describeValue(raw)} is not a number.` } : { ok: true, value };
     }
     case "date": {
       // date properties hold midnight UTC as epoch ms; datetime ones epoch ms or ISO 8601.
       const epoch = parseCrmTimestamp(text);
       const value = epoch === null ? null : formatCanonicalDate(epoch);
-      return value === null ? { ok: false, reason: `${quoted(raw)} is not a date.` } : { ok: true, value };
+      return value === null ? { ok: false, reason: `${describeValue(raw)} is not a date.` } : { ok: true, value };
     }
     case "select": {
       // Exact internal values only: HubSpot sends values, never labels.
@@ -67,7 +64,7 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
       if (mapped !== undefined && field.options.some((option) => option.value === mapped)) {
         return { ok: true, value: mapped };
       }
-      return { ok: false, reason: `${quoted(raw)} is not one of the field's options (${optionValues(field)}).` };
+      return { ok: false, reason: `${describeValue(raw)} is not one of the field's options (${optionValues(field)}).` };
     }
     case "multi_select": {
       const items = raw.split(";").map((item) => item.trim()).filter((item) => item !== "");
@@ -75,14 +72,14 @@ function candidate(field: FieldDefinition, raw: string): { ok: true; value: unkn
       if (unknown.length > 0) {
         return {
           ok: false,
-          reason: `${unknown.map(quoted).join(", ")} ${unknown.length === 1 ? "is not one of" : "are not among"} the field's options (${optionValues(field)}).`,
+          reason: `${unknown.map(describeValue).join(", ")} ${unknown.length === 1 ? "is not one of" : "are not among"} the field's options (${optionValues(field)}).`,
         };
       }
       return { ok: true, value: items };
     }
     case "yes_no": {
       const value = parseYesNo(text);
-      return value === undefined ? { ok: false, reason: `${quoted(raw)} is not a yes/no value.` } : { ok: true, value };
+      return value === undefined ? { ok: false, reason: `${describeValue(raw)} is not a yes/no value.` } : { ok: true, value };
     }
   }
 }

@@ -107,7 +107,8 @@ export function formatCanonicalDate(epochMs: number): string | null {
 /** HubSpot's limit for a string property value: longer text could neither come from it nor go to it. */
 export const maxTextLength = 65_536;
 
-function describeValue(value: unknown): string {
+/** A value as quoted in error messages: JSON, cut to 80 characters. */
+export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
   let text: string;
   try {
