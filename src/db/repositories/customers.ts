@@ -35,17 +35,17 @@ export interface CustomerRecord {
 
 export interface NewCustomerInput {
   name: string;
-  domains?: readonly string[];
+  domains?: readonly string[] | undefined;
   /** Field key → API value; null or absent means no value. */
-  fields?: Readonly<Record<string, unknown>>;
+  fields?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface CustomerPatch {
-  name?: string;
+  name?: string | undefined;
   /** Replaces the whole list. */
-  domains?: readonly string[];
+  domains?: readonly string[] | undefined;
   /** Merged into the current values; null clears one. */
-  fields?: Readonly<Record<string, unknown>>;
+  fields?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export const maxNameLength = 500;
