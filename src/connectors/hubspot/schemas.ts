@@ -1,0 +1,147 @@
+// Shapes of HubSpot's answers, checked at the edge so a changed API fails loudly at the call
+// that met it instead of deep in the sync engine. Objects stay loose: HubSpot adds fields.
+import { z } from "zod";
+import { HubSpotError } from "./errors.ts";
+import type { HubSpotProperty } from "./property-types.ts";
+import type { AssociatedObject, BatchInputError, HubSpotList, HubSpotRecord, ListMembership } from "./types.ts";
+
+const paging = z
+  .looseObject({ next: z.looseObject({ after: z.union([z.string(), z.number()]).transform(String) }).optional() })
+  .optional();
+
+export const recordSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  properties: z.record(z.string(), z.string().nullable()).default({}),
+  propertiesWithHistory: z.record(z.string(), z.array(z.looseObject({ value: z.string(), timestamp: z.string(), sourceType: z.string() }))).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archived: z.boolean().optional(),
+  associations: z
+    .record(
+      z.string(),
+      z.looseObject({
+        results: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), type: z.string() })),
+        paging,
+      }),
+    )
+    .optional(),
+});
+
+export const pageSchema = z.looseObject({ results: z.array(recordSchema), paging });
+
+export const searchSchema = z.looseObject({ total: z.number(), results: z.array(recordSchema), paging });
+
+const batchErrorSchema = z.looseObject({
+  status: z.string().default("error"),
+  category: z.string().default("UNKNOWN"),
+  subCategory: z.string().optional(),
+  message: z.string().default(""),
+  context: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+export const batchSchema = z.looseObject({
+  status: z.string().optional(),
+  results: z.array(recordSchema.extend({ new: z.boolean().optional() })).default([]),
+  errors: z.array(batchErrorSchema).optional(),
+});
+
+const associationTypeSchema = z.looseObject({ category: z.string(), typeId: z.number(), label: z.string().nullable().default(null) });
+
+const associatedSchema = z.looseObject({
+  toObjectId: z.union([z.string(), z.number()]).transform(String),
+  associationTypes: z.array(associationTypeSchema).default([]),
+});
+
+export const associationBatchSchema = z.looseObject({
+  results: z
+    .array(
+      z.looseObject({
+        from: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }),
+        to: z.array(associatedSchema).default([]),
+        paging,
+      }),
+    )
+    .default([]),
+  errors: z.array(batchErrorSchema).optional(),
+});
+
+export const associationPageSchema = z.looseObject({ results: z.array(associatedSchema), paging });
+
+export const propertiesSchema = z.looseObject({
+  results: z.array(z.looseObject({ name: z.string(), label: z.string(), type: z.string(), fieldType: z.string() })),
+});
+
+export const propertySchema = z.looseObject({ name: z.string(), label: z.string(), type: z.string(), fieldType: z.string() });
+
+export const listSchema = z.looseObject({
+  listId: z.union([z.string(), z.number()]).transform(String),
+  name: z.string(),
+});
+
+/** GET /crm/v3/lists/{id} wraps the list in `{ list }`; accept the bare list too. */
+export const listEnvelopeSchema = z.union([z.looseObject({ list: listSchema }).transform((v) => v.list), listSchema]);
+
+export const membershipsSchema = z.looseObject({
+  results: z.array(
+    z.looseObject({
+      recordId: z.union([z.string(), z.number()]).transform(String),
+      membershipTimestamp: z.string().optional(),
+    }),
+  ),
+  paging,
+  total: z.number().optional(),
+});
+
+export const tokenInfoSchema = z.looseObject({
+  scopes: z.array(z.string()),
+  hub_id: z.number(),
+});
+
+export const tokenResponseSchema = z.looseObject({
+  access_token: z.string(),
+  refresh_token: z.string().optional(),
+  expires_in: z.number(),
+  token_type: z.string().optional(),
+});
+
+/** Parses an answer or fails with a typed error that names the endpoint. */
+export function parse<S extends z.ZodType>(schema: S, body: unknown, endpoint: string, status: number): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new HubSpotError({
+    kind: "unavailable",
+    status,
+    endpoint,
+    message: `HubSpot's answer to ${endpoint} has an unexpected shape${issue === undefined ? "" : ` at ${issue.path.join(".") || "(root)"}: ${issue.message}`}.`,
+  });
+}
+
+export function nextAfter(p: z.output<typeof paging>): string | undefined {
+  return p?.next?.after;
+}
+
+export function toRecord(r: z.output<typeof recordSchema>): HubSpotRecord {
+  return r as HubSpotRecord;
+}
+
+export function toBatchErrors(errors: z.output<typeof batchErrorSchema>[] | undefined): BatchInputError[] {
+  return (errors ?? []).map((e) => ({
+    status: e.status,
+    category: e.category,
+    message: e.message,
+    ids: e.context?.ids ?? e.context?.fromObjectId ?? [],
+    ...(e.context === undefined ? {} : { context: e.context }),
+  }));
+}
+
+export function toAssociated(a: z.output<typeof associatedSchema>): AssociatedObject {
+  return { toObjectId: a.toObjectId, associationTypes: a.associationTypes.map((t) => ({ category: t.category, typeId: t.typeId, label: t.label })) };
+}
+
+export const asProperty = (p: z.output<typeof propertySchema>): HubSpotProperty => p as HubSpotProperty;
+export const asList = (l: z.output<typeof listSchema>): HubSpotList => l as HubSpotList;
+export const asMembership = (m: { recordId: string; membershipTimestamp?: string | undefined }): ListMembership => ({
+  recordId: m.recordId,
+  ...(m.membershipTimestamp === undefined ? {} : { membershipTimestamp: m.membershipTimestamp }),
+});

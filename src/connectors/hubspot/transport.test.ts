@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { HubSpotError, kindForStatus, readErrorBody, syncErrorCodeFor } from "./errors.ts";
+import { backoffDelay, parseRetryAfter } from "./transport.ts";
+
+describe("backoffDelay", () => {
+  const retry = { baseDelayMs: 100, maxDelayMs: 1_000 };
+
+  it("doubles per attempt between half and all of the capped delay", () => {
+    expect(backoffDelay(1, retry, () => 0)).toBe(50);
+    expect(backoffDelay(1, retry, () => 1)).toBe(100);
+    expect(backoffDelay(3, retry, () => 0)).toBe(200);
+    expect(backoffDelay(3, retry, () => 1)).toBe(400);
+  });
+
+  it("never passes the cap", () => {
+    expect(backoffDelay(30, retry, () => 1)).toBe(1_000);
+    expect(backoffDelay(30, retry, () => 0)).toBe(500);
+  });
+
+  it("spreads retries of concurrent callers", () => {
+    const delays = new Set(Array.from({ length: 50 }, () => backoffDelay(4, retry)));
+    expect(delays.size).toBeGreaterThan(10);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads seconds and HTTP dates", () => {
+    expect(parseRetryAfter("3")).toBe(3_000);
+    expect(parseRetryAfter("0.5")).toBe(500);
+    const now = Date.UTC(2026, 0, 1, 0, 0, 0);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10_000);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:10 GMT", now)).toBe(0);
+  });
+
+  it("ignores absent or unreadable values", () => {
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter("")).toBeUndefined();
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+});
+
+describe("errors", () => {
+  it("maps final statuses to kinds", () => {
+    expect([429, 401, 403, 404, 409, 400, 422, 500, 503, 0].map(kindForStatus)).toEqual([
+      "rate_limited",
+      "auth_revoked",
+      "auth_revoked",
+      "not_found",
+      "conflict",
+      "bad_request",
+      "bad_request",
+      "unavailable",
+      "unavailable",
+      "unavailable",
+    ]);
+  });
+
+  it("maps kinds to the sync error catalog", () => {
+    const error = (kind: HubSpotError["kind"]): HubSpotError => new HubSpotError({ kind, status: 0, endpoint: "x", message: "m" });
+    expect(syncErrorCodeFor(error("rate_limited"))).toBe("crm_rate_limited");
+    expect(syncErrorCodeFor(error("auth_revoked"))).toBe("crm_auth_revoked");
+    expect(syncErrorCodeFor(error("unavailable"))).toBe("crm_unavailable");
+    expect(syncErrorCodeFor(error("not_found"))).toBeNull();
+  });
+
+  it("reads both of HubSpot's error body shapes and OAuth's", () => {
+    expect(readErrorBody({ status: "error", message: "m", category: "VALIDATION_ERROR", correlationId: "c" })).toEqual({
+      message: "m",
+      category: "VALIDATION_ERROR",
+      correlationId: "c",
+      policyName: undefined,
+    });
+    expect(readErrorBody({ status: "error", message: "limit", errorType: "RATE_LIMIT", correlationId: "c", policyName: "DAILY" })).toMatchObject({
+      category: "RATE_LIMIT",
+      policyName: "DAILY",
+    });
+    expect(readErrorBody({ status: "BAD_REFRESH_TOKEN", message: "missing or unknown refresh token" })).toMatchObject({ category: "BAD_REFRESH_TOKEN" });
+    expect(readErrorBody({ error: "invalid_grant", error_description: "revoked" })).toMatchObject({ category: "invalid_grant", message: "revoked" });
+    expect(readErrorBody("<html>")).toEqual({ message: undefined, category: undefined, correlationId: undefined, policyName: undefined });
+  });
+});
