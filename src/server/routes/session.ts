@@ -1,6 +1,7 @@
 // Cookie sessions for the web UI: email and password in, an httpOnly cookie out.
 import { z } from "zod";
 import { AppError } from "../../core/errors.ts";
+import { tryNormalizeEmail } from "../../core/handles.ts";
 import { generateToken, hashToken, verifyPassword } from "../../core/security.ts";
 import { createSession, deleteSession } from "../../db/repositories/credentials.ts";
 import { findUserByEmail, getUser } from "../../db/repositories/users.ts";
@@ -30,7 +31,8 @@ export const sessionRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const user = await findUserByEmail(ctx.db, request.body.email.trim().toLowerCase());
+      const email = tryNormalizeEmail(request.body.email);
+      const user = email ? await findUserByEmail(ctx.db, email) : undefined;
       if (!user || !(await verifyPassword(request.body.password, user.password_hash))) {
         throw new AppError("unauthorized", "The email or password is incorrect.");
       }
