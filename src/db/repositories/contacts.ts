@@ -245,7 +245,7 @@ function normalizedHandle(kind: "email" | "phone", value: string | undefined): s
 }
 
 /** The contact holding this email, else the one holding this phone. Invalid handles match nothing. */
-export async function findContactByHandle(db: Db, workspaceId: string, handles: { email?: string; phone?: string }): Promise<ContactRecord | undefined> {
+export async function findContactByHandle(db: Db, workspaceId: string, handles: { email?: string | undefined; phone?: string | undefined }): Promise<ContactRecord | undefined> {
   const email = normalizedHandle("email", handles.email);
   if (email !== null) {
     const hit = await db.selectFrom("contact_emails").select("contact_id").where("workspace_id", "=", workspaceId).where("email", "=", email).executeTakeFirst();
@@ -614,7 +614,7 @@ export async function mergeContacts(
   duplicateId: string,
   options: { mergedAt?: string } = {},
 ): Promise<ContactRecord> {
-  return inTransaction(db, async (tx) => {
+  const work = async (tx: Db): Promise<ContactRecord> => {
     const survivor = await loadForWrite(tx, workspaceId, survivorId);
     const duplicate = await loadForWrite(tx, workspaceId, duplicateId);
     if (survivor.id === duplicate.id) throw new AppError("conflict", "A contact cannot be merged into itself.", { id: survivorId });
@@ -623,7 +623,8 @@ export async function mergeContacts(
     const mergedAt = options.mergedAt ?? now;
 
     // The duplicate goes first: its handles and external id are unique keys the survivor takes.
-    await removeContact(tx, workspaceId, duplicate.id);
+    // A concurrent merge of the same duplicate got there first.
+    if (!(await removeContact(tx, workspaceId, duplicate.id))) throw notFound("Contact", duplicate.id);
     const fieldChangedAt = { ...survivor.fieldChangedAt };
     for (const field of changed) fieldChangedAt[field] = mergedAt;
     await tx
@@ -648,7 +649,8 @@ export async function mergeContacts(
       .values({ workspace_id: workspaceId, survivor_id: survivor.id, merged_contact_id: duplicate.id, merged_external_id: droppedExternalId, merged_at: mergedAt })
       .execute();
     return { ...survivor, ...merged, tags: [...merged.tags].sort(), fieldChangedAt, updatedAt: now };
-  });
+  };
+  return write(db, work, () => Promise.resolve());
 }
 
 /** True when the CRM contact's crmsync record was merged into another: an import must not recreate it. */

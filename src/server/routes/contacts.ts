@@ -19,23 +19,21 @@ import { principalOf, requireAdmin } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
 
-const contactSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    firstName: z.string().nullable(),
-    lastName: z.string().nullable(),
-    emails: z.array(z.string()),
-    phones: z.array(z.string()),
-    customerId: z.string().nullable(),
-    tags: z.array(z.string()),
-    externalId: z.string().nullable().describe("The CRM contact id; set by sync, read-only here."),
-    lastSyncedAt: z.string().nullable(),
-    fieldChangedAt: z.partialRecord(z.enum(contactFields), z.string()).describe("When each field last changed in crmsync (ISO-8601)."),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: "Contact" });
+const contactSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  customerId: z.string().nullable(),
+  tags: z.array(z.string()),
+  externalId: z.string().nullable().describe("The CRM contact id; set by sync, read-only here."),
+  lastSyncedAt: z.string().nullable(),
+  fieldChangedAt: z.partialRecord(z.enum(contactFields), z.string()).describe("When each field last changed in crmsync (ISO-8601)."),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 const writableFields = {
   name: z.string().max(500).optional().describe("Derived from firstName and lastName when left out."),
