@@ -383,7 +383,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   }
 
   async function getAccessTokenInfo(token: string): Promise<AccessTokenInfo> {
-    const endpoint = "oauth.access-tokens.get";
+    const endpoint = "oauth.accessToken.get";
     const { status, body } = await call<unknown>({
       endpoint,
       method: "GET",

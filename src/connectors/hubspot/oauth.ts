@@ -136,7 +136,7 @@ export async function refreshAccessToken(config: OAuthClientConfig, refreshToken
 export async function revokeRefreshToken(config: OAuthClientConfig, refreshToken: string): Promise<void> {
   try {
     await oauthTransport(config).request<unknown>({
-      endpoint: "oauth.refresh-tokens.delete",
+      endpoint: "oauth.refreshToken.delete",
       method: "DELETE",
       path: `/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`,
       logPath: "/oauth/v1/refresh-tokens/[redacted]",
