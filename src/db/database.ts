@@ -24,7 +24,7 @@ const pgTypes = {
   },
 };
 
-export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Db {
+export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): Db {
   if (target.dialect === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
     const sqlite = new SQLite(target.file);
@@ -36,6 +36,9 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     return { db, dialect: "sqlite", close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, types: pgTypes });
+  // An idle client that the server drops (restart, admin termination) is discarded by the pool;
+  // without a listener Node would treat the event as an uncaught error and exit.
+  pool.on("error", (error) => options.onIdleError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
