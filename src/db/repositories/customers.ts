@@ -34,6 +34,8 @@ export interface CustomerRecord {
 }
 
 export interface NewCustomerInput {
+  /** For imports and reproducible fixtures; a random UUID otherwise. */
+  id?: string | undefined;
   name: string;
   domains?: readonly string[] | undefined;
   /** Field key → API value; null or absent means no value. */
@@ -207,7 +209,7 @@ export async function createCustomer(db: Kysely<Database>, workspaceId: string, 
     const writes = resolveFieldWrites(fields, input.fields ?? {});
     const now = new Date().toISOString();
     const row: Customer = {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       workspace_id: workspaceId,
       name,
       name_key: customerNameKey(name),
