@@ -77,34 +77,37 @@ const DEAL_KINDS = ["New business", "Renewal", "Expansion", "Upsell", "Pilot"];
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
 
+const asciiCache = new Map<string, string>();
+
+/** Lower-case ASCII slug of a name; names repeat a lot, so results are cached. */
 function ascii(s: string): string {
-  return s
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/ł/g, "l")
-    .replace(/Ł/g, "L")
-    .replace(/ø/g, "o")
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, "");
+  let out = asciiCache.get(s);
+  if (out === undefined) {
+    out = s
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/ł/g, "l")
+      .replace(/Ł/g, "L")
+      .replace(/ø/g, "o")
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "");
+    if (asciiCache.size < 100_000) asciiCache.set(s, out);
+  }
+  return out;
 }
 
 function phone(p: Prng): string {
-  const d = (n: number): string => {
-    let s = "";
-    for (let i = 0; i < n; i++) s += String(p.int(0, 9));
-    return s;
-  };
   switch (p.int(0, 4)) {
     case 0:
-      return `+1 (${p.int(201, 989)}) ${d(3)}-${d(4)}`;
+      return `+1 (${p.int(201, 989)}) ${p.int(200, 999)}-${p.int(1000, 9999)}`;
     case 1:
-      return `+44 20 ${d(4)} ${d(4)}`;
+      return `+44 20 ${p.int(1000, 9999)} ${p.int(1000, 9999)}`;
     case 2:
-      return `+49 151 ${d(8)}`;
+      return `+49 151 ${p.int(10_000_000, 99_999_999)}`;
     case 3:
-      return `${p.int(201, 989)}-${d(3)}-${d(4)}`;
+      return `${p.int(201, 989)}-${p.int(200, 999)}-${p.int(1000, 9999)}`;
     default:
-      return `+33 6 ${d(2)} ${d(2)} ${d(2)} ${d(2)}`;
+      return `+33 6 ${p.int(10, 99)} ${p.int(10, 99)} ${p.int(10, 99)} ${p.int(10, 99)}`;
   }
 }
 
@@ -146,6 +149,16 @@ function customValue(d: PropertyDefinition, p: Prng, createdAt: number): string 
   }
 }
 
+/**
+ * Which custom properties a record fills. A handful of fixed patterns instead of a coin per
+ * property keeps the number of distinct object shapes small, which V8 needs to stay fast.
+ */
+function fillPatterns(count: number, share: number): boolean[][] {
+  return Array.from({ length: 8 }, (_, k) =>
+    Array.from({ length: count }, (_, j) => ((j * 7 + k * 13) % 100) / 100 < share || (j + k) % 5 === 0),
+  );
+}
+
 function customDefs(type: ObjectType): PropertyDefinition[] {
   return defaultPropertyDefinitions(type).filter((d) => !d.hubspotDefined);
 }
@@ -174,10 +187,16 @@ export function generate(seed: number, sizes: GeneratorSizes, anchor = DEFAULT_A
   const dealCustom = customDefs("deals");
   const contactCustom = customDefs("contacts").filter((d) => ["customer_tier", "is_strategic", "health_score", "last_review_at", "account_manager"].includes(d.name));
 
+  const companyPatterns = fillPatterns(companyCustom.length, 0.6);
+  const dealPatterns = fillPatterns(dealCustom.length, 0.5);
+  const contactPatterns = fillPatterns(contactCustom.length, 0.5);
+
   // Companies.
   const companies: StoredRecord[] = [];
   const companyDomain: string[] = [];
+  const companyNames: string[] = [];
   const usedDomains = new Set<string>();
+  const domainOwner = new Map<string, number>();
   for (let i = 0; i < sizes.companies; i++) {
     const name = `${p.pick(PREFIXES)}${p.pick(CORES)} ${p.pick(KINDS)}`.trim();
     const slug = ascii(name);
@@ -190,6 +209,7 @@ export function generate(seed: number, sizes: GeneratorSizes, anchor = DEFAULT_A
     else if (roll < 0.08 && companies.length > 0) primary = companyDomain[p.int(0, companies.length - 1)] || domain;
     else primary = domain;
     if (primary === domain) usedDomains.add(domain);
+    if (primary && !domainOwner.has(primary)) domainOwner.set(primary, i);
     const [city, country] = p.pick(CITIES);
     const { createdAt, updatedAt } = timesFor(p, start, anchor);
     const props: Props = { name };
@@ -213,54 +233,76 @@ export function generate(seed: number, sizes: GeneratorSizes, anchor = DEFAULT_A
     props.phone = phone(p);
     props.lifecyclestage = p.pick(LIFECYCLE_STAGES);
     if (p.chance(0.8)) props.hubspot_owner_id = p.pick(OWNER_IDS);
-    for (const d of companyCustom) if (p.chance(0.6)) props[d.name] = customValue(d, p, createdAt);
+    const fill = companyPatterns[p.int(0, 7)]!;
+    companyCustom.forEach((d, j) => {
+      if (fill[j]) props[d.name] = customValue(d, p, createdAt);
+    });
     if (props.internal_code) props.internal_code = `C-${FIRST_IDS.companies + i}`;
     companies.push(new StoredRecord(FIRST_IDS.companies + i, props, createdAt, updatedAt, "IMPORT"));
     companyDomain.push(primary);
+    companyNames.push(name);
   }
 
-  // Contacts: most at a company, email at its domain.
+  // Contacts: most at a company, email at its domain. Emails are unique (HubSpot enforces
+  // it) by counting each (domain owner, local-part pattern) instead of a Set of strings.
   const contacts: StoredRecord[] = [];
   const contactCompany: number[] = [];
   const contactIds: number[] = [];
   const companyFirstContact = new Map<number, number>();
-  const usedEmails = new Set<string>();
+  const localUses = new Map<number, number>();
   const contactCompanyIndex: number[] = [];
+  const contactNames: number[] = [];
   for (let i = 0; i < sizes.contacts; i++) {
     const id = FIRST_IDS.contacts + i;
     const props: Props = {};
     let companyIndex = -1;
-    const prev = contacts.length > 0 && p.chance(0.02) ? contacts[p.int(Math.max(0, contacts.length - 50), contacts.length - 1)] : undefined;
+    let firstIdx: number;
+    let lastIdx: number;
+    const prevIndex = contacts.length > 0 && p.chance(0.02) ? p.int(Math.max(0, contacts.length - 50), contacts.length - 1) : -1;
+    const prev = prevIndex >= 0 ? contacts[prevIndex] : undefined;
     if (prev) {
-      // A duplicate person: same name and company, a different (HubSpot-unique) email.
-      props.firstname = prev.props.firstname ?? "";
-      props.lastname = prev.props.lastname ?? "";
-      companyIndex = contactCompanyIndex[prev.id - FIRST_IDS.contacts] ?? -1;
+      // A duplicate person: same name and company, a different email.
+      const names = contactNames[prevIndex]!;
+      firstIdx = Math.floor(names / 100);
+      lastIdx = names % 100;
+      companyIndex = contactCompanyIndex[prevIndex] ?? -1;
     } else {
-      props.firstname = p.pick(FIRST);
-      props.lastname = p.pick(LAST);
+      firstIdx = p.int(0, FIRST.length - 1);
+      lastIdx = p.int(0, LAST.length - 1);
       if (sizes.companies > 0 && p.chance(0.85)) companyIndex = p.int(0, sizes.companies - 1);
     }
     contactCompanyIndex.push(companyIndex);
+    contactNames.push(firstIdx * 100 + lastIdx);
+    props.firstname = FIRST[firstIdx]!;
+    props.lastname = LAST[lastIdx]!;
     const company = companyIndex >= 0 ? companies[companyIndex] : undefined;
+    const companyDom = companyIndex >= 0 ? companyDomain[companyIndex] : "";
     const noHandle = p.chance(0.03);
     if (!noHandle) {
-      const domain = company?.props.domain ?? p.pick(FREEMAIL);
+      const freeIdx = companyDom ? -1 : p.int(0, FREEMAIL.length - 1);
+      const domain = companyDom || FREEMAIL[freeIdx]!;
+      const owner = companyDom ? (domainOwner.get(companyDom) ?? companyIndex) : sizes.companies + freeIdx;
       const first = ascii(props.firstname);
       const last = ascii(props.lastname);
-      const local = prev ? `${first.slice(0, 1)}${last}` : p.chance(0.7) ? `${first}.${last}` : `${first}${p.int(1, 99)}`;
-      let email = `${local}@${domain}`;
-      for (let n = 2; usedEmails.has(email); n++) email = `${local}${n}@${domain}`;
-      usedEmails.add(email);
-      props.email = email;
+      const variant = prev ? 1 : p.chance(0.7) ? 0 : 2 + p.int(1, 99);
+      const local = variant === 0 ? `${first}.${last}` : variant === 1 ? `${first.slice(0, 1)}${last}` : `${first}${variant - 2}`;
+      const key = owner * 400_000 + (firstIdx * 100 + lastIdx) * 102 + variant;
+      const uses = localUses.get(key) ?? 0;
+      localUses.set(key, uses + 1);
+      props.email = uses === 0 ? `${local}@${domain}` : `${local}.${uses + 1}@${domain}`;
       if (prev?.props.phone) props.phone = prev.props.phone;
       else if (p.chance(0.6)) props.phone = phone(p);
     }
-    if (company) props.company = company.props.name ?? "";
+    if (company) props.company = companyNames[companyIndex]!;
     props.jobtitle = p.pick(TITLES);
     props.lifecyclestage = p.pick(LIFECYCLE_STAGES);
     const { createdAt, updatedAt } = timesFor(p, company ? company.createdAt : start, anchor);
-    if (p.chance(0.3)) for (const d of contactCustom) if (p.chance(0.5)) props[d.name] = customValue(d, p, createdAt);
+    if (p.chance(0.3)) {
+      const fill = contactPatterns[p.int(0, 7)]!;
+      contactCustom.forEach((d, j) => {
+        if (fill[j]) props[d.name] = customValue(d, p, createdAt);
+      });
+    }
     contacts.push(new StoredRecord(id, props, createdAt, updatedAt, "IMPORT"));
     if (company) {
       contactIds.push(id);
@@ -282,7 +324,7 @@ export function generate(seed: number, sizes: GeneratorSizes, anchor = DEFAULT_A
     const { createdAt, updatedAt } = timesFor(p, company ? company.createdAt : start, anchor);
     const stage = p.pick(DEAL_STAGES);
     const props: Props = {
-      dealname: `${company?.props.name ?? "Unassigned"} - ${p.pick(DEAL_KINDS)} ${new Date(createdAt).getUTCFullYear()}`,
+      dealname: `${company ? companyNames[company.id - FIRST_IDS.companies] : "Unassigned"} - ${p.pick(DEAL_KINDS)} ${new Date(createdAt).getUTCFullYear()}`,
       amount: String(p.int(5, 2000) * 100),
       dealstage: stage,
       pipeline: "default",
@@ -290,7 +332,10 @@ export function generate(seed: number, sizes: GeneratorSizes, anchor = DEFAULT_A
       dealtype: p.chance(0.6) ? "newbusiness" : "existingbusiness",
     };
     if (p.chance(0.8)) props.hubspot_owner_id = p.pick(OWNER_IDS);
-    for (const d of dealCustom) if (p.chance(0.5)) props[d.name] = customValue(d, p, createdAt);
+    const fill = dealPatterns[p.int(0, 7)]!;
+    dealCustom.forEach((d, j) => {
+      if (fill[j]) props[d.name] = customValue(d, p, createdAt);
+    });
     if (props.internal_code) props.internal_code = `D-${id}`;
     deals.push(new StoredRecord(id, props, createdAt, updatedAt, "IMPORT"));
     if (company) {
