@@ -43,13 +43,17 @@ export interface AuthorizeUrlOptions {
 }
 
 export function buildAuthorizeUrl(o: AuthorizeUrlOptions): string {
+  const params: Array<[string, string]> = [
+    ["client_id", o.clientId],
+    ["redirect_uri", o.redirectUri],
+    // Space-separated as OAuth 2.0 says, encoded as %20 (HubSpot's own examples) rather than "+".
+    ["scope", o.scopes.join(" ")],
+  ];
+  if (o.optionalScopes !== undefined && o.optionalScopes.length > 0) params.push(["optional_scope", o.optionalScopes.join(" ")]);
+  params.push(["state", o.state]);
   const url = new URL(o.authorizeUrl ?? defaultAuthorizeUrl);
-  url.searchParams.set("client_id", o.clientId);
-  url.searchParams.set("redirect_uri", o.redirectUri);
-  // HubSpot separates scopes with spaces (URL-encoded), as OAuth 2.0 does.
-  url.searchParams.set("scope", o.scopes.join(" "));
-  if (o.optionalScopes !== undefined && o.optionalScopes.length > 0) url.searchParams.set("optional_scope", o.optionalScopes.join(" "));
-  url.searchParams.set("state", o.state);
+  const query = params.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join("&");
+  url.search = url.search === "" ? query : `${url.search.slice(1)}&${query}`;
   return url.toString();
 }
 
