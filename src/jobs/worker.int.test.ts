@@ -208,23 +208,25 @@ describe.each(dialects)("worker on %s", (dialect) => {
     let runs = 0;
     const long: JobHandler = async () => {
       runs++;
-      await delay(600);
+      await delay(800);
     };
-    // The lease (150 ms) is far shorter than the job; only heartbeats keep the other worker off it.
-    const a = start({ queue, leaseMs: 150, heartbeatMs: 30, handlers: { [name]: long } });
-    start({ queue: new SqlJobQueue({ db: second.db, dialect }), leaseMs: 150, handlers: { [name]: long } });
+    // The lease (250 ms) is far shorter than the job; only heartbeats keep the other worker off it.
+    const a = start({ queue, leaseMs: 250, heartbeatMs: 25, handlers: { [name]: long } });
+    start({ queue: new SqlJobQueue({ db: second.db, dialect }), leaseMs: 250, handlers: { [name]: long } });
     await waitFor(async () => (await queue.getJob(id))?.status === "done");
     expect(runs).toBe(1);
     await a.drain();
 
-    const stolen = await queue.enqueue({ queue: name, payload: null });
+    // A queue of its own, so the workers above cannot take this job.
+    const other = `q-${randomUUID()}`;
+    const stolen = await queue.enqueue({ queue: other, payload: null });
     let heartbeatError: unknown;
     let abortedWith: unknown;
     start({
       queue,
       leaseMs: 60_000,
       handlers: {
-        [name]: async (job, ctx) => {
+        [other]: async (job, ctx) => {
           await t.db.updateTable("jobs").set({ locked_by: "thief" }).where("id", "=", job.id).execute();
           heartbeatError = await ctx.heartbeat().catch((e: unknown) => e);
           abortedWith = ctx.signal.reason;
