@@ -208,6 +208,22 @@ describe.each(dialects)("SqlJobQueue on %s", (dialect) => {
     expect(await queue.getJob(randomUUID())).toBeUndefined();
   });
 
+  it("deletes finished jobs older than a cutoff, never pending or running ones", async () => {
+    const { clock, name, queue } = fresh();
+    const done = await queue.enqueue({ queue: name, payload: 1 });
+    await queue.complete((await queue.claim({ workerId: "w", queues: [name], leaseMs: 3_600_000 }))!);
+    const running = await queue.enqueue({ queue: name, payload: 2 });
+    await queue.claim({ workerId: "w", queues: [name], leaseMs: 3_600_000 });
+    clock.advance(1000);
+    const pending = await queue.enqueue({ queue: name, payload: 3, runAt: new Date(clock.now().getTime() + 3_600_000) });
+    const recent = await queue.enqueue({ queue: name, payload: 4 });
+    await queue.fail((await queue.claim({ workerId: "w", queues: [name], leaseMs: 3_600_000 }))!, "x");
+
+    expect(await queue.deleteFinished(new Date(clock.now().getTime() - 500))).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJob(done.id)).toBeUndefined();
+    expect((await queue.listJobs({ queue: name })).map((j) => j.id).sort()).toEqual([running.id, pending.id, recent.id].sort());
+  });
+
   it("rejects a non-positive maxAttempts", async () => {
     const { name, queue } = fresh();
     await expect(queue.enqueue({ queue: name, payload: null, maxAttempts: 0 })).rejects.toThrow(RangeError);

@@ -107,6 +107,16 @@ export class SqlJobQueue implements ClaimableJobQueue {
     return Number(result.numUpdatedRows);
   }
 
+  /** Deletes finished (done, failed, cancelled) jobs that finished before `before`; returns how many. */
+  async deleteFinished(before: Date): Promise<number> {
+    const result = await this.#db
+      .deleteFrom("jobs")
+      .where("status", "in", ["done", "failed", "cancelled"])
+      .where("finished_at", "<", before.toISOString())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async claim(input: { workerId: string; queues: readonly string[]; leaseMs: number }): Promise<Job | undefined> {
     if (input.queues.length === 0) return undefined;
     const now = this.#now();
