@@ -227,13 +227,14 @@ export class PortalBudget implements Budget {
 
   acquire(kind: BudgetClass, signal?: AbortSignal): Promise<number> {
     const lane = this.lanes[kind];
-    const ticket = lane.queue.then(() => this.take(kind, lane, signal));
+    // Time queued behind earlier callers counts as waiting too.
+    const queuedAt = Date.now();
+    const ticket = lane.queue.then(() => this.take(kind, lane, queuedAt, signal));
     lane.queue = ticket.catch(() => undefined);
     return ticket;
   }
 
-  private async take(kind: BudgetClass, lane: Lane, signal: AbortSignal | undefined): Promise<number> {
-    const started = Date.now();
+  private async take(kind: BudgetClass, lane: Lane, started: number, signal: AbortSignal | undefined): Promise<number> {
     for (;;) {
       signal?.throwIfAborted();
       const now = Date.now();
