@@ -1,6 +1,6 @@
 // The client against the real emulator over HTTP: paging, resuming, batch chunking at HubSpot's
 // maxima (calls counted by the emulator), 207 partial results and whole-chunk refusals.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PRIVATE_APP_TOKEN, startEmulator } from "../../../emulator/index.ts";
 import type { RunningEmulator } from "../../../emulator/index.ts";
 import { createHubSpotClient } from "./client.ts";
@@ -28,6 +28,11 @@ beforeEach(() => {
   emu.store.counters.reset();
   counter = new CallCounter();
   client = createHubSpotClient({ baseUrl: emu.url, auth: staticTokenAuth(PRIVATE_APP_TOKEN), counter });
+});
+
+// Every endpoint key the client counts is the emulator's own name for that call, call for call.
+afterEach(() => {
+  expect(counter.snapshot()).toEqual(Object.fromEntries(Object.entries(emu.store.counters.snapshot().endpoints).sort(([a], [b]) => a.localeCompare(b))));
 });
 
 /** Calls the emulator saw for an endpoint; the client's own counter must agree. */
