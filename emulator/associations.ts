@@ -143,6 +143,24 @@ export class AssociationStore {
     }
   }
 
+  /** Bulk load (generator): resolves the maps once instead of per edge. */
+  addBulk(from: ObjectType, to: ObjectType, fromIds: readonly number[], toIds: readonly number[], primary: boolean): void {
+    const fwd = this.edgesOf(from, to);
+    const rev = this.edgesOf(to, from);
+    const holder = primary ? primaryHolder(from, to) : undefined;
+    const prim = holder ? this.primaryOf(holder.child) : undefined;
+    for (let i = 0; i < fromIds.length; i++) {
+      const a = fromIds[i]!;
+      const b = toIds[i]!;
+      addEdge(fwd, a, b);
+      addEdge(rev, b, a);
+      if (prim && holder) {
+        if (holder.child === from) prim.set(a, b);
+        else prim.set(b, a);
+      }
+    }
+  }
+
   setPrimary(child: ObjectType, childId: number, parentId: number): void {
     this.primaryOf(child).set(childId, parentId);
   }

@@ -1,4 +1,4 @@
-import { AssociationStore, findType } from "./associations.ts";
+import { AssociationStore } from "./associations.ts";
 import { AuthRegistry, EMULATOR_USER_ID, PORTAL_ID, type PrivateAppTier } from "./auth.ts";
 import { Clock } from "./clock.ts";
 import { Counters } from "./counters.ts";
@@ -109,11 +109,7 @@ export class EmulatorStore {
     this.objects.companies.adopt(data.companies);
     this.objects.deals.adopt(data.deals);
     this.objects.contacts.adopt(data.contacts);
-    for (const e of data.edges) {
-      const primary = e.primary ? findType(e.from, e.to, e.from === "contacts" ? 1 : 5) : undefined;
-      const typeIds = primary ? [primary.typeId] : [];
-      for (let i = 0; i < e.fromIds.length; i++) this.associations.add(e.from, e.fromIds[i]!, e.to, e.toIds[i]!, typeIds);
-    }
+    for (const e of data.edges) this.associations.addBulk(e.from, e.to, e.fromIds, e.toIds, e.primary);
     const at = data.anchor;
     for (const l of data.lists) this.lists.create({ name: l.name, objectTypeId: l.objectTypeId, processingType: l.processingType, members: l.members }, at);
   }
