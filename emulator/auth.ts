@@ -24,6 +24,9 @@ export const ALL_SCOPES = [
   "crm.schemas.companies.read",
   "crm.schemas.deals.read",
   "crm.schemas.contacts.read",
+  "crm.schemas.companies.write",
+  "crm.schemas.deals.write",
+  "crm.schemas.contacts.write",
   "crm.lists.read",
   "crm.lists.write",
 ] as const;

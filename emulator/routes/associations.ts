@@ -108,19 +108,33 @@ export function registerAssociationRoutes(app: FastifyInstance, store: EmulatorS
     },
   );
 
-  app.put("/crm/v4/objects/:from/:id/associations/:to/:toId", route({ endpoint: "associations.create", scopes: WRITE }), async (req) => {
-    const p = req.params as { from: string; id: string; to: string; toId: string };
-    const from = objectType(p.from);
-    const to = objectType(p.to);
-    const a = store.require(from, p.id);
-    const b = store.require(to, p.toId);
-    const specs = req.body;
+  const createLabelled = (from: ObjectType, fromRaw: string, to: ObjectType, toRaw: string, specs: unknown) => {
+    const a = store.require(from, fromRaw);
+    const b = store.require(to, toRaw);
     if (!Array.isArray(specs) || specs.length === 0) throw validationError("Invalid input JSON: expected an array of association specs");
     const typeIds = (specs as Array<{ associationTypeId?: number }>).map((s) => Number(s.associationTypeId));
     for (const id of typeIds) if (!Number.isInteger(id)) throw validationError("associationTypeId must be an integer");
     store.associations.add(from, a.id, to, b.id, typeIds);
     const labels = typeIds.map((id) => findType(from, to, id)?.label).filter((l): l is string => typeof l === "string");
     return { fromObjectTypeId: OBJECT_INFO[from].typeId, fromObjectId: a.id, toObjectTypeId: OBJECT_INFO[to].typeId, toObjectId: b.id, labels };
+  };
+
+  app.put("/crm/v4/objects/:from/:id/associations/:to/:toId", route({ endpoint: "associations.create", scopes: WRITE }), async (req, reply) => {
+    const p = req.params as { from: string; id: string; to: string; toId: string };
+    const result = createLabelled(objectType(p.from), p.id, objectType(p.to), p.toId, req.body);
+    reply.code(201);
+    return result;
+  });
+
+  app.post("/crm/v4/associations/:from/:to/batch/create", route({ endpoint: "associations.batch.create", scopes: WRITE }), async (req, reply) => {
+    const started = Date.now();
+    const p = req.params as { from: string; to: string };
+    const from = objectType(p.from);
+    const to = objectType(p.to);
+    const inputs = requireInputs<{ from?: { id?: string }; to?: { id?: string }; types?: unknown }>(body(req), 2000);
+    const results = inputs.map((i) => createLabelled(from, String(i?.from?.id ?? ""), to, String(i?.to?.id ?? ""), i?.types));
+    reply.code(201);
+    return { status: "COMPLETE", results, ...batchTimes(started) };
   });
 
   app.delete("/crm/v4/objects/:from/:id/associations/:to/:toId", route({ endpoint: "associations.delete", scopes: WRITE }), async (req, reply) => {

@@ -264,6 +264,34 @@ describe("lists through the SDK", () => {
   });
 });
 
+describe("writes through the SDK", () => {
+  it("creates lists, adds members and reads several lists", async () => {
+    const created = await client.crm.lists.listsApi.create({ name: "SDK created", objectTypeId: "0-1", processingType: "MANUAL" });
+    const ids = emu.store.objects.contacts.records.slice(0, 2).map((r) => String(r.id));
+    const added = await client.crm.lists.membershipsApi.add(created.list.listId, [...ids, "42"]);
+    expect(added.recordsIdsAdded).toEqual(ids);
+    expect(added.recordIdsMissing).toEqual(["42"]);
+    const all = await client.crm.lists.listsApi.getAll([created.list.listId]);
+    expect(all.lists[0]!.size).toBe(2);
+  });
+
+  it("creates a property and a labelled (primary) association", async () => {
+    const prop = await client.crm.properties.coreApi.create("companies", { name: "sdk_prop", label: "SDK", type: "string" as never, fieldType: "text" as never, groupName: "companyinformation" });
+    expect(prop.hubspotDefined).toBe(false);
+    const company = await client.crm.companies.basicApi.create({ properties: { name: "Primary Co", sdk_prop: "x" }, associations: [] });
+    const contact = await client.crm.contacts.basicApi.create({
+      properties: { email: "primary@sdk.example" },
+      associations: [{ to: { id: company.id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 1 }] }],
+    });
+    const pair = await client.crm.associations.v4.basicApi.create("contacts", contact.id, "companies", company.id, [
+      { associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 1 },
+    ]);
+    expect(pair.labels).toEqual(["Primary"]);
+    const got = await client.crm.contacts.basicApi.getById(contact.id, undefined, undefined, ["companies"]);
+    expect(got.associations?.companies?.results.map((r) => r.type).sort()).toEqual(["contact_to_company", "contact_to_company_unlabeled"]);
+  });
+});
+
 describe("OAuth through the SDK", () => {
   it("exchanges a code, refreshes, reads metadata and revokes", async () => {
     const redirectUri = "http://localhost:9999/callback";
