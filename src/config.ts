@@ -22,6 +22,8 @@ const envSchema = z.object({
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_BASE_URL: z.string().url().optional(),
   HUBSPOT_AUTHORIZE_URL: z.string().url().optional(),
+  HUBSPOT_PRIVATE_APP_LIMIT: z.coerce.number().int().min(10).max(1000).default(100),
+  HUBSPOT_RESERVED_SHARE: z.coerce.number().min(0).max(0.9).default(0.1),
   LOG_LEVEL: z.enum(logLevels).default("info"),
 });
 
@@ -40,6 +42,10 @@ export interface Config {
     clientSecret: string | undefined;
     baseUrl: string;
     authorizeUrl: string;
+    /** Calls per 10 s of the portal's private-app tier (100 Free/Starter, 190 Professional/Enterprise). */
+    privateAppLimit: number;
+    /** Share of the portal's API budget left free for its other integrations. */
+    reservedShare: number;
   };
   logLevel: (typeof logLevels)[number];
 }
@@ -76,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: e.HUBSPOT_CLIENT_SECRET,
       baseUrl,
       authorizeUrl: e.HUBSPOT_AUTHORIZE_URL ?? "https://app.hubspot.com/oauth/authorize",
+      privateAppLimit: e.HUBSPOT_PRIVATE_APP_LIMIT,
+      reservedShare: e.HUBSPOT_RESERVED_SHARE,
     },
     logLevel: e.LOG_LEVEL,
   };

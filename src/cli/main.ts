@@ -44,12 +44,9 @@ program
   .action(async () => {
     const cfg = config();
     const database = await openMigratedDatabase(cfg);
-    const { app, url } = await startServer(cfg, database);
-    console.log(`crmsync listening on ${url} (API docs at ${url}/docs)`);
-    closeOnSignal(async () => {
-      await app.close();
-      await database.close();
-    });
+    const running = await startServer(cfg, database);
+    console.log(`crmsync listening on ${running.url} (API docs at ${running.url}/docs)`);
+    closeOnSignal(() => running.close());
   });
 
 program

@@ -1,8 +1,10 @@
-// Turns a Config into running parts (database, app context, HTTP server); shared by the commands.
+// Turns a Config into running parts (database, app context, HTTP server, background sync);
+// shared by the commands.
 import type { Config } from "../config.ts";
 import { migrateToLatest, openDatabase, type Db } from "../db/database.ts";
 import { buildApp, type App } from "../server/app.ts";
-import type { AppContext } from "../server/context.ts";
+import { buildAppContext, type AppContext } from "../server/context.ts";
+import { startBackground, type Background } from "../sync/background.ts";
 import { resolveSecretKey } from "./secret-key.ts";
 
 export async function openMigratedDatabase(config: Config): Promise<Db> {
@@ -15,14 +17,32 @@ export function publicUrlOf(config: Config, port: number): string {
   return config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
 }
 
-export async function startServer(config: Config, database: Db): Promise<{ app: App; url: string; ctx: AppContext }> {
-  const ctx: AppContext = {
-    db: database.db,
-    dialect: database.dialect,
+export function contextFor(config: Config, database: Db, port: number, overrides: { hubspotBaseUrl?: string } = {}) {
+  return buildAppContext(database, {
     secretKey: resolveSecretKey(config),
-    publicUrl: publicUrlOf(config, config.port),
-    secureCookies: (config.publicUrl ?? "").startsWith("https://"),
-  };
+    publicUrl: publicUrlOf(config, port),
+    hubspot: {
+      baseUrl: overrides.hubspotBaseUrl ?? config.hubspot.baseUrl,
+      authorizeUrl: config.hubspot.authorizeUrl,
+      clientId: config.hubspot.clientId,
+      clientSecret: config.hubspot.clientSecret,
+      budget: { reservedShare: config.hubspot.reservedShare },
+      privateAppLimit: config.hubspot.privateAppLimit,
+    },
+  });
+}
+
+export interface Running {
+  app: App;
+  url: string;
+  ctx: AppContext;
+  background: Background;
+  close(): Promise<void>;
+}
+
+/** Serves the API and runs the sync worker and scheduler in this process (embedded mode). */
+export async function startServer(config: Config, database: Db, overrides: { hubspotBaseUrl?: string } = {}): Promise<Running> {
+  const ctx = contextFor(config, database, config.port, overrides);
   const app = await buildApp(ctx, {
     logger: {
       level: config.logLevel,
@@ -32,7 +52,18 @@ export async function startServer(config: Config, database: Db): Promise<{ app: 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  return { app, url: publicUrlOf(config, port), ctx };
+  const background = startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, logger: app.log });
+  return {
+    app,
+    url: publicUrlOf(config, port),
+    ctx,
+    background,
+    async close() {
+      await background.stop();
+      await app.close();
+      await database.close();
+    },
+  };
 }
 
 /** Closes the server and database on SIGINT/SIGTERM so in-flight requests finish. */

@@ -2,6 +2,9 @@
 import type { Kysely } from "kysely";
 import type { Dialect } from "../db/database.ts";
 import type { Database } from "../db/schema.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import { SqlJobQueue } from "../jobs/sql-queue.ts";
+import { HubSpotConnections, type HubSpotSettings } from "../sync/hubspot-connection.ts";
 
 export interface AppContext {
   db: Kysely<Database>;
@@ -12,4 +15,27 @@ export interface AppContext {
   publicUrl: string;
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;
+  /** Where triggers enqueue sync runs. */
+  queue: JobQueue;
+  hubspot: HubSpotConnections;
+}
+
+export interface ContextOptions {
+  secretKey: string;
+  publicUrl: string;
+  hubspot: Omit<HubSpotSettings, "redirectUri">;
+}
+
+/** Wires the process's parts (queue, HubSpot connections) around one database. */
+export function buildAppContext(database: { db: Kysely<Database>; dialect: Dialect }, options: ContextOptions): AppContext & { queue: SqlJobQueue } {
+  const publicUrl = options.publicUrl.replace(/\/+$/, "");
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    secretKey: options.secretKey,
+    publicUrl,
+    secureCookies: publicUrl.startsWith("https://"),
+    queue: new SqlJobQueue({ db: database.db, dialect: database.dialect }),
+    hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
+  };
 }

@@ -40,6 +40,8 @@ export interface AccountSource {
   getDeals(ids: string[], properties: string[]): Promise<CrmDeal[]>;
   /** Ids of the deals associated with a company. */
   dealIdsOfCompany(companyId: string): Promise<string[]>;
+  /** Companies whose name or domain matches `query` (the link dialog); the first few when empty. */
+  searchCompanies(query: string, limit: number): Promise<CrmCompany[]>;
 }
 
 /** Property names account sync always needs besides the imported ones. */

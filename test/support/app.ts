@@ -6,7 +6,8 @@ import { issueApiToken, provisionUser, provisionWorkspace } from "../../src/acco
 import { generateSecretKey } from "../../src/core/security.ts";
 import type { Dialect } from "../../src/db/database.ts";
 import { buildApp, type App } from "../../src/server/app.ts";
-import type { AppContext } from "../../src/server/context.ts";
+import { buildAppContext, type AppContext } from "../../src/server/context.ts";
+import type { SqlJobQueue } from "../../src/jobs/sql-queue.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 
 export interface TestWorkspace {
@@ -19,7 +20,7 @@ export interface TestWorkspace {
 
 export interface TestApp {
   app: App;
-  ctx: AppContext;
+  ctx: AppContext & { queue: SqlJobQueue };
   database: TestDatabase;
   a: TestWorkspace;
   b: TestWorkspace;
@@ -29,16 +30,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: Dialect, overrides: Partial<AppContext> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The HubSpot the app talks to (an emulator's URL); by default an address where nothing answers. */
+  hubspotBaseUrl?: string;
+  oauthClient?: { clientId: string; clientSecret: string };
+}
+
+export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const ctx: AppContext = {
-    db: database.db,
-    dialect,
+  const ctx = buildAppContext(database, {
     secretKey: generateSecretKey(),
     publicUrl: "http://127.0.0.1:3000",
-    secureCookies: false,
-    ...overrides,
-  };
+    hubspot: {
+      baseUrl: options.hubspotBaseUrl ?? "http://127.0.0.1:9",
+      authorizeUrl: `${options.hubspotBaseUrl ?? "http://127.0.0.1:9"}/oauth/authorize`,
+      clientId: options.oauthClient?.clientId,
+      clientSecret: options.oauthClient?.clientSecret,
+      // The emulator runs without limits in tests; budgeting would only slow them down.
+      budget: false,
+      privateAppLimit: 100,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    },
+  });
   const app = await buildApp(ctx);
   const password = "correct horse battery";
   const workspace = async (name: string): Promise<TestWorkspace> => {

@@ -198,23 +198,32 @@ export async function createSyncedFields(db: Kysely<Database>, workspaceId: stri
  * that has it, so no stored value falls outside the field's options.
  */
 export async function updateField(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges): Promise<FieldRecord> {
+  return changeDefinition(db, workspaceId, id, changes, { allowSynced: false });
+}
+
+/** The admin's "refresh definition" of a synced field: label and options as the CRM has them now. */
+export async function refreshSyncedFieldDefinition(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges): Promise<FieldRecord> {
+  return changeDefinition(db, workspaceId, id, changes, { allowSynced: true });
+}
+
+async function changeDefinition(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges, options: { allowSynced: boolean }): Promise<FieldRecord> {
   return inTransaction(db, async (trx) => {
     const field = await getField(trx, workspaceId, id);
     if (!field) throw notFound("Field", id);
-    if (field.syncMapping) throw fieldReadOnly(field.key);
+    if (field.syncMapping && !options.allowSynced) throw fieldReadOnly(field.key);
     const label = changes.label === undefined ? field.label : checkedLabel(changes.label);
-    const options = changes.options === undefined ? field.options : checkedOptions(field.type, changes.options);
-    const kept = new Set(options.map((option) => option.value));
+    const nextOptions = changes.options === undefined ? field.options : checkedOptions(field.type, changes.options);
+    const kept = new Set(nextOptions.map((option) => option.value));
     const removed = field.options.filter((option) => !kept.has(option.value)).map((option) => option.value);
     if (removed.length > 0) await dropOptionValues(trx, workspaceId, field, removed, kept);
     const now = new Date().toISOString();
     await trx
       .updateTable("custom_fields")
-      .set({ label, options: JSON.stringify(options), updated_at: now })
+      .set({ label, options: JSON.stringify(nextOptions), updated_at: now })
       .where("workspace_id", "=", workspaceId)
       .where("id", "=", id)
       .execute();
-    return { ...field, label, options, updatedAt: now };
+    return { ...field, label, options: nextOptions, updatedAt: now };
   });
 }
 

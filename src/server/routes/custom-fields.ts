@@ -10,7 +10,7 @@ import type { RouteModule } from "./route.ts";
 
 const entities = ["customer", "contact"] as const;
 
-const fieldSchema = z
+export const fieldSchema = z
   .object({
     id: z.string(),
     key: z.string(),
@@ -50,7 +50,7 @@ function options(input: readonly z.infer<typeof optionInput>[] | undefined) {
   return input?.map((option) => (typeof option === "string" ? { value: option, label: option } : { value: option.value ?? option.label, label: option.label }));
 }
 
-function present(field: FieldRecord): z.infer<typeof fieldSchema> {
+export function presentField(field: FieldRecord): z.infer<typeof fieldSchema> {
   return {
     id: field.id,
     key: field.key,
@@ -77,7 +77,7 @@ export const customFieldRoutes: RouteModule = (app, ctx) => {
     },
     async (request) => {
       const { workspaceId } = principalOf(request);
-      return { items: (await listFields(ctx.db, workspaceId, request.query.entity)).map(present) };
+      return { items: (await listFields(ctx.db, workspaceId, request.query.entity)).map(presentField) };
     },
   );
 
@@ -88,7 +88,7 @@ export const customFieldRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principalOf(request);
       const field = await getField(ctx.db, workspaceId, request.params.id);
       if (!field) throw notFound("Field", request.params.id);
-      return present(field);
+      return presentField(field);
     },
   );
 
@@ -100,7 +100,7 @@ export const customFieldRoutes: RouteModule = (app, ctx) => {
       const { options: rawOptions, key, ...rest } = request.body;
       const opts = options(rawOptions);
       const field = await createField(ctx.db, workspaceId, { ...rest, ...(opts ? { options: opts } : {}), ...(key !== undefined ? { key } : {}) });
-      return reply.status(201).send(present(field));
+      return reply.status(201).send(presentField(field));
     },
   );
 
@@ -119,7 +119,7 @@ export const customFieldRoutes: RouteModule = (app, ctx) => {
       }
       const opts = options(rawOptions);
       const field = await updateField(ctx.db, workspaceId, request.params.id, { ...(label !== undefined ? { label } : {}), ...(opts ? { options: opts } : {}) });
-      return present(field);
+      return presentField(field);
     },
   );
 

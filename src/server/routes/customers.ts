@@ -14,7 +14,7 @@ import type { RouteModule } from "./route.ts";
 
 export const fieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 
-const customerSchema = z
+export const customerSchema = z
   .object({
     id: z.string(),
     name: z.string(),

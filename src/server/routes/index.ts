@@ -1,11 +1,13 @@
 // Every route group, in one list so the app and the OpenAPI document see the same set.
 import { contactRoutes } from "./contacts.ts";
 import { customFieldRoutes } from "./custom-fields.ts";
+import { customerLinkRoutes } from "./customer-links.ts";
 import { customerRoutes } from "./customers.ts";
 import { healthRoutes } from "./health.ts";
+import { hubspotRoutes } from "./hubspot.ts";
 import { insightRoutes } from "./insights.ts";
 import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, hubspotRoutes, customerLinkRoutes];

@@ -1,0 +1,145 @@
+// The sync engine's AccountSource on HubSpot: lists for full passes (100 a page, deals with
+// their companies inline, so a full pass costs ⌈companies/100⌉ + ⌈deals/100⌉ calls), windowed
+// search for incremental runs, batch reads for Save & Sync. HubSpot errors leave as the
+// engine's CrmSourceError.
+import { CrmSourceError, type AccountSource, type CrmCompany, type CrmDeal, type SourcePage } from "../../sync/ports.ts";
+import type { HubSpotClient } from "./client.ts";
+import { limits } from "./client.ts";
+import { HubSpotError, isHubSpotError } from "./errors.ts";
+import { associatedCompanyIds, toCrmCompany, toCrmDeal } from "./mappers.ts";
+import type { HubSpotRecord } from "./types.ts";
+
+function translate(error: unknown): unknown {
+  if (!isHubSpotError(error)) return error;
+  switch (error.kind) {
+    case "rate_limited":
+      return new CrmSourceError("crm_rate_limited", error.message, error.retryAfterMs ?? null);
+    case "auth_revoked":
+      return new CrmSourceError("crm_auth_revoked", error.message);
+    case "unavailable":
+      return new CrmSourceError("crm_unavailable", error.message);
+    default:
+      return error;
+  }
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+async function* guardedIterable<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+export function createHubSpotAccountSource(client: HubSpotClient): AccountSource {
+  /** Deals' companies: inline when listed; a deal with more than a page of them is read in full. */
+  async function dealsWithCompanies(records: readonly HubSpotRecord[]): Promise<CrmDeal[]> {
+    return Promise.all(
+      records.map(async (record) => {
+        const inline = record.associations?.["companies"];
+        if (inline?.paging?.next) {
+          const all = await client.listAssociations("deals", record.id, "companies");
+          return toCrmDeal(record, [...new Set(all.map((a) => a.toObjectId))]);
+        }
+        // Asked for, but absent: HubSpot leaves the key out when a deal has no company.
+        return toCrmDeal(record, associatedCompanyIds(record) ?? []);
+      }),
+    );
+  }
+
+  async function companiesOfDeals(records: readonly HubSpotRecord[]): Promise<CrmDeal[]> {
+    if (records.length === 0) return [];
+    const associations = await client.batchReadAssociations("deals", "companies", records.map((r) => r.id));
+    return records.map((record) => toCrmDeal(record, [...new Set((associations.byId.get(record.id) ?? []).map((a) => a.toObjectId))]));
+  }
+
+  return {
+    companies({ properties, cursor }) {
+      return guardedIterable(
+        (async function* (): AsyncGenerator<SourcePage<CrmCompany>> {
+          for await (const page of client.listObjects("companies", { properties, pageSize: limits.listPage, after: cursor ?? undefined })) {
+            yield { records: page.results.map(toCrmCompany), cursor: page.nextAfter ?? null };
+          }
+        })(),
+      );
+    },
+
+    deals({ properties, cursor }) {
+      return guardedIterable(
+        (async function* (): AsyncGenerator<SourcePage<CrmDeal>> {
+          for await (const page of client.listObjects("deals", { properties, associations: ["companies"], pageSize: limits.listPage, after: cursor ?? undefined })) {
+            yield { records: await dealsWithCompanies(page.results), cursor: page.nextAfter ?? null };
+          }
+        })(),
+      );
+    },
+
+    companiesModifiedSince({ sinceMs, properties }) {
+      return guardedIterable(
+        (async function* (): AsyncGenerator<CrmCompany[]> {
+          for await (const page of client.searchModifiedSince("companies", { since: sinceMs, properties })) {
+            if (page.results.length > 0) yield page.results.map(toCrmCompany);
+          }
+        })(),
+      );
+    },
+
+    dealsModifiedSince({ sinceMs, properties }) {
+      return guardedIterable(
+        (async function* (): AsyncGenerator<CrmDeal[]> {
+          for await (const page of client.searchModifiedSince("deals", { since: sinceMs, properties })) {
+            if (page.results.length > 0) yield await companiesOfDeals(page.results);
+          }
+        })(),
+      );
+    },
+
+    getCompanies(ids, properties) {
+      return guarded(async () => {
+        if (ids.length === 0) return [];
+        const result = await client.batchRead("companies", ids, { properties });
+        return result.results.filter((r) => !r.archived).map(toCrmCompany);
+      });
+    },
+
+    getDeals(ids, properties) {
+      return guarded(async () => {
+        if (ids.length === 0) return [];
+        const result = await client.batchRead("deals", ids, { properties });
+        return companiesOfDeals(result.results.filter((r) => !r.archived));
+      });
+    },
+
+    dealIdsOfCompany(companyId) {
+      return guarded(async () => {
+        try {
+          return (await client.listAssociations("companies", companyId, "deals")).map((a) => a.toObjectId);
+        } catch (error) {
+          if (error instanceof HubSpotError && error.kind === "not_found") return [];
+          throw error;
+        }
+      });
+    },
+
+    searchCompanies(query, limit) {
+      return guarded(async () => {
+        const trimmed = query.trim();
+        const response = await client.searchObjects("companies", {
+          ...(trimmed ? { query: trimmed } : {}),
+          sorts: [{ propertyName: "name", direction: "ASCENDING" }],
+          properties: ["name", "domain", "hs_additional_domains", "createdate", "hs_lastmodifieddate"],
+          limit,
+        });
+        return response.results.map(toCrmCompany);
+      });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// "Link to HubSpot": an admin sets or removes a customer's company and deal (Save & Sync).
+import { z } from "zod";
+import { notFound } from "../../core/errors.ts";
+import { getCustomer, setCustomerLink } from "../../db/repositories/customers.ts";
+import { provider } from "../../sync/hubspot-connection.ts";
+import { linkCustomerManually } from "../../sync/manual-link.ts";
+import { requireAdmin } from "../auth.ts";
+import { errorBodySchema } from "../errors.ts";
+import { customerSchema } from "./customers.ts";
+import { withCrm } from "./hubspot.ts";
+import type { RouteModule } from "./route.ts";
+
+const params = z.object({ id: z.string().min(1).max(100) });
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
+
+export const customerLinkRoutes: RouteModule = (app, ctx) => {
+  app.put(
+    "/api/v1/customers/:id/crm-link",
+    {
+      schema: {
+        tags: ["customers", "hubspot"],
+        summary: "Link a customer to a HubSpot company (and deal); with HubSpot Sync on, its values are imported before the answer",
+        params,
+        body: z.strictObject({
+          companyId: z.string().min(1).max(100),
+          dealId: z.string().min(1).max(100).nullable().optional().describe("Omit to take the company's most recently created deal; null for no deal."),
+        }),
+        response: { 200: customerSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = requireAdmin(request);
+      const { workspaceId } = principal;
+      const session = await ctx.hubspot.session(workspaceId);
+      return withCrm(ctx, workspaceId, () => linkCustomerManually(ctx.db, provider, session, workspaceId, request.params.id, request.body, principal.userId));
+    },
+  );
+
+  app.delete(
+    "/api/v1/customers/:id/crm-link",
+    { schema: { tags: ["customers", "hubspot"], summary: "Unlink a customer from HubSpot (its values stay)", params, response: { 200: customerSchema, ...errors } } },
+    async (request) => {
+      const { workspaceId } = requireAdmin(request);
+      await setCustomerLink(ctx.db, workspaceId, request.params.id, null);
+      const customer = await getCustomer(ctx.db, workspaceId, request.params.id);
+      if (!customer) throw notFound("Customer", request.params.id);
+      return customer;
+    },
+  );
+};

@@ -1,0 +1,63 @@
+// The background half of a crmsync process: a worker that runs sync jobs and a scheduler
+// that enqueues the periodic ones. Embedded mode runs both inside `serve`; a scale-out
+// deployment runs them in `crmsync worker` processes.
+import type { Kysely } from "kysely";
+import { workspacesWithAccountSync } from "../db/repositories/sync-settings.ts";
+import type { Database } from "../db/schema.ts";
+import type { ClaimableJobQueue, JobLogger } from "../jobs/queue.ts";
+import { accountSyncSchedule, startScheduler, type Scheduler } from "../jobs/scheduler.ts";
+import { startWorker, type Worker } from "../jobs/worker.ts";
+import { accountSyncHandler, accountSyncQueue } from "./account-sync-job.ts";
+import { provider, type HubSpotConnections } from "./hubspot-connection.ts";
+
+export interface BackgroundOptions {
+  db: Kysely<Database>;
+  queue: ClaimableJobQueue;
+  hubspot: HubSpotConnections;
+  logger?: JobLogger;
+  /** How often an idle worker looks for due jobs. */
+  pollIntervalMs?: number;
+  /** false leaves the periodic schedules to other processes (or to tests that trigger by hand). */
+  schedules?: boolean;
+  concurrency?: number;
+}
+
+export interface Background {
+  worker: Worker;
+  scheduler: Scheduler | null;
+  stop(): Promise<void>;
+}
+
+export function startBackground(options: BackgroundOptions): Background {
+  const worker = startWorker({
+    queue: options.queue,
+    handlers: {
+      [accountSyncQueue]: accountSyncHandler({
+        db: options.db,
+        provider,
+        openSession: (workspaceId) => options.hubspot.session(workspaceId),
+        onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
+      }),
+    },
+    concurrency: options.concurrency ?? 2,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const scheduler =
+    options.schedules === false
+      ? null
+      : startScheduler({
+          db: options.db,
+          queue: options.queue,
+          schedules: [accountSyncSchedule({ workspaces: () => workspacesWithAccountSync(options.db, provider) })],
+          ...(options.logger ? { logger: options.logger } : {}),
+        });
+  return {
+    worker,
+    scheduler,
+    async stop() {
+      await scheduler?.stop();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// "Link to HubSpot" → Save & Sync (product spec §3.1): an admin sets a customer's company and,
+// optionally, its deal. When account sync is on, the linked records' values are read and
+// written before the request returns, recorded as a `link` run with the calls it spent.
+import type { Kysely } from "kysely";
+import { AppError, notFound } from "../core/errors.ts";
+import { pickDeal } from "../core/linking.ts";
+import { listSyncedFields } from "../db/repositories/custom-fields.ts";
+import { upsertCompanies, upsertDeals } from "../db/repositories/crm-mirror.ts";
+import { getCustomer, setCustomerLink } from "../db/repositories/customers.ts";
+import { addRunProgress, createRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
+import { getSyncSettings } from "../db/repositories/sync-settings.ts";
+import type { Database } from "../db/schema.ts";
+import type { CrmSession } from "./account-sync-job.ts";
+import { companyBaseProperties, dealBaseProperties } from "./ports.ts";
+import { outcomeStatus } from "./run-state.ts";
+import { syncValues } from "./value-sync.ts";
+
+export interface ManualLinkInput {
+  companyId: string;
+  /** A deal id; null for no deal; undefined picks the company's most recently created deal. */
+  dealId?: string | null | undefined;
+}
+
+export async function linkCustomerManually(
+  db: Kysely<Database>,
+  provider: string,
+  session: CrmSession | null,
+  workspaceId: string,
+  customerId: string,
+  input: ManualLinkInput,
+  userId: string | null,
+) {
+  if (!(await getCustomer(db, workspaceId, customerId))) throw notFound("Customer", customerId);
+  if (!session) throw new AppError("crm_not_connected", "Connect HubSpot before linking customers to it.");
+  const fields = await listSyncedFields(db, workspaceId, provider);
+  const companyProperties = [...new Set([...companyBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "company").map((f) => f.syncMapping!.property)])];
+  const dealProperties = [...new Set([...dealBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "deal").map((f) => f.syncMapping!.property)])];
+
+  const [company] = await session.source.getCompanies([input.companyId], companyProperties);
+  if (!company) throw new AppError("not_found", `HubSpot company ${input.companyId} was not found.`, { companyId: input.companyId });
+  let dealIds: string[] = [];
+  if (typeof input.dealId === "string") dealIds = [input.dealId];
+  else if (input.dealId === undefined) dealIds = await session.source.dealIdsOfCompany(company.id);
+  const deals = await session.source.getDeals(dealIds, dealProperties);
+  if (typeof input.dealId === "string" && deals.length === 0) throw new AppError("not_found", `HubSpot deal ${input.dealId} was not found.`, { dealId: input.dealId });
+  const dealId = typeof input.dealId === "string" ? input.dealId : input.dealId === null ? null : pickDeal(deals.map((d) => ({ id: d.id, createdAt: d.createdAt ?? "" })));
+
+  const seenAt = new Date().toISOString();
+  await upsertCompanies(db, workspaceId, provider, [company], seenAt);
+  await upsertDeals(db, workspaceId, provider, deals, seenAt);
+  await setCustomerLink(db, workspaceId, customerId, { companyId: company.id, dealId, source: "manual" });
+
+  const settings = await getSyncSettings(db, workspaceId, provider);
+  if (settings.accountSyncEnabled) {
+    const run = await createRun(db, { workspaceId, provider, kind: "link", trigger: "link", triggeredBy: userId });
+    await transitionRun(db, run.id, "running");
+    const result = await syncValues(db, workspaceId, provider, fields, [{ id: customerId, companyId: company.id, dealId, source: "manual" }]);
+    await recordSyncErrors(db, result.errors.map((e) => ({ ...e, runId: run.id, workspaceId })));
+    await addRunProgress(db, run.id, { read: 1 + deals.length, linked: 1, updated: result.updated, crmCalls: session.takeCalls() });
+    await transitionRun(db, run.id, outcomeStatus(result.errors.length, false), { message: `Linked by hand to company ${company.id}` });
+  }
+  return (await getCustomer(db, workspaceId, customerId))!;
+}
