@@ -1,14 +1,25 @@
-// The demo workspace `npm start` creates on a fresh data folder, so the first run has
-// something to log in to. Its credentials are fixed and printed: it listens on 127.0.0.1.
+// What `npm start` sets up so a newcomer sees synced data at once: a demo workspace connected
+// to the bundled HubSpot emulator, customers that exercise every linking rule (a match, an
+// ambiguous domain, no domain, no match, companies with several deals), a few imported
+// fields, and HubSpot Sync turned on (which queues the first full run).
 import type { Kysely } from "kysely";
+import type { EmulatorStore } from "../../emulator/index.ts";
 import { provisionWorkspace } from "../accounts.ts";
+import { tryNormalizeDomain } from "../core/domains.ts";
+import { createCustomer } from "../db/repositories/customers.ts";
+import { setAccountSyncEnabled } from "../db/repositories/sync-settings.ts";
 import { countUsers, findUserByEmail } from "../db/repositories/users.ts";
 import type { Database } from "../db/schema.ts";
+import { triggerAccountSync } from "../sync/account-sync-job.ts";
+import { importFields } from "../sync/field-import.ts";
+import { provider } from "../sync/hubspot-connection.ts";
+import type { AppContext } from "../server/context.ts";
 
 export const demoCredentials = { email: "admin@demo.crmsync.test", password: "crmsync-demo" } as const;
+export const emulatorPrivateAppToken = "pat-emulator-0000";
 
 /** Creates the demo workspace when the database has no user yet; returns the demo login if it exists. */
-export async function ensureDemoWorkspace(db: Kysely<Database>): Promise<{ email: string; password: string; workspaceId: string } | null> {
+export async function ensureDemoWorkspace(db: Kysely<Database>): Promise<{ email: string; password: string; workspaceId: string; created: boolean } | null> {
   if ((await countUsers(db)) === 0) {
     const { workspaceId } = await provisionWorkspace(db, {
       name: "Demo workspace",
@@ -16,8 +27,58 @@ export async function ensureDemoWorkspace(db: Kysely<Database>): Promise<{ email
       adminName: "Demo Admin",
       adminPassword: demoCredentials.password,
     });
-    return { ...demoCredentials, workspaceId };
+    return { ...demoCredentials, workspaceId, created: true };
   }
   const existing = await findUserByEmail(db, demoCredentials.email);
-  return existing ? { ...demoCredentials, workspaceId: existing.workspace_id } : null;
+  return existing ? { ...demoCredentials, workspaceId: existing.workspace_id, created: false } : null;
+}
+
+interface DemoCompany {
+  id: number;
+  name: string;
+  domain: string;
+  deals: number;
+}
+
+/** Picks companies from the emulator's generated data for each linking case. */
+function pickDemoCompanies(store: EmulatorStore): { unique: DemoCompany[]; ambiguous: string[] } {
+  const byDomain = new Map<string, DemoCompany[]>();
+  for (const record of store.collection("companies").records) {
+    if (!record.live) continue;
+    const domain = tryNormalizeDomain(record.props["domain"] ?? "");
+    if (!domain) continue;
+    const deals = store.associations.list("companies", record.id, "deals").length;
+    const company = { id: record.id, name: record.props["name"] ?? `Company ${record.id}`, domain, deals };
+    byDomain.set(domain, [...(byDomain.get(domain) ?? []), company]);
+  }
+  const unique = [...byDomain.values()].filter((list) => list.length === 1).map((list) => list[0]!);
+  const ambiguous = [...byDomain.entries()].filter(([, list]) => list.length > 1).map(([domain]) => domain);
+  // Companies with several deals first: they show the "most recently created deal" rule.
+  unique.sort((a, b) => b.deals - a.deals || a.id - b.id);
+  return { unique: unique.slice(0, 40), ambiguous: ambiguous.slice(0, 3) };
+}
+
+/** Connects the demo workspace to the emulator and fills it; does nothing once connected. */
+export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceId: string, adminId: string | null): Promise<void> {
+  if (await ctx.hubspot.isConnected(workspaceId)) return;
+  await ctx.hubspot.connectPrivateApp(workspaceId, emulatorPrivateAppToken, adminId);
+  const { unique, ambiguous } = pickDemoCompanies(store);
+  for (const company of unique) await createCustomer(ctx.db, workspaceId, { name: company.name, domains: [company.domain] });
+  for (const [i, domain] of ambiguous.entries()) await createCustomer(ctx.db, workspaceId, { name: `Shared-domain customer ${i + 1}`, domains: [domain] });
+  await createCustomer(ctx.db, workspaceId, { name: "Walk-in customer (no domain)" });
+  await createCustomer(ctx.db, workspaceId, { name: "Corner bakery (no domain)" });
+  await createCustomer(ctx.db, workspaceId, { name: "Not in HubSpot Ltd", domains: ["not-in-hubspot.example.com"] });
+
+  const opened = await ctx.hubspot.open(workspaceId);
+  if (opened) {
+    await importFields(ctx.db, workspaceId, opened.client, [
+      { object: "company", name: "annualrevenue" },
+      { object: "company", name: "industry" },
+      { object: "company", name: "numberofemployees" },
+      { object: "deal", name: "amount" },
+      { object: "deal", name: "closedate" },
+    ]);
+  }
+  await setAccountSyncEnabled(ctx.db, workspaceId, provider, true);
+  await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "enable", triggeredBy: adminId }, { full: true });
 }

@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, type Config } from "../config.ts";
 import { AppError } from "../core/errors.ts";
 import { getWorkspace, listWorkspaces } from "../db/repositories/workspaces.ts";
 import type { Role } from "../db/schema.ts";
-import { ensureDemoWorkspace } from "./demo.ts";
+import { findUserByEmail } from "../db/repositories/users.ts";
+import { ensureDemoWorkspace, seedDemo } from "./demo.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
 
 function config(): Config {
@@ -51,24 +52,32 @@ program
 
 program
   .command("start")
-  .description("Quick start: migrate, create a demo workspace on first start, serve")
-  .action(async () => {
+  .description("Quick start: the app with the bundled HubSpot emulator and a demo workspace")
+  .option("--emulator-port <port>", "port of the bundled HubSpot emulator (0 picks a free one)", integer("--emulator-port"), 0)
+  .action(async (opts: { emulatorPort: number }) => {
     const cfg = config();
+    const { startEmulator } = await import("../../emulator/index.ts");
+    const emulator = await startEmulator({ port: opts.emulatorPort, seed: 42, companies: 500, deals: 800, contacts: 2000 });
     const database = await openMigratedDatabase(cfg);
     const demo = await ensureDemoWorkspace(database.db);
-    const { app, url } = await startServer(cfg, database);
+    const running = await startServer(cfg, database, { hubspotBaseUrl: emulator.url });
+    if (demo) {
+      const admin = await findUserByEmail(database.db, demo.email);
+      await seedDemo(running.ctx, emulator.store, demo.workspaceId, admin?.id ?? null);
+    }
     console.log("");
-    console.log(`  crmsync is running at ${url}`);
-    console.log(`  API docs:            ${url}/docs`);
+    console.log(`  crmsync is running at ${running.url}`);
+    console.log(`  API docs:            ${running.url}/docs`);
     if (demo) {
       console.log(`  Log in as            ${demo.email}`);
       console.log(`  Password             ${demo.password}`);
     }
+    console.log(`  HubSpot emulator:    ${emulator.url} (demo data, seed 42)`);
     console.log(`  Data:                ${cfg.database.dialect === "sqlite" ? cfg.database.file : "PostgreSQL"}`);
     console.log("");
     closeOnSignal(async () => {
-      await app.close();
-      await database.close();
+      await running.close();
+      await emulator.close();
     });
   });
 
