@@ -9,6 +9,7 @@ import type { Role } from "../db/schema.ts";
 import { findUserByEmail } from "../db/repositories/users.ts";
 import { ensureDemoWorkspace, seedDemo } from "./demo.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
+import { syncAccounts } from "./sync-command.ts";
 
 function config(): Config {
   return loadConfig();
@@ -146,6 +147,25 @@ token
     } finally {
       await database.close();
     }
+  });
+
+const sync = program.command("sync").description("Run syncs by hand");
+sync
+  .command("accounts")
+  .description("Run account sync (HubSpot companies and deals into customers) now, with progress")
+  .requiredOption("--workspace <id>", "workspace id")
+  .option("--full", "read every company and deal again instead of only the changes")
+  .option("--no-progress", "no progress bar (for logs)")
+  .action(async (opts: { workspace: string; full?: boolean; progress: boolean }) => {
+    const run = await syncAccounts(config(), opts.workspace, { full: opts.full === true, progress: opts.progress });
+    const calls = Object.entries(JSON.parse(run.crm_calls_by_endpoint) as Record<string, number>)
+      .map(([endpoint, n]) => `${endpoint} ${n}`)
+      .join(", ");
+    console.log(`Run ${run.id}: ${run.status}${run.message ? ` (${run.message})` : ""}`);
+    console.log(`  read ${run.records_read}, linked ${run.records_linked}, updated ${run.records_updated}, skipped ${run.records_skipped}`);
+    console.log(`  CRM calls: ${run.crm_calls}${calls ? ` (${calls})` : ""}`);
+    if (run.status === "partial") console.log(`  Errors: GET /api/v1/sync-runs/${run.id}/errors`);
+    if (run.status === "failed") process.exitCode = 1;
   });
 
 program
