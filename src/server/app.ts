@@ -9,6 +9,7 @@ import { registerAuth } from "./auth.ts";
 import type { AppContext } from "./context.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { routeModules } from "./routes/index.ts";
+import { registerWebApp } from "./web.ts";
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -47,5 +48,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerErrorHandling(app);
   registerAuth(app, ctx);
   for (const register of routeModules) await app.register((scoped) => register(scoped.withTypeProvider<ZodTypeProvider>(), ctx));
+  await registerWebApp(app);
   return app;
 }

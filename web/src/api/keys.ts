@@ -1,0 +1,22 @@
+// Query keys in one place, so a mutation invalidates exactly what it changed.
+export const keys = {
+  session: ["session"] as const,
+  fields: (entity: "customer" | "contact" = "customer") => ["custom-fields", entity] as const,
+  customers: ["customers"] as const,
+  customerList: (query: string) => ["customers", "list", query] as const,
+  customer: (id: string) => ["customers", "one", id] as const,
+  contacts: ["contacts"] as const,
+  contactList: (query: string) => ["contacts", "list", query] as const,
+  contact: (id: string) => ["contacts", "one", id] as const,
+  insights: (by: string) => ["insights", by] as const,
+  runs: ["sync-runs"] as const,
+  run: (id: string) => ["sync-runs", "one", id] as const,
+  runErrors: (id: string) => ["sync-runs", "errors", id] as const,
+  hubspot: ["hubspot"] as const,
+  connection: ["hubspot", "connection"] as const,
+  accountSync: ["hubspot", "account-sync"] as const,
+  contactSync: ["hubspot", "contact-sync"] as const,
+  importable: ["hubspot", "importable-fields"] as const,
+  companies: (query: string) => ["hubspot", "companies", query] as const,
+  deals: (companyId: string) => ["hubspot", "deals", companyId] as const,
+};

@@ -1,0 +1,38 @@
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { api, withQuery } from "./client.ts";
+import { keys } from "./keys.ts";
+import type { Page, RunError, RunStatus, SyncRun, SyncRunDetail } from "./types.ts";
+
+export const activeStatuses: readonly RunStatus[] = ["queued", "running"];
+export const isActive = (run: { status: RunStatus } | null | undefined): boolean => !!run && activeStatuses.includes(run.status);
+
+/** How often live screens ask again while a run is queued or running. */
+export const livePollMs = 1500;
+
+export function useRuns() {
+  return useInfiniteQuery({
+    queryKey: keys.runs,
+    queryFn: ({ pageParam }) => api.get<Page<SyncRun>>(withQuery("/api/v1/sync-runs", { limit: 25, cursor: pageParam })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some(isActive)) ? livePollMs : false),
+  });
+}
+
+export function useRun(id: string) {
+  return useQuery({
+    queryKey: keys.run(id),
+    queryFn: () => api.get<SyncRunDetail>(`/api/v1/sync-runs/${encodeURIComponent(id)}`),
+    refetchInterval: (query) => (isActive(query.state.data) ? livePollMs : false),
+  });
+}
+
+export function useRunErrors(id: string, live: boolean) {
+  return useInfiniteQuery({
+    queryKey: keys.runErrors(id),
+    queryFn: ({ pageParam }) => api.get<Page<RunError>>(withQuery(`/api/v1/sync-runs/${encodeURIComponent(id)}/errors`, { limit: 50, cursor: pageParam })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    refetchInterval: live ? livePollMs * 2 : false,
+  });
+}

@@ -1,0 +1,210 @@
+// The API's shapes as the UI sees them, written by hand from the server's zod schemas (OpenAPI
+// at /docs/json). The web app never imports server code, so these are the only coupling.
+
+export type Role = "admin" | "member";
+
+export interface Session {
+  user: { id: string; email: string; name: string; role: Role } | null;
+  workspace: { id: string; name: string };
+  role: Role;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const fieldTypes = ["text", "number", "date", "select", "multi_select", "yes_no"] as const;
+export type FieldType = (typeof fieldTypes)[number];
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+export interface SyncMapping {
+  provider: string;
+  object: string;
+  property: string;
+}
+
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string;
+  type: FieldType;
+  options: FieldOption[];
+  entity: "customer" | "contact";
+  syncMapping: SyncMapping | null;
+  readOnly: boolean;
+  createdAt: string;
+}
+
+export type FieldValue = string | number | boolean | string[] | null;
+
+export interface CrmLink {
+  provider: "hubspot";
+  companyId: string;
+  dealId: string | null;
+  source: "auto" | "manual";
+  linkedAt: string;
+}
+
+export interface LinkStatus {
+  state: "linked" | "unlinked" | "not_checked";
+  reason?: "no_domains" | "no_match" | "ambiguous";
+  candidates?: string[];
+  checkedAt?: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  domains: string[];
+  fields: Record<string, FieldValue>;
+  crmLink: CrmLink | null;
+  linkStatus: LinkStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Contact {
+  id: string;
+  name: string;
+  firstName: string | null;
+  lastName: string | null;
+  emails: string[];
+  phones: string[];
+  customerId: string | null;
+  tags: string[];
+  externalId: string | null;
+  lastSyncedAt: string | null;
+  fieldChangedAt: Partial<Record<string, string>>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BreakdownBucket {
+  key: string;
+  label: string;
+  count: number;
+  from?: string | number;
+  to?: string | number;
+}
+
+export interface Breakdown {
+  field: { key: string; label: string; type: FieldType };
+  buckets: BreakdownBucket[];
+  total: number;
+}
+
+export type RunKind = "accounts" | "contacts" | "reconcile" | "push" | "link";
+export type RunTrigger = "schedule" | "enable" | "import" | "manual" | "link" | "create";
+export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
+
+export interface SyncRun {
+  id: string;
+  kind: RunKind;
+  trigger: RunTrigger;
+  status: RunStatus;
+  triggeredBy: string | null;
+  counters: { read: number; linked: number; updated: number; created: number; skipped: number; failed: number };
+  crmCalls: { total: number; byEndpoint: Record<string, number> };
+  message: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface SyncRunDetail extends SyncRun {
+  errorCount: number;
+}
+
+export interface RunError {
+  id: string;
+  code: string;
+  message: string;
+  hint: string;
+  recordType: string | null;
+  recordId: string | null;
+  crmId: string | null;
+  details: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface HubSpotConnection {
+  status: "connected" | "disconnected" | "not_connected";
+  authKind: "oauth" | "private_app" | null;
+  portalId: string | null;
+  scopes: string[];
+  statusReason: string | null;
+  connectedAt: string | null;
+}
+
+export interface AccountSync {
+  enabled: boolean;
+  changedAt: string | null;
+  activeRun: SyncRun | null;
+  lastRun: SyncRun | null;
+}
+
+export type CrmObject = "company" | "deal";
+
+export interface ImportableProperty {
+  name: string;
+  label: string;
+  hubspotType: string;
+  fieldType: string;
+  mappedType: Exclude<FieldType, "yes_no"> | null;
+  supported: boolean;
+  reason: string | null;
+  alreadyImported: boolean;
+  groupName: string | null;
+}
+
+export interface ImportableFields {
+  company: ImportableProperty[];
+  deal: ImportableProperty[];
+}
+
+export interface HubSpotCompany {
+  id: string;
+  name: string;
+  domains: string[];
+}
+
+export interface HubSpotDeal {
+  id: string;
+  name: string;
+  amount: string | null;
+  createdAt: string | null;
+}
+
+export type ContactSyncMode = "inbound" | "two_way";
+
+export type ContactSource = { kind: "linked_companies" } | { kind: "list"; listId: string };
+
+export interface ContactFieldMapping {
+  /** The HubSpot contact property. */
+  property: string;
+  /** The crmsync contact field (name, emails, phones, tags or a custom field key). */
+  field: string;
+}
+
+export interface ContactSyncSettings {
+  enabled: boolean;
+  paused: boolean;
+  mode: ContactSyncMode;
+  source: ContactSource;
+  lifecycleStages: string[];
+  fieldMapping: ContactFieldMapping[];
+  /** Set once the first two-way reconcile was confirmed after its dry run. */
+  reconcileConfirmedAt?: string | null;
+  lastRun?: SyncRun | null;
+}
+
+export interface ContactSyncPreview {
+  toCreate: number;
+  toUpdate: number;
+  sample: { action: "create" | "update"; email: string | null; name: string | null }[];
+}

@@ -1,0 +1,41 @@
+import { Avatar, Group, Menu, Text, UnstyledButton } from "@mantine/core";
+import { IconLogout } from "@tabler/icons-react";
+import { useNavigate } from "react-router";
+import { useSession, useSignOut } from "../api/session.ts";
+import { paths } from "../paths.ts";
+
+export function UserMenu() {
+  const session = useSession().data;
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  if (!session) return null;
+  const name = session.user?.name || session.user?.email || "API token";
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account menu for ${name}`}>
+          <Group gap="xs">
+            <div style={{ textAlign: "right" }}>
+              <Text size="sm" fw={500} lh={1.2}>
+                {name}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2}>
+                {session.workspace.name} · {session.role}
+              </Text>
+            </div>
+            <Avatar size="sm" color="blue" radius="xl" name={name} />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {session.user && <Menu.Label>{session.user.email}</Menu.Label>}
+        <Menu.Item
+          leftSection={<IconLogout size={16} aria-hidden />}
+          onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate(paths.login, { replace: true }) })}
+        >
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

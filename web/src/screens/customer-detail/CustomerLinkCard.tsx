@@ -1,0 +1,49 @@
+import { Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { IconExternalLink, IconLink } from "@tabler/icons-react";
+import { useConnection, hubspotRecordUrl } from "../../api/hubspot.ts";
+import type { Customer } from "../../api/types.ts";
+import { formatDateTime } from "../../components/format.ts";
+import { unlinkedReason } from "../customers/LinkStatusCell.tsx";
+
+export function CustomerLinkCard({ customer, onLink }: { customer: Customer; onLink: () => void }) {
+  const connection = useConnection().data;
+  const connected = connection?.status === "connected";
+  const link = customer.crmLink;
+  const portal = connection?.portalId;
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-label="HubSpot link">
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={4}>
+          <Title order={4}>HubSpot</Title>
+          {link ? (
+            <>
+              <Group gap="xs">
+                <Badge color="green" variant="light">
+                  Linked {link.source === "manual" ? "by hand" : "automatically"}
+                </Badge>
+                <Text size="sm" c="dimmed">
+                  since {formatDateTime(link.linkedAt)}
+                </Text>
+              </Group>
+              <Text size="sm">
+                Company {portal ? <Anchor href={hubspotRecordUrl(portal, "company", link.companyId)} target="_blank" rel="noreferrer">{link.companyId} <IconExternalLink size={12} aria-hidden /></Anchor> : link.companyId}
+                {" · "}
+                {link.dealId ? <>Deal {portal ? <Anchor href={hubspotRecordUrl(portal, "deal", link.dealId)} target="_blank" rel="noreferrer">{link.dealId} <IconExternalLink size={12} aria-hidden /></Anchor> : link.dealId}</> : "no deal"}
+              </Text>
+            </>
+          ) : (
+            <Text size="sm" c={customer.linkStatus.state === "unlinked" ? "orange.8" : "dimmed"}>
+              Not linked: {unlinkedReason(customer)?.toLowerCase()}
+              {customer.linkStatus.checkedAt ? ` (checked ${formatDateTime(customer.linkStatus.checkedAt)})` : ""}.
+            </Text>
+          )}
+        </Stack>
+        {connected && (
+          <Button variant="light" leftSection={<IconLink size={16} aria-hidden />} onClick={onLink}>
+            Link to HubSpot
+          </Button>
+        )}
+      </Group>
+    </Paper>
+  );
+}

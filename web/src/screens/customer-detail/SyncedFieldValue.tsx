@@ -1,0 +1,32 @@
+import { Group, TextInput, Tooltip } from "@mantine/core";
+import { IconLock } from "@tabler/icons-react";
+import type { CustomField, FieldValue } from "../../api/types.ts";
+import { HubSpotMark } from "../../components/HubSpotMark.tsx";
+import { formatFieldValue } from "../../components/format.ts";
+
+export const syncedTooltip = "This field is synced from HubSpot and cannot be edited here.";
+
+/** A synced field: shown, never editable, saying why (product spec §3.3). */
+export function SyncedFieldValue({ field, value }: { field: CustomField; value: FieldValue | undefined }) {
+  return (
+    <Tooltip label={syncedTooltip} position="top-start">
+      <TextInput
+        label={
+          <Group gap={6} wrap="nowrap" component="span">
+            {field.label}
+            <HubSpotMark />
+          </Group>
+        }
+        value={formatFieldValue(field, value)}
+        placeholder="No value in HubSpot"
+        readOnly
+        aria-readonly
+        aria-description={syncedTooltip}
+        rightSection={<IconLock size={16} aria-label="Locked" />}
+        data-field={field.key}
+        data-synced
+        styles={{ input: { backgroundColor: "var(--mantine-color-gray-0)", cursor: "not-allowed" } }}
+      />
+    </Tooltip>
+  );
+}

@@ -1,0 +1,36 @@
+import { Loader, NativeSelect } from "@mantine/core";
+import { useCompanyDeals } from "../../api/hubspot.ts";
+import type { HubSpotDeal } from "../../api/types.ts";
+import { ErrorAlert } from "../../components/ErrorAlert.tsx";
+import { formatDateTime } from "../../components/format.ts";
+
+interface Props {
+  companyId: string;
+  value: string | null;
+  onChange: (dealId: string | null) => void;
+}
+
+function dealLabel(deal: HubSpotDeal): string {
+  const parts = [deal.name || `Deal ${deal.id}`];
+  if (deal.amount) parts.push(deal.amount);
+  if (deal.createdAt) parts.push(`created ${formatDateTime(deal.createdAt)}`);
+  return parts.join(" · ");
+}
+
+/** An optional deal among the chosen company's deals. */
+export function DealPicker({ companyId, value, onChange }: Props) {
+  const deals = useCompanyDeals(companyId);
+  if (deals.isError) return <ErrorAlert error={deals.error} title="The company's deals could not be loaded" />;
+  const items = deals.data ?? [];
+  return (
+    <NativeSelect
+      label="Deal (optional)"
+      description={deals.isPending ? undefined : items.length === 0 ? "This company has no deals." : "Deal properties are synced from the chosen deal."}
+      rightSection={deals.isPending ? <Loader size={14} aria-label="Loading deals" /> : undefined}
+      disabled={deals.isPending || items.length === 0}
+      data={[{ value: "", label: "No deal" }, ...items.map((deal) => ({ value: deal.id, label: dealLabel(deal) }))]}
+      value={value ?? ""}
+      onChange={(e) => onChange(e.currentTarget.value || null)}
+    />
+  );
+}

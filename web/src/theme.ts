@@ -1,0 +1,13 @@
+import { createTheme } from "@mantine/core";
+
+export const hubspotOrange = "#ff7a59";
+
+export const theme = createTheme({
+  primaryColor: "blue",
+  defaultRadius: "md",
+  fontFamily: "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+  headings: { fontWeight: "650" },
+  components: {
+    Tooltip: { defaultProps: { withArrow: true, openDelay: 150, multiline: true, maw: 320 } },
+  },
+});
