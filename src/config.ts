@@ -25,6 +25,16 @@ const envSchema = z.object({
   HUBSPOT_PRIVATE_APP_LIMIT: z.coerce.number().int().min(10).max(1000).default(100),
   HUBSPOT_RESERVED_SHARE: z.coerce.number().min(0).max(0.9).default(0.1),
   LOG_LEVEL: z.enum(logLevels).default("info"),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\/[^/?#]+/i.test(v), { message: "must be smtp://[user:pass@]host[:port] or smtps://…" })
+    .optional(),
+  // A bare address or "Name <address>"; nodemailer parses it, this only catches obvious mistakes.
+  SMTP_FROM: z
+    .string()
+    .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, { message: 'must be an address such as crmsync@example.com or "crmsync <crmsync@example.com>"' })
+    .optional(),
 });
 
 export type DatabaseTarget = { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
@@ -48,6 +58,8 @@ export interface Config {
     reservedShare: number;
   };
   logLevel: (typeof logLevels)[number];
+  /** Outgoing mail for notifications; null means in-app notifications only. */
+  smtp: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
   }
   const e = parsed.data;
+  // Half a mail setup is a mistake to report at start, not a silent "no emails".
+  if (e.SMTP_URL && !e.SMTP_FROM) throw new ConfigError("SMTP_FROM", "is required when SMTP_URL is set");
+  if (e.SMTP_FROM && !e.SMTP_URL) throw new ConfigError("SMTP_URL", "is required when SMTP_FROM is set");
   const baseUrl = e.HUBSPOT_BASE_URL ?? "https://api.hubapi.com";
   return {
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
@@ -86,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reservedShare: e.HUBSPOT_RESERVED_SHARE,
     },
     logLevel: e.LOG_LEVEL,
+    smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };
 }

@@ -298,6 +298,27 @@ export interface SyncStateTable {
   updated_at: string;
 }
 
+export type NotificationKind = "sync_run_errors";
+
+/** One in-app notification for one user; run notifications are unique per (run_id, user_id). */
+export interface NotificationsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  kind: NotificationKind;
+  run_id: string | null;
+  title: string;
+  body: string;
+  /** An in-app path such as /sync-activity/<runId>; the email carries it as an absolute URL. */
+  link: string | null;
+  /** JSON: kind-specific facts for the UI (for runs: status, kind, error counts per code). */
+  data: string;
+  created_at: string;
+  read_at: string | null;
+  /** When the email copy was accepted by the SMTP server; null when not sent or it failed. */
+  emailed_at: string | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -324,6 +345,7 @@ export interface Database {
   crm_company_domains: CrmCompanyDomainsTable;
   crm_deal_companies: CrmDealCompaniesTable;
   sync_state: SyncStateTable;
+  notifications: NotificationsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

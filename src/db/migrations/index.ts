@@ -6,6 +6,7 @@ import * as customerQuery from "./20261123T0100_customer_query.ts";
 import * as contactsMergesAndSort from "./20261123T0200_contacts_merges_and_sort.ts";
 import * as schedules from "./20261123T0300_schedules.ts";
 import * as crmMirror from "./20261123T0400_crm_mirror.ts";
+import * as notifications from "./20261123T0500_notifications.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T0200_contacts_merges_and_sort": contactsMergesAndSort,
   "20261123T0300_schedules": schedules,
   "20261123T0400_crm_mirror": crmMirror,
+  "20261123T0500_notifications": notifications,
 };

@@ -6,8 +6,9 @@ import { customerRoutes } from "./customers.ts";
 import { healthRoutes } from "./health.ts";
 import { hubspotRoutes } from "./hubspot.ts";
 import { insightRoutes } from "./insights.ts";
+import { notificationRoutes } from "./notifications.ts";
 import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, hubspotRoutes, customerLinkRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, hubspotRoutes, customerLinkRoutes, notificationRoutes];
