@@ -243,10 +243,19 @@ export const hubspotRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => {
-      const { workspaceId } = requireAdmin(request);
+      const principal = requireAdmin(request);
+      const { workspaceId } = principal;
       if (!(await getField(ctx.db, workspaceId, request.params.id))) throw notFound("Field", request.params.id);
       const client = await openClient(ctx, workspaceId);
-      return presentField(await withCrm(ctx, workspaceId, () => refreshFieldDefinition(ctx.db, workspaceId, client, request.params.id)));
+      const field = await withCrm(ctx, workspaceId, () => refreshFieldDefinition(ctx.db, workspaceId, client, request.params.id));
+      // Values refused under the old options (value_not_convertible) must come in now: an
+      // incremental run would not read their unchanged records again, so read everything, as
+      // importing does.
+      const settings = await getSyncSettings(ctx.db, workspaceId, provider);
+      if (settings.accountSyncEnabled) {
+        await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "import", triggeredBy: principal.userId }, { full: true });
+      }
+      return presentField(field);
     },
   );
 
