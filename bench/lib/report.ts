@@ -1,0 +1,211 @@
+// The report as markdown: what `npm run bench` prints and saves as bench/results/<size>.md.
+import type { BenchReport, Calls } from "./bench.ts";
+import { duration, fixed, int, mb, ms, percent, ratio } from "./format.ts";
+import { hubspotLimits } from "./limits.ts";
+import { checkTargets } from "./targets.ts";
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function limitsCells(calls: Calls): [string, string] {
+  return [duration(calls.timeAtLimits.seconds), duration(calls.timeAtLimits.budgetSeconds)];
+}
+
+export function machineLine(report: BenchReport): string {
+  const m = report.machine;
+  return `${m.cpus} × ${m.cpuModel}, ${fixed(m.memoryGiB, 1)} GiB, Node ${m.node}, ${m.platform}`;
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { full, incremental, manualLink, naive, read } = report.scenarios;
+  const out: string[] = [];
+  out.push(`## ${report.size}: ${int(report.customers.total)} customers, ${int(report.portal.companies)} companies, ${int(report.portal.deals)} deals, ${int(report.portal.contacts)} contacts (${report.dialect})`);
+  out.push("");
+  out.push(
+    `Measured ${report.startedAt.slice(0, 16).replace("T", " ")} UTC on ${machineLine(report)}; seed ${report.seed}; ` +
+      `the whole bench took ${duration(report.totalSeconds)}. Customers: ${int(report.customers.unique)} with a domain one company holds, ` +
+      `${int(report.customers.ambiguous)} with a domain several hold, ${int(report.customers.unmatched)} with a domain no company holds, ` +
+      `${int(report.customers.noDomain)} with none (inserted in ${duration(report.customers.insertMs / 1000)}).`,
+  );
+  out.push("");
+  out.push(
+    `Time at limits = the calls at HubSpot's limits (${hubspotLimits.perWindow} per ${hubspotLimits.windowSeconds} s, search ${hubspotLimits.searchPerSecond} per s, side by side), ` +
+      "the floor a real portal imposes; at crmsync's budget = the same calls at the 80% share crmsync keeps to. Wall time and records/s are measured against the emulator with every limit off.",
+  );
+  out.push("");
+
+  const rows: string[][] = [];
+  if (full) {
+    const d = full.details;
+    rows.push([
+      "full account sync",
+      int(full.calls.total),
+      int(full.lowerBound),
+      ratio(full.calls.total / full.lowerBound),
+      ...limitsCells(full.calls),
+      duration(d.wallMs / 1000),
+      `${int(full.recordsPerSecond)} (local ${int(full.localRecordsPerSecond)})`,
+      mb(full.peakRssBytes),
+    ]);
+  }
+  if (incremental) {
+    const d = incremental.details;
+    rows.push([
+      `incremental, 1% changed (${int(incremental.changed.companies)} companies, ${int(incremental.changed.deals)} deals; ran as ${d.mode})`,
+      `${int(incremental.calls.total)} (${incremental.shareOfFull === null ? "—" : percent(incremental.shareOfFull)} of full)`,
+      int(incremental.lowerBound),
+      ratio(incremental.calls.total / Math.max(1, incremental.lowerBound)),
+      ...limitsCells(incremental.calls),
+      duration(d.wallMs / 1000),
+      `${int(incremental.recordsPerSecond)} (local ${int(incremental.localRecordsPerSecond)})`,
+      mb(incremental.peakRssBytes),
+    ]);
+  }
+  if (manualLink) {
+    const d = manualLink.details;
+    rows.push([
+      `Save & Sync ×${d.links} (PUT crm-link${d.failures > 0 ? `, ${d.failures} failed` : ""})`,
+      `${fixed(manualLink.callsPerLink, 1)} a link`,
+      `${manualLink.lowerBoundPerLink} a link`,
+      ratio(manualLink.callsPerLink / manualLink.lowerBoundPerLink),
+      ...limitsCells(manualLink.calls),
+      `p50 ${ms(d.p50Ms)}, p95 ${ms(d.p95Ms)}`,
+      "—",
+      mb(manualLink.peakRssBytes),
+    ]);
+  }
+  if (naive) {
+    const d = naive.details;
+    const sampled = naive.scale !== 1 ? ` (${int(d.sampled)} of ${int(d.customersWithDomains)} searched, scaled ×${fixed(naive.scale, 1)})` : "";
+    rows.push([
+      `**naive baseline**, first sync${sampled}`,
+      int(naive.scaledCalls.total),
+      full ? int(full.lowerBound) : "—",
+      full ? ratio(naive.scaledCalls.total / full.lowerBound) : "—",
+      ...limitsCells(naive.scaledCalls),
+      duration(naive.scaledWallMs / 1000),
+      "—",
+      mb(naive.peakRssBytes),
+    ]);
+  }
+  if (read) {
+    for (const [label, r] of [
+      ["read all companies: official SDK getAll()", read.sdk],
+      ["read all companies: crmsync listObjects()", read.crmsync],
+    ] as const) {
+      rows.push([
+        label,
+        int(r.calls.total),
+        int(Math.ceil(report.portal.companies / 100)),
+        ratio(r.calls.total / Math.ceil(report.portal.companies / 100)),
+        ...limitsCells(r.calls),
+        duration(r.details.wallMs / 1000),
+        int(r.details.records / (r.details.wallMs / 1000)),
+        mb(r.peakRssBytes),
+      ]);
+    }
+  }
+  for (const [name, reason] of Object.entries(report.unavailable)) rows.push([`${name} sync`, reason, "", "", "", "", "", "", ""]);
+  out.push(
+    table(["scenario", "CRM calls", "lower bound", "× bound", "time at limits", "at crmsync's budget", "wall (limits off)", "records/s", "peak RSS"], rows),
+  );
+  out.push("");
+
+  const byEndpoint: Array<[string, Calls | undefined]> = [
+    ["full", full?.calls],
+    ["incremental", incremental?.calls],
+    ["Save & Sync", manualLink?.calls],
+    [naive && naive.scale !== 1 ? "naive (scaled)" : "naive", naive?.scaledCalls],
+  ];
+  const present = byEndpoint.filter((c): c is [string, Calls] => c[1] !== undefined);
+  if (present.length > 0) {
+    const endpoints = [...new Set(present.flatMap(([, c]) => Object.keys(c.byEndpoint)))].sort();
+    out.push("### CRM calls by endpoint (emulator counters)");
+    out.push("");
+    out.push(table(["endpoint", ...present.map(([n]) => n)], endpoints.map((e) => [`\`${e}\``, ...present.map(([, c]) => (c.byEndpoint[e] ? int(c.byEndpoint[e]) : "·"))])));
+    out.push("");
+  }
+
+  if (full) {
+    const d = full.details;
+    out.push("### Full run, where the time goes");
+    out.push("");
+    out.push(
+      table(
+        ["phase", "wall"],
+        [
+          [`read ${int(d.read.companies)} companies and mirror them`, duration(d.phases.companiesMs / 1000)],
+          [`read ${int(d.read.deals)} deals with their companies and mirror them`, duration(d.phases.dealsMs / 1000)],
+          ["sweep, link customers, fill deals, write values (no CRM calls)", duration(d.phases.localMs / 1000)],
+          ["of all of it, waiting for the CRM (emulator)", duration(d.crmWaitMs / 1000)],
+          ["of all of it, crmsync's own work", duration((d.wallMs - d.crmWaitMs) / 1000)],
+        ],
+      ),
+    );
+    out.push("");
+    out.push(
+      `Linked ${int(d.customers.linked)} customers (${int(d.customers.withDeal)} with a deal); ${int(d.customers.ambiguous)} ambiguous, ` +
+        `${int(d.customers.noMatch)} without a match, ${int(d.customers.noDomains)} without a domain; ${int(d.runCounts.updated)} customers' values written; ` +
+        `the run counted ${int(d.runCounts.crmCalls)} calls itself and ended \`${d.status}\` (${int(d.runCounts.errors)} errors: the ambiguities it reports).`,
+    );
+    out.push("");
+  }
+
+  if (full && naive) {
+    out.push("### crmsync against the naive baseline (a first sync of the same customers)");
+    out.push("");
+    out.push(
+      table(
+        ["", "crmsync full", "naive baseline", "naive ÷ crmsync"],
+        [
+          ["CRM calls", int(full.calls.total), int(naive.scaledCalls.total), ratio(naive.scaledCalls.total / full.calls.total)],
+          ["time at HubSpot's limits", duration(full.calls.timeAtLimits.seconds), duration(naive.scaledCalls.timeAtLimits.seconds), ratio(naive.scaledCalls.timeAtLimits.seconds / full.calls.timeAtLimits.seconds)],
+          ["of which search calls", int(full.calls.search), int(naive.scaledCalls.search), "—"],
+        ],
+      ),
+    );
+    out.push("");
+    out.push(
+      `The naive run matched ${int(naive.details.matched)} of ${int(naive.details.sampled)} customers it searched for (${int(naive.details.ambiguous)} ambiguous, ${int(naive.details.unmatched)} none); ` +
+        "it looks at the primary `domain` only, where crmsync's index also holds `hs_additional_domains`.",
+    );
+    out.push("");
+  }
+
+  if (read) {
+    const sdk = read.sdk;
+    const ours = read.crmsync;
+    const growth = (r: typeof sdk) => r.peakRssBytes - r.baselineRssBytes;
+    out.push("### Reading every company: official SDK against crmsync's paging");
+    out.push("");
+    out.push(
+      table(
+        ["", "SDK `crm.companies.getAll()`", "crmsync `listObjects()`", "SDK ÷ crmsync"],
+        [
+          ["calls", int(sdk.calls.total), int(ours.calls.total), ratio(sdk.calls.total / ours.calls.total)],
+          ["wall (limits off)", duration(sdk.details.wallMs / 1000), duration(ours.details.wallMs / 1000), ratio(sdk.details.wallMs / ours.details.wallMs)],
+          ["peak RSS of the process", mb(sdk.peakRssBytes), mb(ours.peakRssBytes), ratio(sdk.peakRssBytes / ours.peakRssBytes)],
+          ["RSS growth over the loaded process", mb(growth(sdk)), mb(growth(ours)), ratio(growth(sdk) / Math.max(1, growth(ours)))],
+          ["heap in use after the read", mb(sdk.details.heapAfterBytes), mb(ours.details.heapAfterBytes), ratio(sdk.details.heapAfterBytes / ours.details.heapAfterBytes)],
+        ],
+      ),
+    );
+    out.push("");
+  }
+
+  const checks = checkTargets(report);
+  if (checks.length > 0) {
+    out.push("### Targets");
+    out.push("");
+    out.push(
+      table(
+        ["target", "goal", "measured", "met"],
+        checks.map((c) => [c.name, c.goal, c.measured, c.met === null ? `n/a${c.note ? ` (${c.note})` : ""}` : c.met ? "yes" : "**no**"]),
+      ),
+    );
+    out.push("");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,89 @@
+// npm run bench -- --size small|medium|large [--scenario NAME ...] [--json] [--dialect sqlite|postgres]
+//
+// Measures what syncing costs: CRM calls by endpoint against the lower bound, the time those
+// calls need at HubSpot's real limits, wall time and records per second with the limits off,
+// and peak memory, beside a naive baseline and the official SDK. See docs/benchmarks.md.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import type { Dialect } from "../src/db/database.ts";
+import { isScenarioName, runBench, scenarioNames, type ScenarioName } from "./lib/bench.ts";
+import { renderChart } from "./lib/chart.ts";
+import { renderMarkdown } from "./lib/report.ts";
+import { isSizeName, sizes } from "./lib/sizes.ts";
+
+const usage = `usage: npm run bench -- [--size small|medium|large] [--scenario ${scenarioNames.join("|")}]... [--json] [--dialect sqlite|postgres]
+       [--naive-sample N|all] [--links N] [--cpu-prof DIR] [--save | --no-save]`;
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: "string", default: "small" },
+    scenario: { type: "string", multiple: true },
+    json: { type: "boolean", default: false },
+    dialect: { type: "string", default: "sqlite" },
+    "naive-sample": { type: "string" },
+    links: { type: "string", default: "200" },
+    "cpu-prof": { type: "string" },
+    save: { type: "boolean" },
+    "no-save": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`${message}\n${usage}`);
+  process.exit(2);
+}
+
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const size = args.size;
+if (!isSizeName(size)) fail(`unknown size "${size}"; sizes: ${Object.keys(sizes).join(", ")}`);
+const dialect = args.dialect;
+if (dialect !== "sqlite" && dialect !== "postgres") fail(`unknown dialect "${dialect}"`);
+const requested = (args.scenario ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+for (const s of requested) if (!isScenarioName(s)) fail(`unknown scenario "${s}"`);
+const scenarios: ScenarioName[] = requested.length > 0 ? (requested as ScenarioName[]) : [...scenarioNames];
+const links = Number(args.links);
+if (!Number.isInteger(links) || links < 1) fail("--links takes a positive whole number");
+let naiveSample: number | null | undefined;
+if (args["naive-sample"] !== undefined) {
+  naiveSample = args["naive-sample"] === "all" ? null : Number(args["naive-sample"]);
+  if (naiveSample !== null && (!Number.isInteger(naiveSample) || naiveSample < 1)) fail("--naive-sample takes a positive whole number or all");
+}
+const complete = scenarioNames.every((s) => scenarios.includes(s));
+const save = args["no-save"] ? false : (args.save ?? complete);
+
+const began = performance.now();
+const log = (line: string): void => {
+  process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+};
+
+const report = await runBench({
+  size,
+  dialect: dialect as Dialect,
+  scenarios,
+  naiveSample,
+  manualLinks: links,
+  cpuProf: args["cpu-prof"],
+  log,
+});
+
+const markdown = renderMarkdown(report);
+if (args.json) console.log(JSON.stringify(report, null, 2));
+else console.log(`\n${markdown}`);
+
+if (save) {
+  const dir = fileURLToPath(new URL("./results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}${size}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${dir}${size}.md`, `${markdown}\n`);
+  const chart = renderChart(report);
+  if (chart) writeFileSync(`${dir}${size}-chart.svg`, `${chart}\n`);
+  log(`saved bench/results/${size}.{md,json}${chart ? ` and ${size}-chart.svg` : ""}`);
+} else {
+  log("not saved (a partial run); --save saves it");
+}
