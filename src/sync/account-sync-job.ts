@@ -6,7 +6,7 @@ import { z } from "zod";
 import { createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
-import { FatalJobError, RetryLaterError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
+import { FatalJobError, LeaseLostError, RetryLaterError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
 import { accountSyncJob, syncQueues } from "../jobs/scheduler.ts";
 import { requestFullAccountSync, runAccountSync } from "./account-sync.ts";
 import { CrmSourceError, type AccountSource } from "./ports.ts";
@@ -33,6 +33,8 @@ export interface AccountSyncJobDeps {
   openSession(workspaceId: string): Promise<CrmSession | null>;
   /** The CRM refused the grant: mark the connection disconnected (every sync stops). */
   onAuthRevoked(workspaceId: string, message: string): Promise<void>;
+  /** A run reached a final status (tells people about its errors). */
+  onRunFinished?(runId: string): Promise<void>;
   now?: () => Date;
 }
 
@@ -68,9 +70,22 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
     if (!session) return;
 
     const run = await currentRun(deps, payload);
+    const finished = (): Promise<void> => deps.onRunFinished?.(run.id) ?? Promise.resolve();
     try {
-      await runAccountSync({ db: deps.db, source: session.source, provider: deps.provider, takeCalls: session.takeCalls, ...(deps.now ? { now: deps.now } : {}) }, run);
+      await runAccountSync(
+        { db: deps.db, source: session.source, provider: deps.provider, takeCalls: session.takeCalls, signal: jobCtx.signal, ...(deps.now ? { now: deps.now } : {}) },
+        run,
+      );
+      await finished();
     } catch (error) {
+      if (jobCtx.signal.aborted) {
+        // Stopped between two checkpoints. A lost lease means another worker owns the run now:
+        // leave it alone. A stopping worker hands it back; the job is requeued and resumes it.
+        if (!(jobCtx.signal.reason instanceof LeaseLostError)) {
+          await transitionRun(deps.db, run.id, "queued", { message: "Interrupted: the worker stopped; resumes where it stopped." }).catch(() => undefined);
+        }
+        throw error;
+      }
       if (!(error instanceof CrmSourceError)) {
         await transitionRun(deps.db, run.id, "failed", { message: `Internal error: ${String(error)}` }).catch(() => undefined);
         throw new FatalJobError(String(error), { cause: error });
@@ -86,6 +101,7 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
           if (jobCtx.attempt >= job.maxAttempts) {
             await record("crm_unavailable");
             await transitionRun(deps.db, run.id, "failed", { message: error.message });
+            await finished();
             return;
           }
           await transitionRun(deps.db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
@@ -94,6 +110,7 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
           await record("crm_auth_revoked");
           await transitionRun(deps.db, run.id, "failed", { message: error.message });
           await deps.onAuthRevoked(payload.workspaceId, error.message);
+          await finished();
           return;
       }
     }

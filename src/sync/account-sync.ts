@@ -53,6 +53,11 @@ export interface AccountSyncDeps {
   overlapMs?: number;
   /** A periodic full pass catches deletions and anything incremental runs missed. */
   fullPassEveryMs?: number;
+  /**
+   * Aborted when the worker stops: the run stops at its next checkpoint (after the current
+   * page or batch) by throwing the signal's reason, and resumes from there later.
+   */
+  signal?: AbortSignal;
 }
 
 export const stateKeys = {
@@ -109,6 +114,8 @@ class RunContext {
   async save(patch: Partial<AccountCheckpoint>): Promise<void> {
     this.checkpoint = { ...this.checkpoint, ...patch };
     await saveCheckpoint(this.db, this.run.id, this.checkpoint);
+    // Everything up to here is saved: a stopping worker can leave now without losing work.
+    this.deps.signal?.throwIfAborted();
   }
 
   async record(errors: Omit<RecordedError, "runId" | "workspaceId">[]): Promise<void> {

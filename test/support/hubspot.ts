@@ -8,9 +8,15 @@ import {
   startEmulator,
   type CounterSnapshot,
   type EmulatorOptions,
+  type EmulatorStore,
   type RunningEmulator,
 } from "../../emulator/index.ts";
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { tryNormalizeDomain } from "../../src/core/domains.ts";
 import type { Dialect } from "../../src/db/database.ts";
+import { customerNameKey } from "../../src/db/repositories/customers.ts";
+import type { Database } from "../../src/db/schema.ts";
 import { startBackground, type Background } from "../../src/sync/background.ts";
 import { startTestApp, type TestApp, type TestWorkspace } from "./app.ts";
 
@@ -237,4 +243,110 @@ export function endpointCounts(snapshot: CounterSnapshot): Record<string, number
 
 export function sorted(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+// ---- generated data: matching customers, and snapshots to compare runs ----------------------
+
+export interface CompanyMatch {
+  companyId: string;
+  /** Normalised, and held by no other live company (primary or additional): an exact match. */
+  domain: string;
+}
+
+/** Live generated companies whose primary domain no other company claims, in id order. */
+export function uniquelyMatchableCompanies(store: EmulatorStore): CompanyMatch[] {
+  const owners = new Map<string, number>();
+  const live = store.objects.companies.records.filter((r) => r.live);
+  for (const r of live) {
+    const seen = new Set<string>();
+    for (const raw of [r.props["domain"] ?? "", ...(r.props["hs_additional_domains"] ?? "").split(";")]) {
+      const domain = tryNormalizeDomain(raw);
+      if (domain && !seen.has(domain)) {
+        seen.add(domain);
+        owners.set(domain, (owners.get(domain) ?? 0) + 1);
+      }
+    }
+  }
+  const out: CompanyMatch[] = [];
+  for (const r of live) {
+    const domain = tryNormalizeDomain(r.props["domain"] ?? "");
+    if (domain && owners.get(domain) === 1) out.push({ companyId: String(r.id), domain });
+  }
+  return out;
+}
+
+/** Inserts customers directly (one transaction), for volumes the API would make slow. */
+export async function insertCustomers(db: Kysely<Database>, workspaceId: string, customers: readonly { name: string; domains: string[] }[]): Promise<void> {
+  const now = new Date().toISOString();
+  const rows = customers.map((c) => ({ id: randomUUID(), name: c.name, domains: c.domains }));
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      await trx
+        .insertInto("customers")
+        .values(
+          part.map((c) => ({
+            id: c.id,
+            workspace_id: workspaceId,
+            name: c.name,
+            name_key: customerNameKey(c.name),
+            crm_company_id: null,
+            crm_deal_id: null,
+            crm_link_source: null,
+            crm_linked_at: null,
+            unlinked_reason: null,
+            link_candidates: null,
+            link_checked_at: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      const domainRows = part.flatMap((c) => c.domains.map((domain, position) => ({ workspace_id: workspaceId, customer_id: c.id, domain, position })));
+      for (let j = 0; j < domainRows.length; j += 500) await trx.insertInto("customer_domains").values(domainRows.slice(j, j + 500)).execute();
+    }
+  });
+}
+
+export interface CustomerSnapshot {
+  companyId: string | null;
+  dealId: string | null;
+  source: string | null;
+  unlinkedReason: string | null;
+  candidates: string | null;
+  fields: Record<string, { text: string | null; number: number | null }>;
+}
+
+/** Every customer of a workspace by name, with its link and its values by field key. */
+export async function snapshotWorkspace(db: Kysely<Database>, workspaceId: string): Promise<Map<string, CustomerSnapshot>> {
+  const customers = await db
+    .selectFrom("customers")
+    .select(["id", "name", "crm_company_id", "crm_deal_id", "crm_link_source", "unlinked_reason", "link_candidates"])
+    .where("workspace_id", "=", workspaceId)
+    .execute();
+  const values = await db
+    .selectFrom("field_values as v")
+    .innerJoin("custom_fields as f", "f.id", "v.field_id")
+    .select(["v.entity_id", "f.key", "v.text_value", "v.number_value"])
+    .where("v.workspace_id", "=", workspaceId)
+    .execute();
+  const byId = new Map<string, CustomerSnapshot>();
+  const out = new Map<string, CustomerSnapshot>();
+  for (const c of customers) {
+    const snap: CustomerSnapshot = {
+      companyId: c.crm_company_id,
+      dealId: c.crm_deal_id,
+      source: c.crm_link_source,
+      unlinkedReason: c.unlinked_reason,
+      candidates: c.link_candidates,
+      fields: {},
+    };
+    byId.set(c.id, snap);
+    out.set(c.name, snap);
+  }
+  for (const v of values) {
+    const snap = byId.get(v.entity_id);
+    if (snap) snap.fields[v.key] = { text: v.text_value, number: v.number_value === null ? null : Number(v.number_value) };
+  }
+  return out;
 }
