@@ -2,6 +2,7 @@
 // shared by the commands.
 import type { Config } from "../config.ts";
 import { migrateToLatest, openDatabase, type Db } from "../db/database.ts";
+import { createMailer } from "../notify/mailer.ts";
 import { buildApp, type App } from "../server/app.ts";
 import { buildAppContext, type AppContext } from "../server/context.ts";
 import { startBackground, type Background } from "../sync/background.ts";
@@ -29,6 +30,7 @@ export function contextFor(config: Config, database: Db, port: number, overrides
       budget: { reservedShare: config.hubspot.reservedShare },
       privateAppLimit: config.hubspot.privateAppLimit,
     },
+    mailer: createMailer(config.smtp),
   });
 }
 
@@ -52,7 +54,7 @@ export async function startServer(config: Config, database: Db, overrides: { hub
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const background = startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, logger: app.log });
+  const background = startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, logger: app.log });
   return {
     app,
     url: publicUrlOf(config, port),

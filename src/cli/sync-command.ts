@@ -31,7 +31,7 @@ export async function syncAccounts(config: Config, workspaceId: string, options:
     }
     const before = new Date().toISOString();
     await triggerAccountSync(database.db, ctx.queue, provider, { workspaceId, trigger: "manual", triggeredBy: null }, { full: options.full });
-    const background = startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, schedules: false, pollIntervalMs: 200, concurrency: 1 });
+    const background = startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1 });
     const bar = new SingleBar({ format: "{phase} |{bar}| read {read} · linked {linked} · updated {updated} · {calls} CRM calls", hideCursor: true, noTTYOutput: options.progress });
     if (options.progress) bar.start(phases.length - 1, 0, { phase: "queued".padEnd(10), read: 0, linked: 0, updated: 0, calls: 0 });
     let run: SyncRun | undefined;

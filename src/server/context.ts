@@ -4,6 +4,8 @@ import type { Dialect } from "../db/database.ts";
 import type { Database } from "../db/schema.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { SqlJobQueue } from "../jobs/sql-queue.ts";
+import type { Mailer } from "../notify/mailer.ts";
+import { notifyRunFinished, type NotifyLogger } from "../notify/run-notifications.ts";
 import { HubSpotConnections, type HubSpotSettings } from "../sync/hubspot-connection.ts";
 
 export interface AppContext {
@@ -18,12 +20,16 @@ export interface AppContext {
   /** Where triggers enqueue sync runs. */
   queue: JobQueue;
   hubspot: HubSpotConnections;
+  /** Tells people about a finished run's errors (in-app, and by email when SMTP is set). */
+  notifyRunFinished(runId: string): Promise<void>;
 }
 
 export interface ContextOptions {
   secretKey: string;
   publicUrl: string;
   hubspot: Omit<HubSpotSettings, "redirectUri">;
+  mailer?: Mailer | null;
+  logger?: NotifyLogger;
 }
 
 /** Wires the process's parts (queue, HubSpot connections) around one database. */
@@ -37,5 +43,7 @@ export function buildAppContext(database: { db: Kysely<Database>; dialect: Diale
     secureCookies: publicUrl.startsWith("https://"),
     queue: new SqlJobQueue({ db: database.db, dialect: database.dialect }),
     hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
+    notifyRunFinished: (runId) =>
+      notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };
 }

@@ -14,6 +14,8 @@ export interface BackgroundOptions {
   db: Kysely<Database>;
   queue: ClaimableJobQueue;
   hubspot: HubSpotConnections;
+  /** Called when a run reaches a final status. */
+  onRunFinished?: (runId: string) => Promise<void>;
   logger?: JobLogger;
   /** How often an idle worker looks for due jobs. */
   pollIntervalMs?: number;
@@ -37,6 +39,7 @@ export function startBackground(options: BackgroundOptions): Background {
         provider,
         openSession: (workspaceId) => options.hubspot.session(workspaceId),
         onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
+        ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
       }),
     },
     concurrency: options.concurrency ?? 2,

@@ -29,6 +29,7 @@ export async function linkCustomerManually(
   customerId: string,
   input: ManualLinkInput,
   userId: string | null,
+  onRunFinished: (runId: string) => Promise<void> = () => Promise.resolve(),
 ) {
   if (!(await getCustomer(db, workspaceId, customerId))) throw notFound("Customer", customerId);
   if (!session) throw new AppError("crm_not_connected", "Connect HubSpot before linking customers to it.");
@@ -58,6 +59,7 @@ export async function linkCustomerManually(
     await recordSyncErrors(db, result.errors.map((e) => ({ ...e, runId: run.id, workspaceId })));
     await addRunProgress(db, run.id, { read: 1 + deals.length, linked: 1, updated: result.updated, crmCalls: session.takeCalls() });
     await transitionRun(db, run.id, outcomeStatus(result.errors.length, false), { message: `Linked by hand to company ${company.id}` });
+    await onRunFinished(run.id);
   }
   return (await getCustomer(db, workspaceId, customerId))!;
 }

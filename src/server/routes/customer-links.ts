@@ -32,7 +32,9 @@ export const customerLinkRoutes: RouteModule = (app, ctx) => {
       const principal = requireAdmin(request);
       const { workspaceId } = principal;
       const session = await ctx.hubspot.session(workspaceId);
-      return withCrm(ctx, workspaceId, () => linkCustomerManually(ctx.db, provider, session, workspaceId, request.params.id, request.body, principal.userId));
+      return withCrm(ctx, workspaceId, () =>
+        linkCustomerManually(ctx.db, provider, session, workspaceId, request.params.id, request.body, principal.userId, ctx.notifyRunFinished),
+      );
     },
   );
 
