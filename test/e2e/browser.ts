@@ -37,3 +37,12 @@ export async function openBrowser(options: { width?: number; height?: number } =
     },
   };
 }
+
+/** Signs in through the login form and waits for the customers screen. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("textbox", { name: "Password" }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Customers" }).waitFor();
+}

@@ -2,18 +2,17 @@
 // inject(): a browser, the HubSpot emulator's redirects. The web UI is built first if needed.
 import type { AddressInfo } from "node:net";
 import type { Dialect } from "../../src/db/database.ts";
-import type { AppContext } from "../../src/server/context.ts";
 import { ensureWebBuild } from "../../web/scripts/build.ts";
-import { startTestApp, type TestApp } from "./app.ts";
+import { startTestApp, type TestApp, type TestAppOptions } from "./app.ts";
 
 export interface TestServer extends TestApp {
   /** http://127.0.0.1:<port>, no trailing slash. */
   url: string;
 }
 
-export async function startTestServer(dialect: Dialect = "sqlite", overrides: Partial<AppContext> = {}): Promise<TestServer> {
+export async function startTestServer(dialect: Dialect = "sqlite", options: TestAppOptions = {}): Promise<TestServer> {
   await ensureWebBuild({ quiet: true });
-  const t = await startTestApp(dialect, overrides);
+  const t = await startTestApp(dialect, options);
   try {
     await t.app.listen({ host: "127.0.0.1", port: 0 });
   } catch (error) {

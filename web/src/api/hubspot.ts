@@ -1,7 +1,8 @@
 // HubSpot connection, the HubSpot Sync toggle, field import and manual linking. Some of these
 // endpoints may not exist on an older server: a 404 "no route" answer means "not available
 // here", which screens show as such instead of as an error.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { api, isApiError, withQuery } from "./client.ts";
 import { keys } from "./keys.ts";
 import { isActive, livePollMs } from "./sync-runs.ts";
@@ -56,19 +57,75 @@ export function useDisconnect() {
   });
 }
 
+/**
+ * A trigger (toggle on, import, Run now) only queues a job; the worker creates the run a moment
+ * later. Until a run newer than the one seen at trigger time has finished, the state is polled
+ * quickly so the screen can follow it.
+ */
+interface AwaitedRun {
+  since: number;
+  previousRunId: string | null;
+}
+
+const awaitedRunKey = ["awaited-account-run"] as const;
+const awaitMaxMs = 120_000;
+
+function awaitRun(client: QueryClient): void {
+  const state = client.getQueryData<AccountSync | null>(keys.accountSync);
+  client.setQueryData<AwaitedRun>(awaitedRunKey, { since: Date.now(), previousRunId: state?.lastRun?.id ?? null });
+}
+
+function stillAwaited(client: QueryClient, state: AccountSync | null | undefined): boolean {
+  const awaited = client.getQueryData<AwaitedRun>(awaitedRunKey);
+  if (!awaited || Date.now() - awaited.since > awaitMaxMs) return false;
+  const last = state?.lastRun;
+  return !(last && last.id !== awaited.previousRunId && last.finishedAt);
+}
+
 export function useAccountSync() {
+  const client = useQueryClient();
   return useQuery({
     queryKey: keys.accountSync,
     queryFn: () => optional(() => api.get<AccountSync>(`${base}/account-sync`)),
-    refetchInterval: (query) => (isActive(query.state.data?.activeRun) ? livePollMs : false),
+    refetchInterval: (query) => {
+      const state = query.state.data;
+      if (isActive(state?.activeRun) || stillAwaited(client, state)) return livePollMs;
+      // Scheduled runs happen every 30 minutes; a slow poll notices them.
+      return state?.enabled ? 30_000 : false;
+    },
   });
+}
+
+/**
+ * Account sync's state, and when a run under way finishes, a refresh of what it changed
+ * (links, values, runs), so the screen shows the outcome without a reload.
+ */
+export function useAccountSyncWithRefresh() {
+  const client = useQueryClient();
+  const state = useAccountSync();
+  const data = state.data;
+  // Any change of the current or last run (started, progressed to an end, a new one) may have
+  // changed links and values.
+  const signature = data ? `${data.activeRun?.id ?? ""}|${data.lastRun?.id ?? ""}|${data.lastRun?.status ?? ""}` : null;
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    if (signature === null) return;
+    if (previous.current !== null && previous.current !== signature) {
+      void client.invalidateQueries({ queryKey: keys.customers });
+      void client.invalidateQueries({ queryKey: keys.runs });
+      void client.invalidateQueries({ queryKey: ["insights"] });
+    }
+    previous.current = signature;
+  }, [signature, client]);
+  return state;
 }
 
 export function useSetAccountSync() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (enabled: boolean) => api.put<AccountSync>(`${base}/account-sync`, { enabled }),
-    onSuccess: async (state) => {
+    onSuccess: async (state, enabled) => {
+      if (enabled) awaitRun(client);
       client.setQueryData(keys.accountSync, state);
       await client.invalidateQueries({ queryKey: keys.runs });
     },
@@ -84,6 +141,7 @@ export function useImportFields() {
   return useMutation({
     mutationFn: (properties: { object: CrmObject; name: string }[]) => api.post<{ fields: CustomField[] }>(`${base}/import-fields`, { properties }),
     onSuccess: async () => {
+      awaitRun(client);
       await client.invalidateQueries({ queryKey: ["custom-fields"] });
       await client.invalidateQueries({ queryKey: keys.importable });
       await client.invalidateQueries({ queryKey: keys.accountSync });
@@ -113,7 +171,8 @@ export function useCompanyDeals(companyId: string | null) {
 export function useLinkCustomer(customerId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { companyId: string; dealId: string | null }) => api.put<Customer>(`/api/v1/customers/${encodeURIComponent(customerId)}/crm-link`, input),
+    /** dealId left out: the company's most recently created deal; null: no deal. */
+    mutationFn: (input: { companyId: string; dealId?: string | null }) => api.put<Customer>(`/api/v1/customers/${encodeURIComponent(customerId)}/crm-link`, input),
     onSuccess: async (customer) => {
       client.setQueryData(keys.customer(customer.id), customer);
       client.setQueriesData<{ items: Customer[]; nextCursor: string | null }>({ queryKey: [...keys.customers, "list"] }, (page) =>
@@ -141,4 +200,25 @@ export function useUnlinkCustomer(customerId: string) {
 export function hubspotRecordUrl(portalId: string, object: "company" | "contact" | "deal", id: string): string {
   const type = object === "contact" ? "0-1" : object === "company" ? "0-2" : "0-3";
   return `https://app.hubspot.com/contacts/${encodeURIComponent(portalId)}/record/${type}/${encodeURIComponent(id)}`;
+}
+
+export function useRunAccountSync() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<{ queued: boolean; coalesced: boolean }>(`${base}/account-sync/run`),
+    onSuccess: async () => {
+      awaitRun(client);
+      await client.invalidateQueries({ queryKey: keys.accountSync });
+      await client.invalidateQueries({ queryKey: keys.runs });
+    },
+  });
+}
+
+/** Reads a synced field's label and options from HubSpot again (they are not refreshed by sync). */
+export function useRefreshFieldDefinition() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (field: CustomField) => api.post<CustomField>(`/api/v1/custom-fields/${encodeURIComponent(field.id)}/refresh-definition`),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["custom-fields"] }),
+  });
 }

@@ -155,7 +155,7 @@ export interface ImportableProperty {
   label: string;
   hubspotType: string;
   fieldType: string;
-  mappedType: Exclude<FieldType, "yes_no"> | null;
+  mappedType: FieldType | null;
   supported: boolean;
   reason: string | null;
   alreadyImported: boolean;
@@ -169,14 +169,16 @@ export interface ImportableFields {
 
 export interface HubSpotCompany {
   id: string;
-  name: string;
+  name: string | null;
   domains: string[];
+  createdAt: string | null;
 }
 
 export interface HubSpotDeal {
   id: string;
-  name: string;
+  name: string | null;
   amount: string | null;
+  stage: string | null;
   createdAt: string | null;
 }
 

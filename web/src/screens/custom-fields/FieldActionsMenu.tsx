@@ -1,14 +1,21 @@
 import { ActionIcon, Menu, Text } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
-import { IconDots, IconTrash } from "@tabler/icons-react";
+import { IconDots, IconRefresh, IconTrash } from "@tabler/icons-react";
 import { errorMessage } from "../../api/client.ts";
 import { useDeleteField } from "../../api/fields.ts";
+import { useRefreshFieldDefinition } from "../../api/hubspot.ts";
 import type { CustomField } from "../../api/types.ts";
 
 /** The ··· menu of a field row; deleting asks first, since every value of the field goes too. */
 export function FieldActionsMenu({ field, canEdit }: { field: CustomField; canEdit: boolean }) {
   const remove = useDeleteField();
+  const refresh = useRefreshFieldDefinition();
+  const refreshDefinition = () =>
+    refresh.mutate(field, {
+      onSuccess: (updated) => notifications.show({ color: "green", title: "Definition refreshed", message: `“${updated.label}” has HubSpot's current label and options.` }),
+      onError: (error) => notifications.show({ color: "red", title: "The definition was not refreshed", message: errorMessage(error) }),
+    });
 
   const confirmDelete = () =>
     modals.openConfirmModal({
@@ -37,6 +44,11 @@ export function FieldActionsMenu({ field, canEdit }: { field: CustomField; canEd
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
+        {field.syncMapping && (
+          <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={refreshDefinition} disabled={!canEdit}>
+            Refresh definition from HubSpot
+          </Menu.Item>
+        )}
         <Menu.Item color="red" leftSection={<IconTrash size={16} aria-hidden />} onClick={confirmDelete} disabled={!canEdit}>
           Delete field
         </Menu.Item>

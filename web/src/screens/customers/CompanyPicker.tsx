@@ -30,15 +30,15 @@ export function CompanyPicker({ initialQuery, value, onChange }: Props) {
       />
       {companies.isError && <ErrorAlert error={companies.error} title="HubSpot companies could not be searched" />}
       <ScrollArea.Autosize mah={240} type="auto">
-        <Radio.Group value={value} onChange={(id) => onChange(id, items.find((c) => c.id === id)?.name ?? id)} aria-label="HubSpot companies">
+        <Radio.Group value={value} onChange={(id) => onChange(id, items.find((c) => c.id === id)?.name ?? `Company ${id}`)} aria-label="HubSpot companies">
           <Stack gap={6}>
             {items.map((company) => (
-              <Radio.Card key={company.id} value={company.id} p="xs" radius="sm" aria-label={company.name}>
+              <Radio.Card key={company.id} value={company.id} p="xs" radius="sm" aria-label={company.name ?? `Company ${company.id}`}>
                 <Group wrap="nowrap" align="flex-start" gap="sm">
                   <Radio.Indicator />
                   <div>
                     <Text size="sm" fw={500}>
-                      {company.name || "(no name)"}
+                      {company.name ?? "(no name)"}
                     </Text>
                     <Text size="xs" c="dimmed">
                       {company.domains.length ? company.domains.join(", ") : "no domain"} · id {company.id}

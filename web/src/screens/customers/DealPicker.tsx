@@ -6,12 +6,13 @@ import { formatDateTime } from "../../components/format.ts";
 
 interface Props {
   companyId: string;
-  value: string | null;
+  /** undefined: not chosen, which means the most recently created deal, as automatic linking picks. */
+  value: string | null | undefined;
   onChange: (dealId: string | null) => void;
 }
 
 function dealLabel(deal: HubSpotDeal): string {
-  const parts = [deal.name || `Deal ${deal.id}`];
+  const parts = [deal.name ?? `Deal ${deal.id}`];
   if (deal.amount) parts.push(deal.amount);
   if (deal.createdAt) parts.push(`created ${formatDateTime(deal.createdAt)}`);
   return parts.join(" · ");
@@ -22,14 +23,16 @@ export function DealPicker({ companyId, value, onChange }: Props) {
   const deals = useCompanyDeals(companyId);
   if (deals.isError) return <ErrorAlert error={deals.error} title="The company's deals could not be loaded" />;
   const items = deals.data ?? [];
+  // The list is newest first, so the first deal is what "not chosen" means.
+  const shown = value === undefined ? (items[0]?.id ?? "") : (value ?? "");
   return (
     <NativeSelect
       label="Deal (optional)"
-      description={deals.isPending ? undefined : items.length === 0 ? "This company has no deals." : "Deal properties are synced from the chosen deal."}
+      description={deals.isPending ? undefined : items.length === 0 ? "This company has no deals." : "Deal properties are synced from this deal; the most recent one is chosen unless you pick another."}
       rightSection={deals.isPending ? <Loader size={14} aria-label="Loading deals" /> : undefined}
       disabled={deals.isPending || items.length === 0}
       data={[{ value: "", label: "No deal" }, ...items.map((deal) => ({ value: deal.id, label: dealLabel(deal) }))]}
-      value={value ?? ""}
+      value={shown}
       onChange={(e) => onChange(e.currentTarget.value || null)}
     />
   );

@@ -2,7 +2,7 @@ import { Anchor, Group, Loader, Switch, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/client.ts";
-import { useAccountSync, useConnection, useSetAccountSync } from "../../api/hubspot.ts";
+import { useAccountSyncWithRefresh, useConnection, useSetAccountSync } from "../../api/hubspot.ts";
 import { useSession } from "../../api/session.ts";
 import { isActive } from "../../api/sync-runs.ts";
 import { paths } from "../../paths.ts";
@@ -18,7 +18,7 @@ function blocker(available: boolean, connected: boolean, admin: boolean): string
 /** The HubSpot Sync switch (product spec §3): account sync on or off for the workspace. */
 export function HubSpotSyncToggle() {
   const connection = useConnection();
-  const accountSync = useAccountSync();
+  const accountSync = useAccountSyncWithRefresh();
   const setEnabled = useSetAccountSync();
   const admin = useSession().data?.role === "admin";
   const state = accountSync.data;
@@ -41,7 +41,8 @@ export function HubSpotSyncToggle() {
       label="HubSpot Sync"
       labelPosition="left"
       size="md"
-      checked={state?.enabled ?? false}
+      // Shows the requested position while the request is under way.
+      checked={setEnabled.isPending ? setEnabled.variables : (state?.enabled ?? false)}
       disabled={reason !== null || setEnabled.isPending || accountSync.isPending}
       onChange={(event) => toggle(event.currentTarget.checked)}
     />

@@ -18,7 +18,8 @@ interface Props {
 export function LinkToHubSpotModal({ customer, onClose }: Props) {
   const [companyId, setCompanyId] = useState<string | null>(customer.crmLink?.companyId ?? null);
   const [companyName, setCompanyName] = useState<string>("");
-  const [dealId, setDealId] = useState<string | null>(customer.crmLink?.dealId ?? null);
+  // undefined until someone picks: the server then takes the company's most recent deal.
+  const [dealId, setDealId] = useState<string | null | undefined>(customer.crmLink ? customer.crmLink.dealId : undefined);
   const [linked, setLinked] = useState<Customer | null>(null);
   const link = useLinkCustomer(customer.id);
   const unlink = useUnlinkCustomer(customer.id);
@@ -27,7 +28,7 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
   const save = () => {
     if (!companyId) return;
     link.mutate(
-      { companyId, dealId },
+      dealId === undefined ? { companyId } : { companyId, dealId },
       {
         onSuccess: (updated) => {
           setLinked(updated);
@@ -52,7 +53,7 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
         <Stack>
           <Text size="sm">
             <b>{linked.name}</b> is linked to {companyName || `company ${companyId}`}
-            {dealId ? ` and deal ${dealId}` : ""}. Its HubSpot values:
+            {linked.crmLink?.dealId ? ` and deal ${linked.crmLink.dealId}` : ", with no deal"}. Its HubSpot values:
           </Text>
           <LinkedValues customer={linked} fields={fields.data ?? []} />
           <Group justify="flex-end">
@@ -75,7 +76,7 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
             onChange={(id, name) => {
               setCompanyId(id);
               setCompanyName(name);
-              setDealId(null);
+              setDealId(undefined);
             }}
           />
           {companyId && <DealPicker companyId={companyId} value={dealId} onChange={setDealId} />}

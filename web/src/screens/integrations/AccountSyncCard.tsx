@@ -1,13 +1,23 @@
-import { Anchor, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconPlayerPlay } from "@tabler/icons-react";
 import { Link } from "react-router";
-import { useAccountSync } from "../../api/hubspot.ts";
+import { errorMessage } from "../../api/client.ts";
+import { useAccountSync, useRunAccountSync } from "../../api/hubspot.ts";
 import { formatDateTime } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
 import { HubSpotSyncToggle } from "../customers/HubSpotSyncToggle.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
 
-export function AccountSyncCard() {
+export function AccountSyncCard({ admin }: { admin: boolean }) {
   const state = useAccountSync().data;
+  const runNow = useRunAccountSync();
+  const start = () =>
+    runNow.mutate(undefined, {
+      onSuccess: ({ coalesced }) =>
+        notifications.show({ color: "blue", title: "Account sync queued", message: coalesced ? "A run is already under way; one more follows it." : "Follow it in Sync activity." }),
+      onError: (error) => notifications.show({ color: "red", title: "Account sync did not start", message: errorMessage(error) }),
+    });
   const run = state?.activeRun ?? state?.lastRun ?? null;
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-label="Account sync">
@@ -32,7 +42,12 @@ export function AccountSyncCard() {
             </Group>
           )}
         </Stack>
-        <HubSpotSyncToggle />
+        <Stack align="flex-end" gap="sm">
+          <HubSpotSyncToggle />
+          <Button variant="default" size="xs" leftSection={<IconPlayerPlay size={14} aria-hidden />} onClick={start} loading={runNow.isPending} disabled={!admin || !state?.enabled}>
+            Run now
+          </Button>
+        </Stack>
       </Group>
     </Paper>
   );
