@@ -162,17 +162,23 @@ function scalarOperand(filter: CustomerFilter): string | number {
   return storedOperand(filter.field, operand);
 }
 
+interface ValueRefs {
+  /** The column the field's type compares on. */
+  col: RawBuilder<unknown>;
+  text: RawBuilder<unknown>;
+}
+
+const rowRefs = (alias: string, type: FieldType): ValueRefs => ({ col: sql.ref(`${alias}.${columnFor(type)}`), text: sql.ref(`${alias}.text_value`) });
+
 /**
- * The condition a value row (alias `alias`) meets for a positive op; null for the ops that are
- * expressed as the absence of such a row (neq, is_empty).
+ * The condition a customer's value meets for a positive op; null for the ops that are
+ * expressed as the absence of such a value (neq, is_empty).
  *
  * multi_select values are JSON lists in option order: `contains x` means the list has x and
  * `in x,y` that it has x or y. The test looks for the JSON string `"x"`, which can only occur
  * in the list as that whole element, since quotes inside elements are escaped.
  */
-function valueCondition(dialect: SqlDialect, filter: CustomerFilter, alias: string): RawBuilder<boolean> | null {
-  const col = sql.ref(`${alias}.${columnFor(filter.field.type)}`);
-  const text = sql.ref(`${alias}.text_value`);
+function valueCondition(dialect: SqlDialect, filter: CustomerFilter, { col, text }: ValueRefs): RawBuilder<boolean> | null {
   switch (filter.op) {
     case "eq":
       return sql<boolean>`${col} = ${scalarOperand(filter)}`;
@@ -196,7 +202,7 @@ function valueCondition(dialect: SqlDialect, filter: CustomerFilter, alias: stri
       return filter.field.type === "multi_select" ? hasSubstring(dialect, text, JSON.stringify(needle)) : containsSql(dialect, text, needle);
     }
     case "is_not_empty":
-      return sql<boolean>`1 = 1`;
+      return sql<boolean>`${col} IS NOT NULL`;
     case "neq":
     case "is_empty":
       return null;
@@ -208,6 +214,25 @@ function valueExists(fieldId: string, condition: RawBuilder<boolean> | null): Ra
   return sql<boolean>`EXISTS (SELECT 1 FROM field_values fv WHERE fv.field_id = ${fieldId} AND fv.entity_id = c.id${extra})`;
 }
 
+/** The customer's value of a field as a scalar subquery: NULL when it has none. */
+function valueOf(fieldId: string, column: Column): RawBuilder<unknown> {
+  return sql`(SELECT fv.${sql.raw(column)} FROM field_values fv WHERE fv.field_id = ${fieldId} AND fv.entity_id = c.id)`;
+}
+
+/**
+ * A positive filter, as a comparison with the value looked up by primary key. Not as EXISTS:
+ * SQLite turns an EXISTS with a range on the value into a join that walks the whole
+ * (field_id, value) index range for every customer, and PostgreSQL's semi-join estimates
+ * make it sort every match where walking the sort order stops after a page. Which index
+ * drives the query is chosen explicitly instead (chooseDriver).
+ */
+function positiveCondition(dialect: SqlDialect, filter: CustomerFilter): RawBuilder<boolean> {
+  const refs = { col: valueOf(filter.field.id, columnFor(filter.field.type)), text: valueOf(filter.field.id, "text_value") };
+  const condition = valueCondition(dialect, filter, refs);
+  if (!condition) throw new Error(`No positive condition for ${filter.op}`);
+  return condition;
+}
+
 /**
  * A customer matches `neq x` when it has no value equal to x, including when it has no value:
  * "industry is not Software" lists the customers whose industry is unknown too.
@@ -215,11 +240,11 @@ function valueExists(fieldId: string, condition: RawBuilder<boolean> | null): Ra
 function filterCondition(dialect: SqlDialect, filter: CustomerFilter): RawBuilder<boolean> {
   switch (filter.op) {
     case "neq":
-      return sql<boolean>`NOT ${valueExists(filter.field.id, valueCondition(dialect, { ...filter, op: "eq" }, "fv"))}`;
+      return sql<boolean>`NOT ${valueExists(filter.field.id, valueCondition(dialect, { ...filter, op: "eq" }, rowRefs("fv", filter.field.type)))}`;
     case "is_empty":
       return sql<boolean>`NOT ${valueExists(filter.field.id, null)}`;
     default:
-      return valueExists(filter.field.id, valueCondition(dialect, filter, "fv"));
+      return positiveCondition(dialect, filter);
   }
 }
 
@@ -259,6 +284,60 @@ function checkedCursor(raw: string | undefined, expected: "string" | "number", n
   throw new AppError("invalid_cursor", "The cursor belongs to another sort order; start again without it.", { cursor: raw });
 }
 
+/** Ops a (field_id, value, entity_id) index can answer by itself. */
+const indexableOps: readonly FilterOp[] = ["eq", "in", "gt", "gte", "lt", "lte"];
+
+/**
+ * Up to this many matches, starting from a filter's index and sorting its matches beats walking
+ * the sort order: walking finds a page after about limit × rows / matches rows, so the break-even
+ * is near sqrt(limit × rows), about 2,000 for a first page of 50 among 100,000 customers.
+ */
+export const driverThreshold = 2000;
+
+/** How a page is fetched, for tests that must cover each plan; the answer never depends on it. */
+export interface PlanOptions {
+  /** 0: always walk the sort order; Infinity: always start from the most selective filter. */
+  driverThreshold?: number;
+}
+
+/**
+ * The filter whose index should drive the query: the most selective indexable one, when it
+ * matches few enough customers. Counting is bounded (LIMIT), so a probe reads at most
+ * driverThreshold + 1 index entries. Neither database keeps statistics that could decide this
+ * (SQLite has none unless ANALYZE runs; PostgreSQL's assume field_id and value independent).
+ */
+async function chooseDriver(db: Kysely<Database>, query: CustomerListQuery, sortFieldId: string | null, plan: PlanOptions): Promise<CustomerFilter | null> {
+  const threshold = plan.driverThreshold ?? driverThreshold;
+  if (threshold <= 0) return null;
+  const dialect = dialectOf(db);
+  let best: CustomerFilter | null = null;
+  let bestCount = Number.POSITIVE_INFINITY;
+  for (const filter of query.filters) {
+    if (!indexableOps.includes(filter.op) || filter.field.type === "multi_select" || filter.field.id === sortFieldId) continue;
+    const condition = valueCondition(dialect, filter, rowRefs("fv", filter.field.type));
+    if (!condition) continue;
+    const cap = Number.isFinite(threshold) ? threshold + 1 : Number.MAX_SAFE_INTEGER;
+    const { rows } = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM (SELECT 1 FROM field_values fv WHERE fv.field_id = ${filter.field.id} AND ${condition} LIMIT ${cap}) probe`.execute(db);
+    const count = Number(rows[0]?.n ?? 0);
+    if (count < bestCount) {
+      best = filter;
+      bestCount = count;
+    }
+  }
+  return bestCount <= threshold ? best : null;
+}
+
+/**
+ * Customers `c`, either all of them or, with a driver, only those its index finds (`d`).
+ * CROSS JOIN keeps that order on SQLite; PostgreSQL plans it as an ordinary join.
+ */
+function customersFrom(db: Kysely<Database>, driver: CustomerFilter | null): CustomerQuery {
+  if (!driver) return db.selectFrom("customers as c");
+  const condition = valueCondition(dialectOf(db), driver, rowRefs("d", driver.field.type));
+  if (!condition) throw new Error(`Filter ${driver.op} cannot drive a query`);
+  return db.selectFrom("field_values as d").crossJoin("customers as c").whereRef("c.id", "=", "d.entity_id").where("d.field_id", "=", driver.field.id).where(condition);
+}
+
 const columnOf: Record<ColumnSort, "name_key" | "created_at" | "updated_at"> = { name: "name_key", createdAt: "created_at", updatedAt: "updated_at" };
 
 interface RowPage {
@@ -267,11 +346,12 @@ interface RowPage {
   nextCursor: string | null;
 }
 
-async function pageByColumn(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery, column: ColumnSort, desc: boolean): Promise<RowPage> {
+async function pageByColumn(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery, column: ColumnSort, desc: boolean, plan: PlanOptions): Promise<RowPage> {
   const dialect = dialectOf(db);
   const col = columnOf[column];
   const cursor = checkedCursor(query.cursor, "string", false);
-  let qb = applyCommonFilters(dialect, db.selectFrom("customers as c").selectAll("c"), workspaceId, query);
+  const driver = await chooseDriver(db, query, null, plan);
+  let qb = applyCommonFilters(dialect, customersFrom(db, driver).selectAll("c"), workspaceId, query);
   if (cursor) qb = qb.where(after(`c.${col}`, "c.id", desc, cursor[0] as string, cursor[1]));
   const direction = desc ? "desc" : "asc";
   const rows = (await qb.orderBy(sql.ref(`c.${col}`), direction).orderBy(sql.ref("c.id"), direction).limit(query.limit + 1).execute()) as Customer[];
@@ -286,17 +366,22 @@ async function pageByColumn(db: Kysely<Database>, workspaceId: string, query: Cu
  * (field_id, value, entity_id) index; then, in both directions, the customers without a value,
  * by id in the same direction. A cursor with a null value points into that second part.
  */
-async function pageByField(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery, field: FieldRecord, desc: boolean): Promise<RowPage> {
+async function pageByField(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery, field: FieldRecord, desc: boolean, plan: PlanOptions): Promise<RowPage> {
   const dialect = dialectOf(db);
   const col = columnFor(field.type);
   const cursor = checkedCursor(query.cursor, col === "number_value" ? "number" : "string", true);
   const direction = desc ? "desc" : "asc";
   const rows: (Customer & { sort_value: string | number | null })[] = [];
 
+  const driver = await chooseDriver(db, query, field.id, plan);
+
   if (!cursor || cursor[0] !== null) {
-    let qb = db
-      .selectFrom("field_values as s")
-      .innerJoin("customers as c", "c.id", "s.entity_id")
+    // Without a driver the sort index walks values in order and the first page stops early;
+    // CROSS JOIN keeps SQLite from starting at customers and sorting every match.
+    const from = driver
+      ? customersFrom(db, driver).crossJoin("field_values as s").whereRef("s.entity_id", "=", "c.id")
+      : db.selectFrom("field_values as s").crossJoin("customers as c").whereRef("c.id", "=", "s.entity_id");
+    let qb = from
       .selectAll("c")
       .select(sql<string | number>`${sql.ref(`s.${col}`)}`.as("sort_value"))
       .where("s.field_id", "=", field.id)
@@ -305,7 +390,7 @@ async function pageByField(db: Kysely<Database>, workspaceId: string, query: Cus
     // Repeating positive filters on the sort field against `s` lets the index bound the range.
     for (const filter of query.filters) {
       if (filter.field.id !== field.id) continue;
-      const condition = needsValue(filter.op) ? valueCondition(dialect, filter, "s") : null;
+      const condition = needsValue(filter.op) ? valueCondition(dialect, filter, rowRefs("s", field.type)) : null;
       if (condition) qb = qb.where(condition);
     }
     qb = applyCommonFilters(dialect, qb, workspaceId, query);
@@ -318,8 +403,7 @@ async function pageByField(db: Kysely<Database>, workspaceId: string, query: Cus
   if (rows.length <= query.limit && !valueRequired) {
     let qb = applyCommonFilters(
       dialect,
-      db
-        .selectFrom("customers as c")
+      customersFrom(db, driver)
         .selectAll("c")
         .select(sql<null>`NULL`.as("sort_value"))
         .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM field_values s WHERE s.field_id = ${field.id} AND s.entity_id = c.id)`),
@@ -341,9 +425,9 @@ async function pageByField(db: Kysely<Database>, workspaceId: string, query: Cus
 }
 
 /** One page of customer rows (no hydration): what the list endpoint and the benchmark time. */
-export async function findCustomerRows(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery): Promise<RowPage> {
+export async function findCustomerRows(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery, plan: PlanOptions = {}): Promise<RowPage> {
   const sort = query.sort;
-  return sort.kind === "column" ? pageByColumn(db, workspaceId, query, sort.column, sort.desc) : pageByField(db, workspaceId, query, sort.field, sort.desc);
+  return sort.kind === "column" ? pageByColumn(db, workspaceId, query, sort.column, sort.desc, plan) : pageByField(db, workspaceId, query, sort.field, sort.desc, plan);
 }
 
 export async function listCustomers(
@@ -351,8 +435,9 @@ export async function listCustomers(
   workspaceId: string,
   query: CustomerListQuery,
   fields: readonly FieldRecord[],
+  plan: PlanOptions = {},
 ): Promise<Page<CustomerRecord>> {
-  const { rows, nextCursor } = await findCustomerRows(db, workspaceId, query);
+  const { rows, nextCursor } = await findCustomerRows(db, workspaceId, query, plan);
   return { items: await hydrateCustomers(db, workspaceId, rows, fields), nextCursor };
 }
 

@@ -162,18 +162,15 @@ export async function hydrateCustomers(
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const [domainRows, values] = await Promise.all([
-    db
-      .selectFrom("customer_domains")
-      .select(["customer_id", "domain"])
-      .where("workspace_id", "=", workspaceId)
-      .where("customer_id", "in", ids)
-      .orderBy("customer_id")
-      .orderBy("position")
-      .execute(),
+    // By customer id alone: with the workspace in the WHERE clause SQLite walks the workspace's
+    // whole (workspace_id, domain) primary key instead of the customer_id index.
+    db.selectFrom("customer_domains").select(["workspace_id", "customer_id", "domain", "position"]).where("customer_id", "in", ids).execute(),
     fields ? readFieldValues(db, workspaceId, ids, fields) : listFields(db, workspaceId).then((all) => readFieldValues(db, workspaceId, ids, all)),
   ]);
   const domains = new Map<string, string[]>();
+  domainRows.sort((x, y) => x.position - y.position);
   for (const row of domainRows) {
+    if (row.workspace_id !== workspaceId) continue;
     const list = domains.get(row.customer_id) ?? [];
     list.push(row.domain);
     domains.set(row.customer_id, list);
