@@ -3,7 +3,7 @@
 // run outcomes: rate limits pause the run, an outage retries it, a revoked grant disconnects.
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
+import { addRunProgress, createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
 import { FatalJobError, LeaseLostError, RetryLaterError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
@@ -78,6 +78,8 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
       );
       await finished();
     } catch (error) {
+      // The calls of the page that failed (retries included) were spent too: put them on the run.
+      await addRunProgress(deps.db, run.id, { crmCalls: session.takeCalls() }).catch(() => undefined);
       if (jobCtx.signal.aborted) {
         // Stopped between two checkpoints. A lost lease means another worker owns the run now:
         // leave it alone. A stopping worker hands it back; the job is requeued and resumes it.

@@ -32,6 +32,10 @@ describe("account sync: the HubSpot connection", () => {
   async function oauthRoundTrip(): Promise<{ code: string; state: string; callback: string }> {
     const { authorizeUrl } = await h.ok<{ authorizeUrl: string }>("POST", "/api/v1/crm/hubspot/oauth/start");
     expect(authorizeUrl.startsWith(`${h.emu.url}/oauth/authorize?`)).toBe(true);
+    // Only what syncing needs: reads of companies, deals, contacts, their schemas and lists.
+    expect(new URL(authorizeUrl).searchParams.get("scope")?.split(" ").sort()).toEqual(
+      ["crm.lists.read", "crm.objects.companies.read", "crm.objects.contacts.read", "crm.objects.deals.read", "crm.schemas.companies.read", "crm.schemas.contacts.read", "crm.schemas.deals.read", "oauth"].sort(),
+    );
     const res = await fetch(authorizeUrl, { redirect: "manual" });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get("location")!);

@@ -108,6 +108,68 @@ describe("account sync: run records", () => {
   });
 });
 
+describe("account sync: rate limits and outages", () => {
+  let h: HubSpotHarness;
+
+  beforeAll(async () => {
+    h = await HubSpotHarness.start("sqlite", { emulator: { seed: 5, companies: 250, deals: 300, contacts: 0 } });
+    await h.connect();
+    await h.importFields([{ object: "company", name: "annualrevenue" }]);
+    const matches = uniquelyMatchableCompanies(h.emu.store).slice(0, 50);
+    await insertCustomers(h.t.ctx.db, h.ws.id, matches.map((m, i) => ({ name: `C${i}`, domains: [m.domain] })));
+    await h.enableSync();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** The paused job is due now: what the scheduler's clock would reach after the pause. */
+  const makeDue = () => h.t.ctx.db.updateTable("jobs").set({ run_at: new Date(Date.now() - 1).toISOString() }).where("status", "=", "pending").execute();
+
+  it("a rate limit that outlasts the retries pauses the run, which resumes where it stopped", async () => {
+    await h.setSync(false);
+    h.resetCounters();
+    h.emu.store.faults.add({ endpoint: "deals.list", kind: "status", status: 429, count: 5 });
+    await h.setSync(true);
+    await h.drain();
+    const paused = await h.latestRun();
+    expect(paused.status).toBe("queued");
+    expect(paused.message).toMatch(/limit/i);
+    expect(paused.counters.read).toBe(250);
+    expect(await h.runErrors(paused.id)).toEqual([]);
+
+    await makeDue();
+    await h.drain();
+    const done = await h.latestRun();
+    expect(done).toMatchObject({ id: paused.id, status: "succeeded", counters: { read: 550, linked: 0 } });
+    // Companies were not read again; every call, the refused ones included, is on the run.
+    const hubspot = h.counters();
+    expect(hubspot.endpoints).toEqual({ "companies.list": 3, "deals.list": 5 + 3 });
+    expect(hubspot.statuses["429"]).toBe(5);
+    expect(sorted(done.crmCalls.byEndpoint)).toEqual(endpointCounts(hubspot));
+  });
+
+  it("an outage retries the run later and it completes; the calls that failed are counted", async () => {
+    const c = uniquelyMatchableCompanies(h.emu.store)[0]!;
+    await h.patchRecord("companies", c.companyId, { annualrevenue: "31337" });
+    h.resetCounters();
+    h.emu.store.faults.add({ endpoint: "companies.search", kind: "status", status: 503, count: 5 });
+    await h.ok("POST", "/api/v1/crm/hubspot/account-sync/run");
+    await h.drain();
+    const retrying = await h.latestRun();
+    expect(retrying.status).toBe("queued");
+    expect(retrying.message).toMatch(/retrying/);
+
+    await makeDue();
+    await h.drain();
+    const done = await h.latestRun();
+    expect(done).toMatchObject({ id: retrying.id, status: "succeeded", counters: { updated: 1 } });
+    expect(sorted(done.crmCalls.byEndpoint)).toEqual(endpointCounts(h.counters()));
+    expect(done.crmCalls.byEndpoint["companies.search"]).toBe(6);
+    expect((await snapshotWorkspace(h.t.ctx.db, h.ws.id)).get("C0")?.fields["annual_revenue"]?.number).toBe(31337);
+  });
+});
+
 describe("account sync: a run survives a crash and a shutdown", () => {
   let h: HubSpotHarness;
   const companies = 1_500;
