@@ -9,6 +9,7 @@ import { listFields } from "../../db/repositories/custom-fields.ts";
 import { listCustomers, parseListQuery } from "../../db/repositories/customer-query.ts";
 import { createCustomer, deleteCustomer, getCustomer, maxDomainsPerCustomer, maxNameLength, updateCustomer } from "../../db/repositories/customers.ts";
 import { principalOf } from "../auth.ts";
+import { customerView } from "../crm-visibility.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
 
@@ -100,7 +101,9 @@ export const customerRoutes: RouteModule = (app, ctx) => {
       const fields = await listFields(ctx.db, workspaceId);
       const { linked, ...rest } = request.query;
       const query = parseListQuery({ ...rest, linked: linked === undefined ? undefined : linked === "true", params: queryParams(request.url) }, fields);
-      return listCustomers(ctx.db, workspaceId, query, fields);
+      const page = await listCustomers(ctx.db, workspaceId, query, fields);
+      const view = await customerView(ctx, workspaceId);
+      return { ...page, items: page.items.map(view) };
     },
   );
 
@@ -109,7 +112,8 @@ export const customerRoutes: RouteModule = (app, ctx) => {
     { schema: { tags: ["customers"], summary: "Create a customer", body: createBody, response: { 201: customerSchema, ...errors } } },
     async (request, reply) => {
       const { workspaceId } = principalOf(request);
-      return reply.status(201).send(await createCustomer(ctx.db, workspaceId, request.body));
+      const view = await customerView(ctx, workspaceId);
+      return reply.status(201).send(view(await createCustomer(ctx.db, workspaceId, request.body)));
     },
   );
 
@@ -120,7 +124,7 @@ export const customerRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principalOf(request);
       const customer = await getCustomer(ctx.db, workspaceId, request.params.id);
       if (!customer) throw notFound("Customer", request.params.id);
-      return customer;
+      return (await customerView(ctx, workspaceId))(customer);
     },
   );
 
@@ -129,7 +133,8 @@ export const customerRoutes: RouteModule = (app, ctx) => {
     { schema: { tags: ["customers"], summary: "Change a customer", params: idParams, body: patchBody, response: { 200: customerSchema, ...errors } } },
     async (request) => {
       const { workspaceId } = principalOf(request);
-      return updateCustomer(ctx.db, workspaceId, request.params.id, request.body);
+      const view = await customerView(ctx, workspaceId);
+      return view(await updateCustomer(ctx.db, workspaceId, request.params.id, request.body));
     },
   );
 

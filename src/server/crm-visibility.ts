@@ -1,0 +1,24 @@
+// While a workspace's HubSpot connection is disconnected (revoked or disconnected by hand),
+// links and synced values stay stored but are not shown (product spec §2): reconnecting shows
+// them again with nothing to reconfigure.
+import { getConnection } from "../db/repositories/connections.ts";
+import { listSyncedFields } from "../db/repositories/custom-fields.ts";
+import type { CustomerRecord } from "../db/repositories/customers.ts";
+import { provider } from "../sync/hubspot-connection.ts";
+import type { AppContext } from "./context.ts";
+
+export type CustomerView = (customer: CustomerRecord) => CustomerRecord;
+
+const shown: CustomerView = (customer) => customer;
+
+export async function customerView(ctx: AppContext, workspaceId: string): Promise<CustomerView> {
+  const connection = await getConnection(ctx.db, workspaceId, provider);
+  if (connection?.status !== "disconnected") return shown;
+  const synced = new Set((await listSyncedFields(ctx.db, workspaceId, provider)).map((f) => f.key));
+  return (customer) => ({
+    ...customer,
+    fields: Object.fromEntries(Object.entries(customer.fields).filter(([key]) => !synced.has(key))),
+    crmLink: null,
+    linkStatus: { state: "not_checked" },
+  });
+}
