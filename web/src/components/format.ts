@@ -11,6 +11,14 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
+const dateMedium = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateMedium.format(date);
+}
+
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return "never";
   const ms = now - new Date(iso).getTime();

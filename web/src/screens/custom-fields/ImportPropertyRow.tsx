@@ -11,7 +11,8 @@ interface Props {
 }
 
 function typeText(property: ImportableProperty): string {
-  const hubspot = property.fieldType && property.fieldType !== property.hubspotType ? `${property.hubspotType} / ${property.fieldType}` : property.hubspotType;
+  // The server may already give "type/fieldType"; never say the field type twice.
+  const hubspot = property.hubspotType.includes("/") || !property.fieldType ? property.hubspotType : `${property.hubspotType}/${property.fieldType}`;
   return property.mappedType ? `${hubspot} → ${fieldTypeLabels[property.mappedType]}` : hubspot;
 }
 

@@ -9,7 +9,7 @@ export const syncedTooltip = "This field is synced from HubSpot and cannot be ed
 /** A synced field: shown, never editable, saying why (product spec §3.3). */
 export function SyncedFieldValue({ field, value }: { field: CustomField; value: FieldValue | undefined }) {
   return (
-    <Tooltip label={syncedTooltip} position="top-start">
+    <Tooltip label={syncedTooltip} position="top-end">
       <TextInput
         label={
           <Group gap={6} wrap="nowrap" component="span">

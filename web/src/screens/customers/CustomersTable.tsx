@@ -26,6 +26,7 @@ export function CustomersTable({ customers, fields, sort, onSort, canLink, onLin
               Name
             </SortableHeader>
             <Table.Th>Domains</Table.Th>
+            <Table.Th>HubSpot</Table.Th>
             {fields.map((field) => (
               <SortableHeader key={field.id} sortKey={`field:${field.key}`} current={sort} onSort={onSort} label={field.label}>
                 <Group gap={4} wrap="nowrap">
@@ -34,30 +35,37 @@ export function CustomersTable({ customers, fields, sort, onSort, canLink, onLin
                 </Group>
               </SortableHeader>
             ))}
-            <Table.Th>HubSpot</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {customers.map((customer) => (
             <Table.Tr key={customer.id}>
-              <Table.Td>
-                <Anchor component={Link} to={paths.customer(customer.id)} fw={500}>
+              <Table.Td className="nowrap">
+                <Anchor component={Link} to={paths.customer(customer.id)} fw={500} size="sm">
                   {customer.name}
                 </Anchor>
               </Table.Td>
-              <Table.Td>
-                <Text size="sm" c={customer.domains.length ? "inherit" : "dimmed"}>
-                  {customer.domains.length ? customer.domains.join(", ") : "—"}
-                </Text>
+              <Table.Td className="nowrap">
+                {customer.domains.length ? (
+                  customer.domains.map((domain) => (
+                    <Text key={domain} size="sm">
+                      {domain}
+                    </Text>
+                  ))
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td miw={150}>
+                <LinkStatusCell customer={customer} canLink={canLink} onLink={onLink} />
               </Table.Td>
               {fields.map((field) => (
-                <Table.Td key={field.id} className={field.type === "number" ? "nowrap" : undefined} ta={field.type === "number" ? "right" : undefined}>
+                <Table.Td key={field.id} className={field.type === "number" || field.type === "date" ? "nowrap" : undefined} ta={field.type === "number" ? "right" : undefined} miw={field.type === "text" || field.type === "select" ? 120 : undefined}>
                   {formatFieldValue(field, customer.fields[field.key])}
                 </Table.Td>
               ))}
-              <Table.Td>
-                <LinkStatusCell customer={customer} canLink={canLink} onLink={onLink} />
-              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -2,7 +2,7 @@ import { Loader, NativeSelect } from "@mantine/core";
 import { useCompanyDeals } from "../../api/hubspot.ts";
 import type { HubSpotDeal } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
-import { formatDateTime } from "../../components/format.ts";
+import { formatDate, formatNumber } from "../../components/format.ts";
 
 interface Props {
   companyId: string;
@@ -13,8 +13,8 @@ interface Props {
 
 function dealLabel(deal: HubSpotDeal): string {
   const parts = [deal.name ?? `Deal ${deal.id}`];
-  if (deal.amount) parts.push(deal.amount);
-  if (deal.createdAt) parts.push(`created ${formatDateTime(deal.createdAt)}`);
+  if (deal.amount) parts.push(Number.isFinite(Number(deal.amount)) ? formatNumber(Number(deal.amount)) : deal.amount);
+  if (deal.createdAt) parts.push(`created ${formatDate(deal.createdAt)}`);
   return parts.join(" · ");
 }
 

@@ -40,7 +40,7 @@ export function LinkStatusCell({ customer, canLink, onLink }: Props) {
       )}
       {link ? (
         <Tooltip label={`Company ${link.companyId}${link.dealId ? `, deal ${link.dealId}` : ", no deal"} · linked ${link.source === "manual" ? "by hand" : "automatically"}`}>
-          <Badge color="green" variant="light" className="nowrap">
+          <Badge color="green" variant="light" className="nowrap" tt="none" style={{ flex: "none", overflow: "visible" }}>
             Linked{link.source === "manual" ? " by hand" : ""}
           </Badge>
         </Tooltip>

@@ -18,7 +18,7 @@ export function SortableHeader({ sortKey, current, onSort, children, label }: Pr
   const Icon = asc ? IconArrowUp : desc ? IconArrowDown : IconSelector;
   return (
     <Table.Th aria-sort={asc ? "ascending" : desc ? "descending" : "none"} className="nowrap">
-      <UnstyledButton onClick={() => onSort(asc ? `-${sortKey}` : sortKey)} aria-label={`Sort by ${label}${asc ? ", descending" : ""}`}>
+      <UnstyledButton fz="sm" fw={700} onClick={() => onSort(asc ? `-${sortKey}` : sortKey)} aria-label={`Sort by ${label}${asc ? ", descending" : ""}`}>
         <Group gap={4} wrap="nowrap">
           {children}
           <Icon size={14} aria-hidden style={{ opacity: asc || desc ? 1 : 0.4 }} />

@@ -111,14 +111,14 @@ export function ConnectionCard({ connection, admin }: { connection: HubSpotConne
             Portal <b>{connection.portalId}</b> · {connection.authKind === "oauth" ? "OAuth" : "private-app token"} · connected {formatDateTime(connection.connectedAt)}
           </Text>
           {connection.scopes.length > 0 && (
-            <Text size="xs" c="dimmed">
-              Scopes:{" "}
+            <Group gap={4} wrap="wrap" aria-label="Granted scopes">
+              <Text size="xs" c="dimmed">
+                Scopes:
+              </Text>
               {connection.scopes.map((scope) => (
-                <Code key={scope} mr={4}>
-                  {scope}
-                </Code>
+                <Code key={scope}>{scope}</Code>
               ))}
-            </Text>
+            </Group>
           )}
         </Stack>
       ) : (

@@ -1,16 +1,32 @@
-import { Badge, Button, Code, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Code, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import { paths } from "../../paths.ts";
 import { IconCheck } from "@tabler/icons-react";
 import { useRunErrors } from "../../api/sync-runs.ts";
 import type { RunError } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { TableSkeleton } from "../../components/Loading.tsx";
 
-function record(error: RunError): string | null {
-  const parts: string[] = [];
-  if (error.recordType) parts.push(error.recordType);
-  if (error.recordId) parts.push(`crmsync ${error.recordId}`);
-  if (error.crmId) parts.push(`HubSpot ${error.crmId}`);
-  return parts.length ? parts.join(" · ") : null;
+function record(error: RunError): ReactNode {
+  const parts: ReactNode[] = [];
+  if (error.recordType === "customer" && error.recordId) {
+    parts.push(
+      <Anchor key="customer" component={Link} to={paths.customer(error.recordId)} size="xs">
+        Open customer
+      </Anchor>,
+    );
+  } else if (error.recordType === "contact" && error.recordId) {
+    parts.push(
+      <Anchor key="contact" component={Link} to={paths.contact(error.recordId)} size="xs">
+        Open contact
+      </Anchor>,
+    );
+  } else if (error.recordType) {
+    parts.push(error.recordId ? `${error.recordType} ${error.recordId}` : error.recordType);
+  }
+  if (error.crmId) parts.push(`HubSpot ${error.recordType === "deal" ? "deal" : error.recordType === "contact" ? "contact" : "record"} ${error.crmId}`);
+  return parts.length ? parts.map((part, i) => (i === 0 ? part : <span key={i}> · {part}</span>)) : null;
 }
 
 function RunErrorItem({ error }: { error: RunError }) {

@@ -1,4 +1,4 @@
-import { Anchor, Table, Text } from "@mantine/core";
+import { Anchor, Group, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 import type { SyncRun } from "../../api/types.ts";
 import { formatDateTime, formatDuration, formatNumber } from "../../components/format.ts";
@@ -6,9 +6,17 @@ import { paths } from "../../paths.ts";
 import { kindLabels, triggerLabels } from "./runLabels.ts";
 import { RunStatusBadge } from "./RunStatusBadge.tsx";
 
+const counterNames = ["read", "linked", "updated", "created", "skipped"] as const;
+
+/** The non-zero counters in one line: a run touches few of them, and six mostly-zero columns hide that. */
+function countersText(run: SyncRun): string {
+  const parts = counterNames.filter((name) => run.counters[name] > 0).map((name) => `${formatNumber(run.counters[name])} ${name}`);
+  return parts.length ? parts.join(" · ") : "nothing to do";
+}
+
 export function RunsTable({ runs }: { runs: SyncRun[] }) {
   return (
-    <Table.ScrollContainer minWidth={860}>
+    <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label="Sync runs">
         <Table.Thead>
           <Table.Tr>
@@ -16,13 +24,11 @@ export function RunsTable({ runs }: { runs: SyncRun[] }) {
             <Table.Th>Kind</Table.Th>
             <Table.Th>Trigger</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Read</Table.Th>
-            <Table.Th ta="right">Linked</Table.Th>
-            <Table.Th ta="right">Updated</Table.Th>
-            <Table.Th ta="right">Created</Table.Th>
-            <Table.Th ta="right">Skipped</Table.Th>
+            <Table.Th>Records</Table.Th>
             <Table.Th ta="right">Failed</Table.Th>
-            <Table.Th ta="right">CRM calls</Table.Th>
+            <Table.Th ta="right" className="nowrap">
+              CRM calls
+            </Table.Th>
             <Table.Th>Duration</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -30,27 +36,31 @@ export function RunsTable({ runs }: { runs: SyncRun[] }) {
           {runs.map((run) => (
             <Table.Tr key={run.id}>
               <Table.Td className="nowrap">
-                <Anchor component={Link} to={paths.run(run.id)} aria-label={`Open ${kindLabels[run.kind]} run of ${formatDateTime(run.startedAt ?? run.createdAt)}`}>
+                <Anchor component={Link} to={paths.run(run.id)} size="sm" aria-label={`Open ${kindLabels[run.kind]} run of ${formatDateTime(run.startedAt ?? run.createdAt)}`}>
                   {formatDateTime(run.startedAt ?? run.createdAt)}
                 </Anchor>
               </Table.Td>
               <Table.Td className="nowrap">{kindLabels[run.kind]}</Table.Td>
               <Table.Td className="nowrap">{triggerLabels[run.trigger]}</Table.Td>
-              <Table.Td>
+              <Table.Td className="nowrap">
                 <RunStatusBadge status={run.status} />
               </Table.Td>
-              <Table.Td ta="right">{formatNumber(run.counters.read)}</Table.Td>
-              <Table.Td ta="right">{formatNumber(run.counters.linked)}</Table.Td>
-              <Table.Td ta="right">{formatNumber(run.counters.updated)}</Table.Td>
-              <Table.Td ta="right">{formatNumber(run.counters.created)}</Table.Td>
-              <Table.Td ta="right">{formatNumber(run.counters.skipped)}</Table.Td>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  {countersText(run)}
+                </Text>
+              </Table.Td>
               <Table.Td ta="right">
                 <Text span size="sm" c={run.counters.failed > 0 ? "red" : "inherit"} fw={run.counters.failed > 0 ? 600 : 400}>
                   {formatNumber(run.counters.failed)}
                 </Text>
               </Table.Td>
               <Table.Td ta="right">{formatNumber(run.crmCalls.total)}</Table.Td>
-              <Table.Td className="nowrap">{formatDuration(run.startedAt, run.finishedAt)}</Table.Td>
+              <Table.Td className="nowrap">
+                <Group gap={4} wrap="nowrap">
+                  {formatDuration(run.startedAt, run.finishedAt)}
+                </Group>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
