@@ -23,20 +23,22 @@ export async function listUnlinkedCustomers(db: Kysely<Database>, workspaceId: s
   if (afterId) query = query.where("id", ">", afterId);
   const rows = await query.orderBy("id").limit(limit).execute();
   if (rows.length === 0) return [];
+  // By customer id alone: with the workspace in the WHERE clause SQLite walks the workspace's
+  // whole (workspace_id, domain) primary key for every batch (quadratic over a run) instead of
+  // the customer_id index. Customer ids are unique across workspaces; the rows are checked.
   const domains = await db
     .selectFrom("customer_domains")
-    .select(["customer_id", "domain"])
-    .where("workspace_id", "=", workspaceId)
+    .select(["workspace_id", "customer_id", "domain", "position"])
     .where(
       "customer_id",
       "in",
       rows.map((r) => r.id),
     )
-    .orderBy("customer_id")
-    .orderBy("position")
     .execute();
+  domains.sort((x, y) => x.position - y.position);
   const byCustomer = new Map<string, string[]>();
   for (const d of domains) {
+    if (d.workspace_id !== workspaceId) continue;
     const list = byCustomer.get(d.customer_id) ?? [];
     list.push(d.domain);
     byCustomer.set(d.customer_id, list);
@@ -57,14 +59,24 @@ export interface AutoLink {
 
 /** Links customers that are still unlinked; returns how many were linked. */
 export async function applyAutoLinks(db: Kysely<Database>, workspaceId: string, links: readonly AutoLink[], at: string): Promise<number> {
+  if (links.length === 0) return 0;
   let linked = 0;
   await db.transaction().execute(async (trx) => {
-    for (const link of links) {
+    // One statement a chunk, the company and deal picked per row by CASE: row-by-row updates
+    // cost a statement (and its preparation) per customer, which dominated large runs.
+    // Five parameters a link keeps a chunk well under SQLite's and PostgreSQL's limits.
+    for (let i = 0; i < links.length; i += chunkSize) {
+      const part = links.slice(i, i + chunkSize);
+      const pick = (value: (link: AutoLink) => string | null) =>
+        sql<string | null>`CASE ${sql.ref("id")} ${sql.join(
+          part.map((link) => sql`WHEN ${link.customerId} THEN ${value(link)}`),
+          sql` `,
+        )} END`;
       const result = await trx
         .updateTable("customers")
         .set({
-          crm_company_id: link.companyId,
-          crm_deal_id: link.dealId,
+          crm_company_id: pick((link) => link.companyId),
+          crm_deal_id: pick((link) => link.dealId),
           crm_link_source: "auto",
           crm_linked_at: at,
           unlinked_reason: null,
@@ -72,7 +84,11 @@ export async function applyAutoLinks(db: Kysely<Database>, workspaceId: string, 
           link_checked_at: at,
         })
         .where("workspace_id", "=", workspaceId)
-        .where("id", "=", link.customerId)
+        .where(
+          "id",
+          "in",
+          part.map((link) => link.customerId),
+        )
         .where("crm_company_id", "is", null)
         .executeTakeFirst();
       linked += Number(result.numUpdatedRows);
