@@ -139,8 +139,8 @@ export function renderMarkdown(report: BenchReport): string {
           [`read ${int(d.read.companies)} companies and mirror them`, duration(d.phases.companiesMs / 1000)],
           [`read ${int(d.read.deals)} deals with their companies and mirror them`, duration(d.phases.dealsMs / 1000)],
           ["sweep, link customers, fill deals, write values (no CRM calls)", duration(d.phases.localMs / 1000)],
-          ["of all of it, waiting for the CRM (emulator)", duration(d.crmWaitMs / 1000)],
-          ["of all of it, crmsync's own work", duration((d.wallMs - d.crmWaitMs) / 1000)],
+          ["CRM answer time, summed over pages (read ahead: overlaps local work)", duration(d.crmWaitMs / 1000)],
+          ["crmsync's own work (event loop busy: JS and synchronous SQLite)", duration(d.busyMs / 1000)],
         ],
       ),
     );

@@ -77,8 +77,9 @@ async function insertCustomers(database: TestDatabase, workspaceId: string, coun
       let domain: string | null;
       if (roll < customerMix.unique && counts.unique < catalog.unique.length) {
         domain = catalog.unique[counts.unique++]!;
-      } else if (roll < customerMix.unique + customerMix.ambiguous && catalog.ambiguous.length > 0) {
-        domain = catalog.ambiguous[counts.ambiguous++ % catalog.ambiguous.length]!;
+      } else if (roll < customerMix.unique + customerMix.ambiguous && counts.ambiguous < catalog.ambiguous.length) {
+        // A domain belongs to one customer of a workspace (customer_domains' key), so each is used once.
+        domain = catalog.ambiguous[counts.ambiguous++]!;
       } else if (roll < customerMix.unique + customerMix.ambiguous + customerMix.noDomain) {
         domain = null;
         counts.noDomain++;
