@@ -319,6 +319,33 @@ export interface NotificationsTable {
   emailed_at: string | null;
 }
 
+export type ContactSyncRecordStatus = "linked" | "skipped" | "error" | "deleted";
+
+/** A CRM contact contact sync has met in its source, as of its last read. */
+export interface ContactSyncRecordsTable {
+  workspace_id: string;
+  provider: string;
+  crm_id: string;
+  status: ContactSyncRecordStatus;
+  /** The customer the companies source attaches the contact to; null for lists. */
+  customer_id: string | null;
+  crm_modified_at: string | null;
+  /** The start of the last pass that found the contact in the source. */
+  seen_at: string;
+  updated_at: string;
+}
+
+/** What crmsync last wrote to one CRM property of a contact, and when (the CRM's time). */
+export interface ContactSyncPushesTable {
+  workspace_id: string;
+  provider: string;
+  contact_id: string;
+  field: string;
+  value: string;
+  /** Epoch ms as text. */
+  pushed_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -346,6 +373,8 @@ export interface Database {
   crm_deal_companies: CrmDealCompaniesTable;
   sync_state: SyncStateTable;
   notifications: NotificationsTable;
+  contact_sync_records: ContactSyncRecordsTable;
+  contact_sync_pushes: ContactSyncPushesTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -5,9 +5,12 @@ import type { Kysely } from "kysely";
 import { workspacesWithAccountSync } from "../db/repositories/sync-settings.ts";
 import type { Database } from "../db/schema.ts";
 import type { ClaimableJobQueue, JobLogger } from "../jobs/queue.ts";
-import { accountSyncSchedule, startScheduler, type Scheduler } from "../jobs/scheduler.ts";
+import { accountSyncSchedule, inboundContactsSchedule, reconcileSchedule, startScheduler, type Scheduler } from "../jobs/scheduler.ts";
 import { startWorker, type Worker } from "../jobs/worker.ts";
 import { accountSyncHandler, accountSyncQueue } from "./account-sync-job.ts";
+import { contactQueues, contactSyncHandler, type ContactSyncJobDeps } from "./contact-sync/jobs.ts";
+import { contactSession } from "./contact-sync/session.ts";
+import { workspacesForContactRuns } from "./contact-sync/settings.ts";
 import { provider, type HubSpotConnections } from "./hubspot-connection.ts";
 
 export interface BackgroundOptions {
@@ -31,6 +34,13 @@ export interface Background {
 }
 
 export function startBackground(options: BackgroundOptions): Background {
+  const contactDeps: ContactSyncJobDeps = {
+    db: options.db,
+    provider,
+    openSession: (workspaceId) => contactSession(options.hubspot, workspaceId),
+    onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
+    ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
+  };
   const worker = startWorker({
     queue: options.queue,
     handlers: {
@@ -41,6 +51,9 @@ export function startBackground(options: BackgroundOptions): Background {
         onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
         ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
       }),
+      [contactQueues.contacts]: contactSyncHandler(contactDeps, "contacts"),
+      [contactQueues.reconcile]: contactSyncHandler(contactDeps, "reconcile"),
+      [contactQueues.push]: contactSyncHandler(contactDeps, "push"),
     },
     concurrency: options.concurrency ?? 2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
@@ -52,7 +65,11 @@ export function startBackground(options: BackgroundOptions): Background {
       : startScheduler({
           db: options.db,
           queue: options.queue,
-          schedules: [accountSyncSchedule({ workspaces: () => workspacesWithAccountSync(options.db, provider) })],
+          schedules: [
+            accountSyncSchedule({ workspaces: () => workspacesWithAccountSync(options.db, provider) }),
+            inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(options.db, provider, "contacts") }),
+            reconcileSchedule({ workspaces: () => workspacesForContactRuns(options.db, provider, "reconcile") }),
+          ],
           ...(options.logger ? { logger: options.logger } : {}),
         });
   return {

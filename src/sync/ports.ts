@@ -59,3 +59,73 @@ export class CrmSourceError extends Error {
     this.name = "CrmSourceError";
   }
 }
+
+// ---- Contact sync (product spec §4) ---------------------------------------------------------
+
+export interface CrmPropertyChange {
+  value: string;
+  /** Epoch ms in the CRM's clock. */
+  at: number;
+}
+
+/** A CRM contact as contact sync sees it: raw property values, as the CRM holds them. */
+export interface CrmContact {
+  id: string;
+  createdAt: string | null;
+  modifiedAt: string | null;
+  properties: Record<string, string | null>;
+  /** The newest change of each property read with history; absent when not read. */
+  lastChanges?: Record<string, CrmPropertyChange | null>;
+  /** Ids of CRM contacts merged into this one (they now resolve to it). */
+  mergedIds: string[];
+}
+
+export interface CrmContactWrite {
+  properties: Record<string, string>;
+}
+
+export type ContactWriteFailure = {
+  /** invalid: the CRM refused a value; conflict: a unique value (email) is held by another record; missing: the record no longer exists. */
+  reason: "invalid" | "conflict" | "missing";
+  message: string;
+};
+
+export interface ContactSource {
+  /** Names of every contact property of the portal. */
+  contactPropertyNames(): Promise<Set<string>>;
+  /** Whether a list exists (false once deleted). */
+  listExists(listId: string): Promise<boolean>;
+  /** Member contact ids of a list, page by page (ids only, the CRM's largest page). */
+  listMembers(listId: string, cursor: string | null): AsyncIterable<SourcePage<string>>;
+  /** Contact ids associated with each company. */
+  contactIdsOfCompanies(companyIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Contacts changed at or after `sinceMs` (CRM time), oldest change first. */
+  contactsModifiedSince(options: { sinceMs: number; properties: string[] }): AsyncIterable<CrmContact[]>;
+  /**
+   * Contacts by id. Ids of contacts merged into another come back as the survivor; `missing`
+   * lists ids that no longer exist (deleted). `history` names properties whose last change time
+   * is wanted (read at the CRM's smaller batch size).
+   */
+  getContacts(ids: readonly string[], properties: string[], history?: string[]): Promise<{ records: CrmContact[]; missing: string[] }>;
+  /** Contacts holding these emails (the CRM's unique contact key). */
+  findByEmails(emails: readonly string[], properties: string[]): Promise<CrmContact[]>;
+  /** Creates contacts, in input order; each result is the created record or why it failed. */
+  createContacts(inputs: readonly (CrmContactWrite & { companyId: string | null })[]): Promise<Array<CrmContact | ContactWriteFailure>>;
+  /** Updates contacts; each result is the updated record (with its new modification time) or why it failed. */
+  updateContacts(inputs: readonly (CrmContactWrite & { id: string })[]): Promise<Array<CrmContact | ContactWriteFailure>>;
+}
+
+export function isWriteFailure(result: CrmContact | ContactWriteFailure): result is ContactWriteFailure {
+  return "reason" in result;
+}
+
+/** Properties contact sync always reads besides the mapped ones. */
+export const contactBaseProperties = ["email", "phone", "firstname", "lastname", "lifecyclestage", "createdate", "lastmodifieddate", "hs_merged_object_ids"] as const;
+
+/** The HubSpot list chosen as the contact source no longer exists. */
+export class CrmListNotFoundError extends Error {
+  constructor(readonly listId: string) {
+    super(`The HubSpot list ${listId} no longer exists.`);
+    this.name = "CrmListNotFoundError";
+  }
+}

@@ -7,6 +7,7 @@ import * as contactsMergesAndSort from "./20261123T0200_contacts_merges_and_sort
 import * as schedules from "./20261123T0300_schedules.ts";
 import * as crmMirror from "./20261123T0400_crm_mirror.ts";
 import * as notifications from "./20261123T0500_notifications.ts";
+import * as contactSync from "./20261123T0600_contact_sync.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T0300_schedules": schedules,
   "20261123T0400_crm_mirror": crmMirror,
   "20261123T0500_notifications": notifications,
+  "20261123T0600_contact_sync": contactSync,
 };

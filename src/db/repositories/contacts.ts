@@ -669,3 +669,54 @@ export async function mergedAwayExternalIds(db: Db, workspaceId: string, externa
   }
   return result;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Contact sync (two-way): pages of contacts by sync state
+
+/** Contacts by id (missing ids left out), hydrated, for a page the sync engine works on. */
+export async function getContactsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, ContactRecord>> {
+  const rows: ContactRow[] = [];
+  const list = unique(ids);
+  for (let i = 0; i < list.length; i += chunkSize) {
+    rows.push(...(await db.selectFrom("contacts").selectAll().where("workspace_id", "=", workspaceId).where("id", "in", list.slice(i, i + chunkSize)).execute()));
+  }
+  return new Map((await hydrate(db, workspaceId, rows)).map((record) => [record.id, record]));
+}
+
+/**
+ * A page of contacts by id order: linked ones changed in crmsync since their last sync (a write
+ * from sync stamps last_synced_at and updated_at alike, so only crmsync-side edits qualify), every
+ * linked one, or unlinked ones (optionally created at or after `createdSince`).
+ */
+export async function listContactsForSync(
+  db: Db,
+  workspaceId: string,
+  options: { kind: "changed_linked" | "linked" | "unlinked"; afterId: string | null; limit: number; createdSince?: string | undefined },
+): Promise<ContactRecord[]> {
+  let select = db.selectFrom("contacts").selectAll().where("workspace_id", "=", workspaceId);
+  if (options.kind === "changed_linked") {
+    select = select.where("external_id", "is not", null).where((eb) => eb.or([eb("last_synced_at", "is", null), eb("updated_at", ">", eb.ref("last_synced_at"))]));
+  } else if (options.kind === "linked") {
+    select = select.where("external_id", "is not", null);
+  } else {
+    select = select.where("external_id", "is", null);
+    if (options.createdSince !== undefined) select = select.where("created_at", ">=", options.createdSince);
+  }
+  if (options.afterId !== null) select = select.where("id", ">", options.afterId);
+  const rows = await select.orderBy("id").limit(options.limit).execute();
+  return hydrate(db, workspaceId, rows);
+}
+
+/** Records that these contacts are in step with the CRM as of `at` (no crmsync edit pending). */
+export async function markContactsSynced(db: Db, workspaceId: string, ids: readonly string[], at: string): Promise<void> {
+  const list = unique(ids);
+  for (let i = 0; i < list.length; i += chunkSize) {
+    await db
+      .updateTable("contacts")
+      .set({ last_synced_at: at })
+      .where("workspace_id", "=", workspaceId)
+      .where("id", "in", list.slice(i, i + chunkSize))
+      .where((eb) => eb.or([eb("last_synced_at", "is", null), eb("last_synced_at", "<", at)]))
+      .execute();
+  }
+}

@@ -15,6 +15,9 @@ import {
   mergeContacts,
   updateContact,
 } from "../../db/repositories/contacts.ts";
+import { triggerContactRun } from "../../sync/contact-sync/jobs.ts";
+import { loadContactSyncSettings, runnable } from "../../sync/contact-sync/settings.ts";
+import { provider } from "../../sync/hubspot-connection.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
@@ -83,8 +86,13 @@ export const contactRoutes: RouteModule = (app, ctx) => {
     "/api/v1/contacts",
     { schema: { tags: ["contacts"], summary: "Create a contact", body: createBody, response: { 201: contactSchema, ...errors } } },
     async (request, reply) => {
-      const { workspaceId } = principalOf(request);
+      const principal = principalOf(request);
+      const { workspaceId } = principal;
       const contact = await createContact(ctx.db, workspaceId, request.body, { source: "api" });
+      // Two-way: the new contact reaches HubSpot within seconds, through a durable, retried job (§4.4).
+      if (runnable(await loadContactSyncSettings(ctx.db, workspaceId, provider), "push")) {
+        await triggerContactRun(ctx.queue, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });
+      }
       return reply.status(201).send(contact);
     },
   );

@@ -1,4 +1,5 @@
 // Every route group, in one list so the app and the OpenAPI document see the same set.
+import { contactSyncRoutes } from "./contact-sync.ts";
 import { contactRoutes } from "./contacts.ts";
 import { customFieldRoutes } from "./custom-fields.ts";
 import { customerLinkRoutes } from "./customer-links.ts";
@@ -11,4 +12,4 @@ import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, hubspotRoutes, customerLinkRoutes, notificationRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, hubspotRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes];

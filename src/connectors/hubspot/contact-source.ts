@@ -1,0 +1,220 @@
+// The sync engine's ContactSource on HubSpot. Reads and writes go at HubSpot's maxima: list
+// memberships 250 a page, company→contact associations 1,000 companies a call, batch reads 100
+// (50 with property history), batch creates and updates 100. HubSpot refuses a whole batch for
+// one bad input, so a refused batch is retried input by input to find and report that one.
+import {
+  CrmListNotFoundError,
+  CrmSourceError,
+  type ContactSource,
+  type ContactWriteFailure,
+  type CrmContact,
+  type CrmPropertyChange,
+  type SourcePage,
+} from "../../sync/ports.ts";
+import type { HubSpotClient } from "./client.ts";
+import { chunk, limits } from "./client.ts";
+import { isHubSpotError } from "./errors.ts";
+import type { BatchInputError, BatchResult, HubSpotRecord } from "./types.ts";
+
+/** HubSpot's default contact→company association type. */
+const contactToCompanyType = 279;
+
+function translate(error: unknown): unknown {
+  if (!isHubSpotError(error)) return error;
+  switch (error.kind) {
+    case "rate_limited":
+      return new CrmSourceError("crm_rate_limited", error.message, error.retryAfterMs ?? null);
+    case "auth_revoked":
+      return new CrmSourceError("crm_auth_revoked", error.message);
+    case "unavailable":
+      return new CrmSourceError("crm_unavailable", error.message);
+    default:
+      return error;
+  }
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+function parseTime(value: string | null | undefined): number | null {
+  if (value === null || value === undefined || value === "") return null;
+  const ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function toCrmContact(record: HubSpotRecord): CrmContact {
+  const merged = record.properties["hs_merged_object_ids"] ?? "";
+  const contact: CrmContact = {
+    id: record.id,
+    createdAt: record.properties["createdate"] ?? record.createdAt ?? null,
+    modifiedAt: record.properties["lastmodifieddate"] ?? record.updatedAt ?? null,
+    properties: record.properties,
+    mergedIds: merged.split(";").map((id) => id.trim()).filter((id) => id !== ""),
+  };
+  if (record.propertiesWithHistory) {
+    const lastChanges: Record<string, CrmPropertyChange | null> = {};
+    for (const [name, entries] of Object.entries(record.propertiesWithHistory)) {
+      // Newest first, as HubSpot returns it; sorted anyway so the rule does not hang on that.
+      let newest: CrmPropertyChange | null = null;
+      for (const entry of entries) {
+        const at = parseTime(entry.timestamp);
+        if (at !== null && (newest === null || at > newest.at)) newest = { value: entry.value, at };
+      }
+      lastChanges[name] = newest;
+    }
+    contact.lastChanges = lastChanges;
+  }
+  return contact;
+}
+
+function failureOf(error: BatchInputError | { category?: string | undefined; message: string; kind?: string }): ContactWriteFailure {
+  const category = ("category" in error ? error.category : undefined) ?? "";
+  if (category === "OBJECT_NOT_FOUND") return { reason: "missing", message: error.message };
+  if (category === "CONFLICT" || ("kind" in error && error.kind === "conflict")) return { reason: "conflict", message: error.message };
+  return { reason: "invalid", message: error.message };
+}
+
+export function createHubSpotContactSource(client: HubSpotClient): ContactSource {
+  async function createOne(input: { properties: Record<string, string>; companyId: string | null }): Promise<CrmContact | ContactWriteFailure> {
+    const attempt = async (withCompany: boolean): Promise<BatchResult<HubSpotRecord>> =>
+      client.batchCreate("contacts", [
+        {
+          properties: input.properties,
+          ...(withCompany && input.companyId !== null
+            ? { associations: [{ to: { id: input.companyId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: contactToCompanyType }] }] }
+            : {}),
+        },
+      ]);
+    let result = await attempt(true);
+    // The company may have been deleted since it was linked: the contact still goes, unassociated.
+    if (result.results.length === 0 && input.companyId !== null && result.errors.some((e) => /association/i.test(e.message))) result = await attempt(false);
+    const created = result.results[0];
+    if (created) return toCrmContact(created);
+    const error = result.errors[0];
+    return error ? failureOf(error) : { reason: "invalid", message: "HubSpot created nothing and gave no reason." };
+  }
+
+  async function updateOne(input: { id: string; properties: Record<string, string> }): Promise<CrmContact | ContactWriteFailure> {
+    const result = await client.batchUpdate("contacts", [input]);
+    const updated = result.results[0];
+    if (updated) return toCrmContact(updated);
+    const error = result.errors[0];
+    return error ? failureOf(error) : { reason: "missing", message: `Contact ${input.id} was not updated.` };
+  }
+
+  return {
+    contactPropertyNames() {
+      return guarded(async () => new Set((await client.listProperties("contacts")).map((p) => p.name)));
+    },
+
+    listExists(listId) {
+      return guarded(async () => (await client.getList(listId)) !== null);
+    },
+
+    listMembers(listId, cursor) {
+      return (async function* (): AsyncGenerator<SourcePage<string>> {
+        try {
+          for await (const page of client.listMemberships(listId, { after: cursor ?? undefined, pageSize: limits.listMembershipsPage })) {
+            yield { records: page.results.map((m) => m.recordId), cursor: page.nextAfter ?? null };
+          }
+        } catch (error) {
+          if (isHubSpotError(error, "not_found")) throw new CrmListNotFoundError(listId);
+          throw translate(error);
+        }
+      })();
+    },
+
+    contactIdsOfCompanies(companyIds) {
+      return guarded(async () => {
+        const out = new Map<string, string[]>();
+        if (companyIds.length === 0) return out;
+        const result = await client.batchReadAssociations("companies", "contacts", companyIds);
+        for (const [companyId, list] of result.byId) out.set(companyId, [...new Set(list.map((a) => a.toObjectId))]);
+        return out;
+      });
+    },
+
+    contactsModifiedSince({ sinceMs, properties }) {
+      return (async function* (): AsyncGenerator<CrmContact[]> {
+        try {
+          for await (const page of client.searchModifiedSince("contacts", { property: "lastmodifieddate", since: sinceMs, properties })) {
+            if (page.results.length > 0) yield page.results.map(toCrmContact);
+          }
+        } catch (error) {
+          throw translate(error);
+        }
+      })();
+    },
+
+    getContacts(ids, properties, history) {
+      return guarded(async () => {
+        if (ids.length === 0) return { records: [], missing: [] };
+        const result = await client.batchRead("contacts", ids, { properties, ...(history && history.length > 0 ? { propertiesWithHistory: history } : {}) });
+        const missing = result.errors.filter((e) => e.category === "OBJECT_NOT_FOUND").flatMap((e) => e.ids);
+        return { records: result.results.filter((r) => !r.archived).map(toCrmContact), missing };
+      });
+    },
+
+    findByEmails(emails, properties) {
+      return guarded(async () => {
+        if (emails.length === 0) return [];
+        const result = await client.batchRead("contacts", emails, { properties, idProperty: "email" });
+        return result.results.filter((r) => !r.archived).map(toCrmContact);
+      });
+    },
+
+    createContacts(inputs) {
+      return guarded(async () => {
+        const out: Array<CrmContact | ContactWriteFailure> = [];
+        for (const part of chunk(inputs, limits.batch)) {
+          const result = await client.batchCreate(
+            "contacts",
+            part.map((input) => ({
+              properties: input.properties,
+              ...(input.companyId !== null
+                ? { associations: [{ to: { id: input.companyId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: contactToCompanyType }] }] }
+                : {}),
+            })),
+          );
+          if (result.errors.length === 0 && result.results.length === part.length) {
+            // HubSpot answers a batch create in input order.
+            out.push(...result.results.map(toCrmContact));
+            continue;
+          }
+          // One input spoiled the batch: find it by sending them one at a time.
+          for (const input of part) out.push(await createOne(input));
+        }
+        return out;
+      });
+    },
+
+    updateContacts(inputs) {
+      return guarded(async () => {
+        const out: Array<CrmContact | ContactWriteFailure> = [];
+        for (const part of chunk(inputs, limits.batch)) {
+          const result = await client.batchUpdate("contacts", part);
+          const refused = result.errors.some((e) => e.inputIndexes !== undefined);
+          if (refused) {
+            for (const input of part) out.push(await updateOne(input));
+            continue;
+          }
+          const byId = new Map<string, HubSpotRecord>();
+          for (const record of result.results) byId.set(record.id, record);
+          const missing = new Set(result.errors.filter((e) => e.category === "OBJECT_NOT_FOUND").flatMap((e) => e.ids));
+          for (const input of part) {
+            const record = byId.get(input.id);
+            if (record) out.push(toCrmContact(record));
+            else if (missing.has(input.id)) out.push({ reason: "missing", message: `HubSpot contact ${input.id} no longer exists.` });
+            else out.push(await updateOne(input));
+          }
+        }
+        return out;
+      });
+    },
+  };
+}

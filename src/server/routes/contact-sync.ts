@@ -1,0 +1,220 @@
+// Contact-sync settings and actions (product spec §4): read by anyone in the workspace, changed by
+// admins. Two-way writes to HubSpot only after an admin has seen a preview and confirmed it.
+import { z } from "zod";
+import { AppError } from "../../core/errors.ts";
+import { clearSourceRecords } from "../../db/repositories/contact-sync-state.ts";
+import { findActiveRun, listRuns } from "../../db/repositories/sync-runs.ts";
+import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
+import { previewReconcile, requestFullContactSync } from "../../sync/contact-sync/engine.ts";
+import { contactQueues, triggerContactRun } from "../../sync/contact-sync/jobs.ts";
+import { contactSession } from "../../sync/contact-sync/session.ts";
+import {
+  contactSyncModes,
+  loadContactSyncSettings,
+  mappingSchema,
+  saveContactSyncSettings,
+  sourceSchema,
+  type ContactSyncSettings,
+} from "../../sync/contact-sync/settings.ts";
+import { provider } from "../../sync/hubspot-connection.ts";
+import { principalOf, requireAdmin } from "../auth.ts";
+import type { AppContext } from "../context.ts";
+import { errorBodySchema } from "../errors.ts";
+import { withCrm } from "./hubspot.ts";
+import type { RouteModule } from "./route.ts";
+import { presentRun, runSchema } from "./sync-runs.ts";
+
+/** The scope two-way sync needs on top of the read scopes (§2). */
+export const contactsWriteScope = "crm.objects.contacts.write";
+
+const viewSchema = z
+  .object({
+    mode: z.enum(contactSyncModes),
+    source: sourceSchema,
+    lifecycleStages: z.array(z.string()),
+    mapping: mappingSchema,
+    paused: z.boolean(),
+    maxWritesPerRun: z.number().int(),
+    needsConfirmation: z.boolean().describe("Two-way is chosen but no preview was confirmed yet: nothing is written to HubSpot."),
+    previewedAt: z.string().nullable(),
+    confirmedAt: z.string().nullable(),
+    sourceError: z.object({ code: z.literal("crm_list_not_found"), listId: z.string(), at: z.string() }).nullable(),
+    activeRun: runSchema.nullable(),
+    lastRun: runSchema.nullable(),
+  })
+  .meta({ id: "ContactSync" });
+
+const putBody = z.strictObject({
+  mode: z.enum(contactSyncModes).optional(),
+  source: sourceSchema.optional(),
+  lifecycleStages: z.array(z.string().trim().min(1).max(100)).max(50).optional().describe("Stages imported the first time; empty imports every stage."),
+  mapping: mappingSchema.partial().optional().describe("HubSpot property per contact field; null stops syncing that field."),
+  paused: z.boolean().optional(),
+  maxWritesPerRun: z.number().int().min(1).max(1_000_000).optional().describe("HubSpot records created or updated per run at most."),
+});
+
+const previewSchema = z.object({
+  crm: z.object({ create: z.number(), update: z.number() }),
+  local: z.object({ create: z.number(), update: z.number(), link: z.number() }),
+  skipped: z.number(),
+  errors: z.record(z.string(), z.number()),
+  sample: z.array(
+    z.object({
+      action: z.enum(["create_in_crm", "update_in_crm", "create_here", "update_here", "link"]),
+      contactId: z.string().nullable(),
+      crmId: z.string().nullable(),
+      name: z.string(),
+      changes: z.record(z.string(), z.string().nullable()),
+    }),
+  ),
+  stoppedBy: z.object({ code: z.string(), message: z.string() }).nullable(),
+  previewedAt: z.string(),
+});
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
+const runKinds = ["contacts", "reconcile", "push"] as const;
+
+async function view(ctx: AppContext, workspaceId: string, settings?: ContactSyncSettings): Promise<z.infer<typeof viewSchema>> {
+  const s = settings ?? (await loadContactSyncSettings(ctx.db, workspaceId, provider));
+  const active = await findActiveRun(ctx.db, workspaceId, [...runKinds]);
+  const last = (await Promise.all(runKinds.map(async (kind) => (await listRuns(ctx.db, workspaceId, { limit: 1, kind })).items[0])))
+    .filter((r) => r !== undefined)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+  return {
+    mode: s.mode,
+    source: s.source,
+    lifecycleStages: s.lifecycleStages,
+    mapping: s.mapping,
+    paused: s.paused,
+    maxWritesPerRun: s.maxWritesPerRun,
+    needsConfirmation: s.mode === "two_way" && s.confirmedAt === null,
+    previewedAt: s.previewedAt,
+    confirmedAt: s.confirmedAt,
+    sourceError: s.sourceError,
+    activeRun: active ? presentRun(active) : null,
+    lastRun: last ? presentRun(last) : null,
+  };
+}
+
+async function cancelPending(ctx: AppContext, workspaceId: string): Promise<void> {
+  for (const queue of Object.values(contactQueues)) await ctx.queue.cancelPending(`${queue}:${workspaceId}`);
+}
+
+export const contactSyncRoutes: RouteModule = (app, ctx) => {
+  const tags = ["hubspot"];
+  const base = "/api/v1/crm/hubspot/contact-sync";
+
+  app.get(base, { schema: { tags, summary: "Contact sync settings and runs", response: { 200: viewSchema, 401: errorBodySchema } } }, async (request) => {
+    return view(ctx, principalOf(request).workspaceId);
+  });
+
+  app.put(base, { schema: { tags, summary: "Change contact sync settings (admins)", body: putBody, response: { 200: viewSchema, ...errors } } }, async (request) => {
+    const principal = requireAdmin(request);
+    const { workspaceId } = principal;
+    const body = request.body;
+    const prev = await loadContactSyncSettings(ctx.db, workspaceId, provider);
+    const next: ContactSyncSettings = {
+      ...prev,
+      ...(body.mode !== undefined ? { mode: body.mode } : {}),
+      ...(body.source !== undefined ? { source: body.source } : {}),
+      ...(body.lifecycleStages !== undefined ? { lifecycleStages: [...new Set(body.lifecycleStages.map((s) => s.toLowerCase()))] } : {}),
+      ...(body.mapping !== undefined ? { mapping: { ...prev.mapping, ...Object.fromEntries(Object.entries(body.mapping).filter(([, v]) => v !== undefined)) } } : {}),
+      ...(body.paused !== undefined ? { paused: body.paused } : {}),
+      ...(body.maxWritesPerRun !== undefined ? { maxWritesPerRun: body.maxWritesPerRun } : {}),
+    };
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const sourceChanged = !same(prev.source, next.source);
+    const readChanged = sourceChanged || !same(prev.mapping, next.mapping) || !same(prev.lifecycleStages, next.lifecycleStages);
+
+    if (next.mode !== "off") {
+      const connection = await ctx.hubspot.view(workspaceId);
+      if (connection.status !== "connected") throw new AppError("crm_not_connected", "Connect HubSpot before turning contact sync on.");
+      if (next.source.kind === "synced_companies" && !(await getSyncSettings(ctx.db, workspaceId, provider)).accountSyncEnabled) {
+        throw new AppError("sync_disabled", "The synced-companies source needs HubSpot Sync (account sync) on; turn it on or choose a HubSpot list.", { source: "synced_companies" });
+      }
+      // A private-app token cannot be introspected; its scopes are whatever the portal admin gave it.
+      if (next.mode === "two_way" && connection.authKind === "oauth" && !connection.scopes.includes(contactsWriteScope)) {
+        throw new AppError(
+          "conflict",
+          `Two-way contact sync writes contacts to HubSpot, which needs the scope ${contactsWriteScope}; this connection was not granted it. Reconnect HubSpot and grant it.`,
+          { missingScopes: [contactsWriteScope] },
+        );
+      }
+    }
+    const now = new Date().toISOString();
+    if (next.mode === "two_way" && prev.mode !== "two_way") {
+      next.confirmedAt = null;
+      next.previewedAt = null;
+    }
+    if (sourceChanged) next.sourceError = null;
+    if (readChanged || prev.mode !== next.mode) next.changedAt = now;
+    await saveContactSyncSettings(ctx.db, workspaceId, provider, next);
+    if (sourceChanged) await clearSourceRecords(ctx.db, workspaceId, provider);
+    if (readChanged) await requestFullContactSync(ctx.db, workspaceId, provider);
+
+    if (next.mode === "off" || next.paused) {
+      await cancelPending(ctx, workspaceId);
+    } else if (next.mode === "inbound" && (prev.mode !== "inbound" || prev.paused || readChanged)) {
+      // Turning inbound on, resuming it or changing what it reads: a run now, not in a day.
+      await triggerContactRun(ctx.queue, "contacts", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
+    }
+    return view(ctx, workspaceId, next);
+  });
+
+  app.post(
+    `${base}/run`,
+    { schema: { tags, summary: "Run contact sync now (inbound run, or two-way reconcile)", response: { 202: z.object({ queued: z.boolean(), kind: z.enum(runKinds), coalesced: z.boolean() }), ...errors } } },
+    async (request, reply) => {
+      const principal = requireAdmin(request);
+      const settings = await loadContactSyncSettings(ctx.db, principal.workspaceId, provider);
+      if (settings.mode === "off") throw new AppError("sync_disabled", "Contact sync is off; choose a mode first.");
+      if (settings.paused) throw new AppError("sync_disabled", "Contact sync is paused; resume it first.");
+      if (settings.mode === "two_way" && settings.confirmedAt === null) throw new AppError("conflict", "Preview the first two-way reconcile and confirm it before running it.", {});
+      const kind = settings.mode === "inbound" ? "contacts" : "reconcile";
+      const result = await triggerContactRun(ctx.queue, kind, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId });
+      return reply.status(202).send({ queued: true, kind, coalesced: result.coalesced });
+    },
+  );
+
+  app.post(
+    `${base}/preview`,
+    {
+      schema: {
+        tags,
+        summary: "Dry run: what the first two-way reconcile would create and update (nothing is written)",
+        response: { 200: previewSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = requireAdmin(request);
+      const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
+      if (settings.mode !== "two_way") throw new AppError("conflict", "Choose the two-way mode before previewing it.", {});
+      const session = await contactSession(ctx.hubspot, workspaceId);
+      if (!session) throw new AppError("crm_not_connected", "HubSpot is not connected for this workspace.");
+      const plan = await withCrm(ctx, workspaceId, () => previewReconcile({ db: ctx.db, source: session.source, provider, takeCalls: session.takeCalls }, workspaceId, settings));
+      const previewedAt = new Date().toISOString();
+      // Settings may have changed while the preview ran; the stored copy is the one to update.
+      const latest = await loadContactSyncSettings(ctx.db, workspaceId, provider);
+      await saveContactSyncSettings(ctx.db, workspaceId, provider, { ...latest, previewedAt });
+      return { ...plan, previewedAt };
+    },
+  );
+
+  app.post(
+    `${base}/confirm`,
+    { schema: { tags, summary: "Confirm the previewed two-way reconcile; it starts now", response: { 200: viewSchema, ...errors } } },
+    async (request) => {
+      const principal = requireAdmin(request);
+      const { workspaceId } = principal;
+      const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
+      if (settings.mode !== "two_way") throw new AppError("conflict", "Choose the two-way mode first.", {});
+      if (settings.previewedAt === null || (settings.changedAt !== null && settings.previewedAt < settings.changedAt)) {
+        throw new AppError("conflict", "Preview the first reconcile with the current settings before confirming it.", {});
+      }
+      const next = { ...settings, confirmedAt: new Date().toISOString() };
+      await saveContactSyncSettings(ctx.db, workspaceId, provider, next);
+      if (!next.paused) await triggerContactRun(ctx.queue, "reconcile", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
+      return view(ctx, workspaceId, next);
+    },
+  );
+};

@@ -1,0 +1,136 @@
+// Contact-sync jobs: what a worker does with a trigger of each kind. Inbound (`contacts`),
+// `reconcile` and `push` runs share one exclusive key per workspace, so they never write a
+// workspace's contacts at the same time. CRM failures become run outcomes as in account sync:
+// rate limits pause the run, an outage retries it, a revoked grant disconnects.
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { createRun, findActiveRun, recordSyncErrors, transitionRun } from "../../db/repositories/sync-runs.ts";
+import type { Database, SyncRun } from "../../db/schema.ts";
+import { FatalJobError, LeaseLostError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
+import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../../jobs/scheduler.ts";
+import { CrmSourceError, type ContactSource } from "../ports.ts";
+import { runContactSync, type ContactRunKind, type ContactSyncDeps } from "./engine.ts";
+import { loadContactSyncSettings, runnable, saveContactSyncSettings } from "./settings.ts";
+
+/** The on-create push queue (§4.4: a contact created in crmsync reaches the CRM within seconds). */
+export const contactPushQueue = "contact-push";
+
+export function contactPushJob(input: SyncJobInput): EnqueueInput {
+  return {
+    queue: contactPushQueue,
+    payload: { workspaceId: input.workspaceId, trigger: input.trigger, triggeredBy: input.triggeredBy ?? null },
+    workspaceId: input.workspaceId,
+    // Creations during a pending push join it: one push carries them all.
+    coalesceKey: `${contactPushQueue}:${input.workspaceId}`,
+    exclusiveKey: `contacts:${input.workspaceId}`,
+    maxAttempts: 8,
+    ...(input.runAt ? { runAt: input.runAt } : {}),
+  };
+}
+
+export const contactQueues: Record<ContactRunKind, string> = { contacts: syncQueues.contactSync, reconcile: syncQueues.reconcile, push: contactPushQueue };
+
+const payloadSchema = z.object({
+  workspaceId: z.string(),
+  trigger: z.enum(["schedule", "enable", "import", "manual", "link", "create"]),
+  triggeredBy: z.string().nullable(),
+});
+
+export interface ContactSession {
+  source: ContactSource;
+  takeCalls(): Record<string, number>;
+}
+
+export interface ContactSyncJobDeps {
+  db: Kysely<Database>;
+  provider: string;
+  openSession(workspaceId: string): Promise<ContactSession | null>;
+  onAuthRevoked(workspaceId: string, message: string): Promise<void>;
+  onRunFinished?(runId: string): Promise<void>;
+  now?: () => Date;
+  contactLimit?: number;
+}
+
+export async function triggerContactRun(queue: JobQueue, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
+  const job = kind === "contacts" ? contactSyncJob(input) : kind === "reconcile" ? reconcileJob(input) : contactPushJob(input);
+  const { coalesced } = await queue.enqueue(job);
+  return { coalesced };
+}
+
+async function currentRun(deps: ContactSyncJobDeps, kind: ContactRunKind, payload: z.infer<typeof payloadSchema>): Promise<SyncRun> {
+  const active = await findActiveRun(deps.db, payload.workspaceId, [kind]);
+  const run = active ?? (await createRun(deps.db, { workspaceId: payload.workspaceId, provider: deps.provider, kind, trigger: payload.trigger, triggeredBy: payload.triggeredBy }));
+  return run.status === "queued" ? transitionRun(deps.db, run.id, "running") : run;
+}
+
+const defaultPauseMs = 10_000;
+
+export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKind): JobHandler {
+  return async (job, jobCtx) => {
+    const payload = payloadSchema.parse(job.payload);
+    const settings = await loadContactSyncSettings(deps.db, payload.workspaceId, deps.provider);
+    // Switched off, paused, unconfirmed or broken after the trigger: nothing to do, no run to show.
+    if (!runnable(settings, kind)) return;
+    const session = await deps.openSession(payload.workspaceId);
+    if (!session) return;
+
+    const run = await currentRun(deps, kind, payload);
+    const finished = (): Promise<void> => deps.onRunFinished?.(run.id) ?? Promise.resolve();
+    const engineDeps: ContactSyncDeps = {
+      db: deps.db,
+      source: session.source,
+      provider: deps.provider,
+      takeCalls: session.takeCalls,
+      signal: jobCtx.signal,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.contactLimit !== undefined ? { contactLimit: deps.contactLimit } : {}),
+    };
+    try {
+      const done = await runContactSync(engineDeps, run, settings);
+      if (done.status === "failed" && settings.source.kind === "list") await rememberBrokenList(deps, payload.workspaceId, run.id);
+      await finished();
+    } catch (error) {
+      if (jobCtx.signal.aborted) {
+        if (!(jobCtx.signal.reason instanceof LeaseLostError)) {
+          await transitionRun(deps.db, run.id, "queued", { message: "Interrupted: the worker stopped; resumes where it stopped." }).catch(() => undefined);
+        }
+        throw error;
+      }
+      if (!(error instanceof CrmSourceError)) {
+        await transitionRun(deps.db, run.id, "failed", { message: `Internal error: ${String(error)}` }).catch(() => undefined);
+        await finished().catch(() => undefined);
+        throw new FatalJobError(String(error), { cause: error });
+      }
+      const record = (code: CrmSourceError["code"]) => recordSyncErrors(deps.db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
+      switch (error.code) {
+        case "crm_rate_limited":
+          await transitionRun(deps.db, run.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
+          throw new RetryLaterError(error.retryAfterMs ?? defaultPauseMs);
+        case "crm_unavailable":
+          if (jobCtx.attempt >= job.maxAttempts) {
+            await record("crm_unavailable");
+            await transitionRun(deps.db, run.id, "failed", { message: error.message });
+            await finished();
+            return;
+          }
+          await transitionRun(deps.db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
+          throw error;
+        case "crm_auth_revoked":
+          await record("crm_auth_revoked");
+          await transitionRun(deps.db, run.id, "failed", { message: error.message });
+          await deps.onAuthRevoked(payload.workspaceId, error.message);
+          await finished();
+          return;
+      }
+    }
+  };
+}
+
+/** A deleted source list stops contact sync until another list is chosen (§4.2). */
+async function rememberBrokenList(deps: ContactSyncJobDeps, workspaceId: string, runId: string): Promise<void> {
+  const errors = await deps.db.selectFrom("sync_errors").select("code").where("run_id", "=", runId).where("code", "=", "crm_list_not_found").executeTakeFirst();
+  if (!errors) return;
+  const settings = await loadContactSyncSettings(deps.db, workspaceId, deps.provider);
+  if (settings.source.kind !== "list") return;
+  await saveContactSyncSettings(deps.db, workspaceId, deps.provider, { ...settings, sourceError: { code: "crm_list_not_found", listId: settings.source.listId, at: new Date().toISOString() } });
+}
