@@ -9,9 +9,9 @@ import type { NaiveResult } from "../naive-baseline.ts";
 import type { AccountSyncResult } from "../scenarios/account-sync.ts";
 import type { ManualLinkResult } from "../scenarios/manual-link.ts";
 import type { ReadResult } from "../scenarios/read-companies.ts";
-import { startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
+import { startEmulatorInProcess, startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
 import { splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
-import { runScenarioProcess, type ScenarioAnswer, type ScenarioRequest } from "./scenarios.ts";
+import { runScenarioInProcess, runScenarioProcess, type ScenarioAnswer, type ScenarioRequest } from "./scenarios.ts";
 import { setUpBench, type CustomerCounts } from "./setup.ts";
 import type { TestDatabase } from "../../test/support/databases.ts";
 import { benchSeed, sizes, type SizeName } from "./sizes.ts";
@@ -101,6 +101,11 @@ export interface BenchOptions {
   /** Customers the naive baseline searches for; null for all. */
   naiveSample?: number | null | undefined;
   manualLinks?: number | undefined;
+  /**
+   * Emulator and scenarios in this process (the test): faster to start, but peak RSS is then
+   * the whole process's, emulator included.
+   */
+  inProcess?: boolean | undefined;
   /** Directory for --cpu-prof output of the scenario processes. */
   cpuProf?: string | undefined;
   log?: (line: string) => void;
@@ -125,7 +130,7 @@ function toCalls(snapshot: CounterSnapshot, scale = 1): Calls {
 
 /** The default sample for the naive baseline: the emulator's search scans every company, so a search costs milliseconds per thousand companies. */
 export function defaultNaiveSample(size: SizeName): number | null {
-  return size === "large" ? 3_000 : null;
+  return size === "large" ? 2_000 : null;
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -151,7 +156,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   log(`starting the emulator (${size.companies.toLocaleString("en-US")} companies, ${size.deals.toLocaleString("en-US")} deals, ${size.contacts.toLocaleString("en-US")} contacts)`);
   let database: TestDatabase | undefined;
-  const emu: EmulatorHandle = await startEmulatorProcess({ seed: benchSeed, companies: size.companies, deals: size.deals, contacts: size.contacts });
+  const portalSizes = { seed: benchSeed, companies: size.companies, deals: size.deals, contacts: size.contacts };
+  const emu: EmulatorHandle = options.inProcess ? await startEmulatorInProcess(portalSizes) : await startEmulatorProcess(portalSizes);
   try {
     report.portal = { companies: emu.stats["companies"] ?? 0, deals: emu.stats["deals"] ?? 0, contacts: emu.stats["contacts"] ?? 0, emulatorStartMs: Math.round(emu.startMs) };
     const catalog = await emu.catalog();
@@ -165,7 +171,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await emu.resetCounters();
       const t0 = performance.now();
       log(`${label} ...`);
-      const answer = await runScenarioProcess<T>(request, { cpuProf: options.cpuProf });
+      const answer = options.inProcess ? await runScenarioInProcess<T>(request) : await runScenarioProcess<T>(request, { cpuProf: options.cpuProf });
       const counters = await emu.counters();
       log(`${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${counters.total.toLocaleString("en-US")} calls`);
       return { answer, counters };

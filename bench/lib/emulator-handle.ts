@@ -1,7 +1,9 @@
 // The benchmark's side of bench/emulator-process.ts.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CounterSnapshot } from "../../emulator/index.ts";
+import { performance } from "node:perf_hooks";
+import { PRIVATE_APP_TOKEN, startEmulator, type CounterSnapshot } from "../../emulator/index.ts";
+import { catalog, mutate } from "./emulator-ops.ts";
 import type { EmulatorReady, EmulatorRequest, EmulatorResponse, PortalCatalog } from "./emulator-protocol.ts";
 
 type Op = EmulatorRequest extends infer R ? (R extends { op: infer O } ? O : never) : never;
@@ -67,5 +69,24 @@ export async function startEmulatorProcess(options: { seed: number; companies: n
       await gone;
       clearTimeout(timer);
     },
+  };
+}
+
+/** The emulator in this process (the test's way: no second process to start). */
+export async function startEmulatorInProcess(options: { seed: number; companies: number; deals: number; contacts: number }): Promise<EmulatorHandle> {
+  const started = performance.now();
+  const emu = await startEmulator({ port: 0, ...options, rateLimits: false });
+  const startMs = performance.now() - started;
+  return {
+    url: emu.url,
+    token: PRIVATE_APP_TOKEN,
+    startMs,
+    stats: emu.store.stats(),
+    catalog: () => Promise.resolve(catalog(emu.store)),
+    counters: () => Promise.resolve(emu.store.counters.snapshot()),
+    resetCounters: () => Promise.resolve(emu.store.counters.reset()),
+    mutate: (share) => Promise.resolve(mutate(emu.store, share)),
+    memory: () => Promise.resolve({ rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 }),
+    close: () => emu.close(),
   };
 }

@@ -1,7 +1,12 @@
 // Starting a scenario process and collecting its answer.
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runNaiveBaseline } from "../naive-baseline.ts";
+import { runAccountSyncScenario } from "../scenarios/account-sync.ts";
+import { runManualLinkScenario } from "../scenarios/manual-link.ts";
+import { runReadCompanies } from "../scenarios/read-companies.ts";
 import type { BenchEnv } from "./env.ts";
+import { maxRssBytes } from "./stats.ts";
 
 export type ScenarioRequest =
   | { kind: "account-sync"; env: BenchEnv; full: boolean }
@@ -15,6 +20,20 @@ export interface ScenarioAnswer<T> {
   maxRssBytes: number;
   /** RSS once the modules were loaded, before the scenario ran. */
   baselineRssBytes: number;
+}
+
+/** Runs a scenario in this process. */
+export async function runScenario(request: ScenarioRequest): Promise<unknown> {
+  switch (request.kind) {
+    case "account-sync":
+      return runAccountSyncScenario(request.env, { full: request.full });
+    case "manual-link":
+      return runManualLinkScenario(request.env, request.options);
+    case "naive":
+      return runNaiveBaseline(request.env, { sample: request.sample });
+    case "read":
+      return runReadCompanies(request.env, request.reader);
+  }
 }
 
 type Message = { ok: true; result: unknown; maxRssBytes: number; baselineRssBytes: number } | { ok: false; error: string };
@@ -34,4 +53,11 @@ export function runScenarioProcess<T>(request: ScenarioRequest, options: { cpuPr
       resolve({ result: answer.result as T, maxRssBytes: answer.maxRssBytes, baselineRssBytes: answer.baselineRssBytes });
     });
   });
+}
+
+/** Runs a scenario in this process: no process to start, but its peak RSS is the process's so far. */
+export async function runScenarioInProcess<T>(request: ScenarioRequest): Promise<ScenarioAnswer<T>> {
+  const baselineRssBytes = process.memoryUsage().rss;
+  const result = (await runScenario(request)) as T;
+  return { result, maxRssBytes: maxRssBytes(), baselineRssBytes };
 }
