@@ -4,6 +4,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { addRunProgress, createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
+import { getConnection } from "../db/repositories/connections.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
 import { FatalJobError, LeaseLostError, RetryLaterError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
@@ -36,6 +37,8 @@ export interface AccountSyncJobDeps {
   /** A run reached a final status (tells people about its errors). */
   onRunFinished?(runId: string): Promise<void>;
   now?: () => Date;
+  /** How often a running run checks that the workspace still wants it (sync on, HubSpot connected). */
+  watchIntervalMs?: number;
 }
 
 /** Queues an account-sync run; `full` asks the next run to read everything again. */
@@ -59,6 +62,19 @@ async function currentRun(deps: AccountSyncJobDeps, payload: AccountSyncPayload)
 }
 
 const defaultPauseMs = 10_000;
+const defaultWatchIntervalMs = 1_000;
+
+/** Why a run stopped early on purpose: HubSpot Sync was turned off, or HubSpot disconnected. */
+class RunNoLongerWanted extends Error {
+  override name = "RunNoLongerWanted";
+}
+
+/** Null while the workspace still wants this run, otherwise why not. */
+async function unwantedReason(deps: AccountSyncJobDeps, workspaceId: string): Promise<string | null> {
+  if (!(await getSyncSettings(deps.db, workspaceId, deps.provider)).accountSyncEnabled) return "Stopped: HubSpot Sync was turned off during the run.";
+  if ((await getConnection(deps.db, workspaceId, deps.provider))?.status !== "connected") return "Stopped: HubSpot was disconnected during the run.";
+  return null;
+}
 
 export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
   return async (job, jobCtx) => {
@@ -71,19 +87,39 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
 
     const run = await currentRun(deps, payload);
     const finished = (): Promise<void> => deps.onRunFinished?.(run.id) ?? Promise.resolve();
+    // The run stops at its next checkpoint when the worker stops, and also when the workspace
+    // turns HubSpot Sync off or disconnects HubSpot meanwhile ("no more runs", §3.4, §2).
+    const stop = new AbortController();
+    const forward = (): void => stop.abort(jobCtx.signal.reason);
+    if (jobCtx.signal.aborted) forward();
+    else jobCtx.signal.addEventListener("abort", forward, { once: true });
+    const watch = setInterval(() => {
+      unwantedReason(deps, payload.workspaceId).then(
+        (reason) => {
+          if (reason !== null && !stop.signal.aborted) stop.abort(new RunNoLongerWanted(reason));
+        },
+        () => undefined,
+      );
+    }, deps.watchIntervalMs ?? defaultWatchIntervalMs);
     try {
       await runAccountSync(
-        { db: deps.db, source: session.source, provider: deps.provider, takeCalls: session.takeCalls, signal: jobCtx.signal, ...(deps.now ? { now: deps.now } : {}) },
+        { db: deps.db, source: session.source, provider: deps.provider, takeCalls: session.takeCalls, signal: stop.signal, ...(deps.now ? { now: deps.now } : {}) },
         run,
       );
       await finished();
     } catch (error) {
       // The calls of the page that failed (retries included) were spent too: put them on the run.
       await addRunProgress(deps.db, run.id, { crmCalls: session.takeCalls() }).catch(() => undefined);
-      if (jobCtx.signal.aborted) {
+      if (stop.signal.aborted) {
+        const reason: unknown = stop.signal.reason;
+        if (reason instanceof RunNoLongerWanted) {
+          await transitionRun(deps.db, run.id, "cancelled", { message: reason.message });
+          await finished();
+          return;
+        }
         // Stopped between two checkpoints. A lost lease means another worker owns the run now:
         // leave it alone. A stopping worker hands it back; the job is requeued and resumes it.
-        if (!(jobCtx.signal.reason instanceof LeaseLostError)) {
+        if (!(reason instanceof LeaseLostError)) {
           await transitionRun(deps.db, run.id, "queued", { message: "Interrupted: the worker stopped; resumes where it stopped." }).catch(() => undefined);
         }
         throw error;
@@ -115,6 +151,9 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
           await finished();
           return;
       }
+    } finally {
+      clearInterval(watch);
+      jobCtx.signal.removeEventListener("abort", forward);
     }
   };
 }

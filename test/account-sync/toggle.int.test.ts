@@ -110,6 +110,28 @@ describe("account sync: the HubSpot Sync toggle", () => {
     await h.enableSync();
   });
 
+  it("turning it off during a run stops that run before it writes anything more", async () => {
+    await h.patchRecord("companies", companyId, { annualrevenue: "300" });
+    h.emu.store.faults.add({ endpoint: "companies.search", kind: "slow", delayMs: 2_500, count: 1 });
+    await h.ok("POST", "/api/v1/crm/hubspot/account-sync/run");
+    await waitForRunning(h);
+    try {
+      await h.setSync(false);
+      await h.drain();
+      const run = await h.latestRun();
+      expect(run.status).toBe("cancelled");
+      expect(run.message).toMatch(/turned off/);
+      // Nothing more came in after the switch.
+      expect((await h.customer(customer.id)).fields[revenue.key]).toBe(200);
+    } finally {
+      await h.setSync(true);
+    }
+    await h.drain();
+    const on = await h.latestRun();
+    expect(on.status).toBe("succeeded");
+    expect((await h.customer(customer.id)).fields[revenue.key]).toBe(300);
+  });
+
   it("coalesces triggers during a run into one follow-up run, and never runs a workspace twice at once", async () => {
     // A second worker process's worth of workers: exclusivity must hold across them.
     const other = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, hubspot: h.t.ctx.hubspot, schedules: false, pollIntervalMs: 20 });
