@@ -298,6 +298,8 @@ export const driverThreshold = 2000;
 export interface PlanOptions {
   /** 0: always walk the sort order; Infinity: always start from the most selective filter. */
   driverThreshold?: number;
+  /** Size of the first batch read from the sort index when walking it (then ×4 each time). */
+  walkBatch?: number;
 }
 
 /**
@@ -376,27 +378,51 @@ async function pageByField(db: Kysely<Database>, workspaceId: string, query: Cus
   const driver = await chooseDriver(db, query, field.id, plan);
 
   if (!cursor || cursor[0] !== null) {
-    // Without a driver the sort index walks values in order and the first page stops early;
-    // CROSS JOIN keeps SQLite from starting at customers and sorting every match.
-    const from = driver
-      ? customersFrom(db, driver).crossJoin("field_values as s").whereRef("s.entity_id", "=", "c.id")
-      : db.selectFrom("field_values as s").crossJoin("customers as c").whereRef("c.id", "=", "s.entity_id");
-    let qb = from
-      .selectAll("c")
-      .select(sql<string | number>`${sql.ref(`s.${col}`)}`.as("sort_value"))
-      .where("s.field_id", "=", field.id)
-      .where("s.workspace_id", "=", workspaceId)
-      .where(sql.ref(`s.${col}`), "is not", null);
-    // Repeating positive filters on the sort field against `s` lets the index bound the range.
+    // Conditions on `s`: filters on the sort field itself bound the index range.
+    const sortConditions: RawBuilder<boolean>[] = [];
     for (const filter of query.filters) {
-      if (filter.field.id !== field.id) continue;
-      const condition = needsValue(filter.op) ? valueCondition(dialect, filter, rowRefs("s", field.type)) : null;
-      if (condition) qb = qb.where(condition);
+      if (filter.field.id !== field.id || !needsValue(filter.op)) continue;
+      const condition = valueCondition(dialect, filter, rowRefs("s", field.type));
+      if (condition) sortConditions.push(condition);
     }
-    qb = applyCommonFilters(dialect, qb, workspaceId, query);
-    if (cursor) qb = qb.where(after(`s.${col}`, "s.entity_id", desc, cursor[0] as string | number, cursor[1]));
-    const found = await qb.orderBy(sql.ref(`s.${col}`), direction).orderBy(sql.ref("s.entity_id"), direction).limit(query.limit + 1).execute();
-    rows.push(...(found as typeof rows));
+    const fromSort = <Q extends CustomerQuery>(qb: Q): Q => {
+      let out = qb.where(sql.ref("s.field_id"), "=", field.id).where(sql.ref("s.workspace_id"), "=", workspaceId).where(sql.ref(`s.${col}`), "is not", null);
+      for (const condition of sortConditions) out = out.where(condition);
+      return out as Q;
+    };
+    if (driver) {
+      // Few matches: take them all from the driver's index and sort them.
+      let qb = fromSort(customersFrom(db, driver).crossJoin("field_values as s").whereRef("s.entity_id", "=", "c.id"))
+        .selectAll("c")
+        .select(sql<string | number>`${sql.ref(`s.${col}`)}`.as("sort_value"));
+      qb = applyCommonFilters(dialect, qb, workspaceId, query);
+      if (cursor) qb = qb.where(after(`s.${col}`, "s.entity_id", desc, cursor[0] as string | number, cursor[1]));
+      const found = await qb.orderBy(sql.ref(`s.${col}`), direction).orderBy(sql.ref("s.entity_id"), direction).limit(query.limit + 1).execute();
+      rows.push(...(found as typeof rows));
+    } else {
+      // Many matches: walk the sort index in growing batches and keep the customers that pass
+      // the filters, until a page is full. Two plain statements per batch, each with one
+      // obvious plan, where a single query leaves the choice to a planner that misjudges
+      // how selective value filters are (PostgreSQL then sorts every match).
+      let position: CursorKey | undefined = cursor;
+      for (let batch = plan.walkBatch ?? 200; rows.length <= query.limit; batch = Math.min(batch * 4, 20_000)) {
+        let walk = fromSort(db.selectFrom("field_values as s")).select([sql<string>`s.entity_id`.as("id"), sql<string | number>`${sql.ref(`s.${col}`)}`.as("v")]);
+        if (position) walk = walk.where(after(`s.${col}`, "s.entity_id", desc, position[0] as string | number, position[1]));
+        const steps = (await walk.orderBy(sql.ref(`s.${col}`), direction).orderBy(sql.ref("s.entity_id"), direction).limit(batch).execute()) as { id: string; v: string | number }[];
+        const lastStep = steps[steps.length - 1];
+        if (!lastStep) break;
+        const kept = (await applyCommonFilters(dialect, db.selectFrom("customers as c").selectAll("c"), workspaceId, query)
+          .where(sql.ref("c.id"), "in", steps.map((step) => step.id))
+          .execute()) as Customer[];
+        const byId = new Map(kept.map((row) => [row.id, row]));
+        for (const step of steps) {
+          const row = byId.get(step.id);
+          if (row) rows.push({ ...row, sort_value: step.v });
+        }
+        if (steps.length < batch) break;
+        position = [lastStep.v, lastStep.id];
+      }
+    }
   }
 
   const valueRequired = query.filters.some((f) => f.field.id === field.id && needsValue(f.op));

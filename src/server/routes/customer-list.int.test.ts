@@ -195,7 +195,7 @@ async function walkPlan(t: TestApp, workspaceId: string, fields: FieldRecord[], 
 
 // Walking the sort order, and starting from the most selective filter's index.
 const plans: [string, PlanOptions][] = [
-  ["sort-driven", { driverThreshold: 0 }],
+  ["sort-driven", { driverThreshold: 0, walkBatch: 3 }],
   ["filter-driven", { driverThreshold: Number.POSITIVE_INFINITY }],
 ];
 
