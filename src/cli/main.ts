@@ -10,6 +10,7 @@ import { findUserByEmail } from "../db/repositories/users.ts";
 import { ensureDemoWorkspace, seedDemo } from "./demo.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
 import { syncAccounts } from "./sync-command.ts";
+import { startWorkerProcess } from "./worker-command.ts";
 
 function config(): Config {
   return loadConfig();
@@ -42,13 +43,36 @@ const program = new Command("crmsync").description("Keeps customers and contacts
 
 program
   .command("serve")
-  .description("Run the HTTP API (and web UI) on PORT")
-  .action(async () => {
+  .description("Run the HTTP API (and web UI) on PORT; on SQLite it also runs the sync worker")
+  .option("--with-worker", "on PostgreSQL, also run a sync worker in this process (default: API only; run `crmsync worker`)")
+  .action(async (opts: { withWorker?: boolean }) => {
     const cfg = config();
     const database = await openMigratedDatabase(cfg);
-    const running = await startServer(cfg, database);
+    const running = await startServer(cfg, database, { withWorker: opts.withWorker === true });
     console.log(`crmsync listening on ${running.url} (API docs at ${running.url}/docs)`);
+    if (cfg.database.dialect === "postgres" && !running.background) console.log("API only: sync jobs run in `crmsync worker` processes.");
     closeOnSignal(() => running.close());
+  });
+
+program
+  .command("worker")
+  .description("Run sync jobs and schedules (PostgreSQL: any number of processes on any machines)")
+  .option("--concurrency <n>", "jobs this process runs at once", integer("--concurrency"), 2)
+  .option("--no-schedules", "do not fire the periodic schedules from this process")
+  .action(async (opts: { concurrency: number; schedules: boolean }) => {
+    const cfg = config();
+    if (opts.concurrency < 1) throw new InvalidArgumentError("--concurrency must be at least 1");
+    const running = await startWorkerProcess(cfg, { concurrency: opts.concurrency, schedules: opts.schedules });
+    const id = running.background.worker.workerId;
+    console.log(`crmsync worker ${id || "(embedded queue)"} running ${opts.concurrency} job(s) at once on ${cfg.database.dialect === "postgres" ? "PostgreSQL (graphile-worker)" : `SQLite (${cfg.database.file})`}`);
+    closeOnSignal(() => running.close());
+    // Without its database session the worker cannot prove it is alive, and other workers take
+    // its runs over: exit, and let the supervisor start a fresh one.
+    void running.lost.then(async (error) => {
+      console.error(`crmsync worker: ${error.message}; exiting.`);
+      await running.close().catch(() => undefined);
+      process.exit(1);
+    });
   });
 
 program

@@ -1,7 +1,11 @@
 // Turns a Config into running parts (database, app context, HTTP server, background sync);
 // shared by the commands.
+import pg from "pg";
 import type { Config } from "../config.ts";
+import { createPostgresBudgetStore, type PostgresBudgetStore } from "../connectors/hubspot/budget-postgres.ts";
 import { migrateToLatest, openDatabase, type Db } from "../db/database.ts";
+import { GraphileJobQueue } from "../jobs/graphile-queue.ts";
+import type { SqlJobQueue } from "../jobs/sql-queue.ts";
 import { createMailer } from "../notify/mailer.ts";
 import { buildApp, type App } from "../server/app.ts";
 import { buildAppContext, type AppContext } from "../server/context.ts";
@@ -18,8 +22,39 @@ export function publicUrlOf(config: Config, port: number): string {
   return config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
 }
 
-export function contextFor(config: Config, database: Db, port: number, overrides: { hubspotBaseUrl?: string } = {}) {
-  return buildAppContext(database, {
+/**
+ * What a PostgreSQL deployment shares between processes: graphile-worker's queue and the portals'
+ * CRM budgets, on a pool of their own (graphile-worker wants a plain pg pool, not Kysely's).
+ */
+export interface ScaleOutParts {
+  pool: pg.Pool;
+  queue: GraphileJobQueue;
+  budgetStore: PostgresBudgetStore;
+  close(): Promise<void>;
+}
+
+export function scaleOutParts(url: string, poolSize = 10): ScaleOutParts {
+  // allowExitOnIdle: one-shot commands (crmsync sync) end without closing the pool explicitly.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, allowExitOnIdle: true });
+  pool.on("error", () => undefined);
+  const budgetStore = createPostgresBudgetStore(pool);
+  return {
+    pool,
+    queue: new GraphileJobQueue({ pool }),
+    budgetStore,
+    async close() {
+      budgetStore.close();
+      await pool.end();
+    },
+  };
+}
+
+export type ProcessContext = AppContext & { queue: SqlJobQueue | GraphileJobQueue; scaleOut: ScaleOutParts | null };
+
+/** On PostgreSQL triggers go to graphile-worker and budgets are shared; on SQLite both stay in the process. */
+export function contextFor(config: Config, database: Db, port: number, overrides: { hubspotBaseUrl?: string; poolSize?: number } = {}): ProcessContext {
+  const scaleOut = config.database.dialect === "postgres" ? scaleOutParts(config.database.url, overrides.poolSize) : null;
+  const ctx = buildAppContext<SqlJobQueue | GraphileJobQueue>(database, {
     secretKey: resolveSecretKey(config),
     publicUrl: publicUrlOf(config, port),
     hubspot: {
@@ -27,24 +62,32 @@ export function contextFor(config: Config, database: Db, port: number, overrides
       authorizeUrl: config.hubspot.authorizeUrl,
       clientId: config.hubspot.clientId,
       clientSecret: config.hubspot.clientSecret,
-      budget: { reservedShare: config.hubspot.reservedShare },
+      budget: { reservedShare: config.hubspot.reservedShare, ...(scaleOut ? { store: scaleOut.budgetStore } : {}) },
       privateAppLimit: config.hubspot.privateAppLimit,
     },
     mailer: createMailer(config.smtp),
+    ...(scaleOut ? { queue: scaleOut.queue } : {}),
   });
+  return { ...ctx, scaleOut };
 }
 
 export interface Running {
   app: App;
   url: string;
-  ctx: AppContext;
-  background: Background;
+  ctx: ProcessContext;
+  /** Null for an API-only process on PostgreSQL (workers run elsewhere). */
+  background: Background | null;
   close(): Promise<void>;
 }
 
-/** Serves the API and runs the sync worker and scheduler in this process (embedded mode). */
-export async function startServer(config: Config, database: Db, overrides: { hubspotBaseUrl?: string } = {}): Promise<Running> {
-  const ctx = contextFor(config, database, config.port, overrides);
+/**
+ * Serves the API. On SQLite (embedded) it also runs the sync worker and scheduler; on PostgreSQL
+ * it is stateless and leaves them to `crmsync worker` processes unless withWorker is set.
+ */
+export async function startServer(config: Config, database: Db, overrides: { hubspotBaseUrl?: string; withWorker?: boolean } = {}): Promise<Running> {
+  const ctx = contextFor(config, database, config.port, overrides.hubspotBaseUrl ? { hubspotBaseUrl: overrides.hubspotBaseUrl } : {});
+  // Fail at start, not at the first trigger, when graphile-worker's schema cannot be installed.
+  await ctx.scaleOut?.queue.migrate();
   const app = await buildApp(ctx, {
     logger: {
       level: config.logLevel,
@@ -54,15 +97,19 @@ export async function startServer(config: Config, database: Db, overrides: { hub
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const background = startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, logger: app.log });
+  const background =
+    ctx.scaleOut === null || overrides.withWorker === true
+      ? startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, logger: app.log })
+      : null;
   return {
     app,
     url: publicUrlOf(config, port),
     ctx,
     background,
     async close() {
-      await background.stop();
+      await background?.stop();
       await app.close();
+      await ctx.scaleOut?.close();
       await database.close();
     },
   };

@@ -30,10 +30,15 @@ export interface ContextOptions {
   hubspot: Omit<HubSpotSettings, "redirectUri">;
   mailer?: Mailer | null;
   logger?: NotifyLogger;
+  /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
+  queue?: JobQueue;
 }
 
 /** Wires the process's parts (queue, HubSpot connections) around one database. */
-export function buildAppContext(database: { db: Kysely<Database>; dialect: Dialect }, options: ContextOptions): AppContext & { queue: SqlJobQueue } {
+export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
+  database: { db: Kysely<Database>; dialect: Dialect },
+  options: ContextOptions & { queue?: Q },
+): AppContext & { queue: Q } {
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
   return {
     db: database.db,
@@ -41,7 +46,8 @@ export function buildAppContext(database: { db: Kysely<Database>; dialect: Diale
     secretKey: options.secretKey,
     publicUrl,
     secureCookies: publicUrl.startsWith("https://"),
-    queue: new SqlJobQueue({ db: database.db, dialect: database.dialect }),
+    // Without a queue given, Q is its default, SqlJobQueue.
+    queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
     hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),

@@ -1,12 +1,14 @@
 // The background half of a crmsync process: a worker that runs sync jobs and a scheduler
-// that enqueues the periodic ones. Embedded mode runs both inside `serve`; a scale-out
-// deployment runs them in `crmsync worker` processes.
+// that enqueues the periodic ones. Embedded mode runs both inside `serve` on the SQL queue; a
+// scale-out deployment runs them in `crmsync worker` processes on graphile-worker. The handlers
+// and schedules are the same on both queues.
 import type { Kysely } from "kysely";
 import { workspacesWithAccountSync } from "../db/repositories/sync-settings.ts";
 import type { Database } from "../db/schema.ts";
+import { GraphileJobQueue, startGraphileWorker, type GraphileWorkerOptions } from "../jobs/graphile-queue.ts";
 import type { ClaimableJobQueue, JobLogger } from "../jobs/queue.ts";
 import { accountSyncSchedule, inboundContactsSchedule, reconcileSchedule, startScheduler, type Scheduler } from "../jobs/scheduler.ts";
-import { startWorker, type Worker } from "../jobs/worker.ts";
+import { startWorker, type Worker, type WorkerOptions } from "../jobs/worker.ts";
 import { accountSyncHandler, accountSyncQueue } from "./account-sync-job.ts";
 import { contactQueues, contactSyncHandler, type ContactSyncJobDeps } from "./contact-sync/jobs.ts";
 import { contactSession } from "./contact-sync/session.ts";
@@ -15,7 +17,8 @@ import { provider, type HubSpotConnections } from "./hubspot-connection.ts";
 
 export interface BackgroundOptions {
   db: Kysely<Database>;
-  queue: ClaimableJobQueue;
+  /** The SQL queue runs the poll loop of worker.ts; graphile-worker's queue runs its own pool. */
+  queue: ClaimableJobQueue | GraphileJobQueue;
   hubspot: HubSpotConnections;
   /** Called when a run reaches a final status. */
   onRunFinished?: (runId: string) => Promise<void>;
@@ -25,6 +28,8 @@ export interface BackgroundOptions {
   /** false leaves the periodic schedules to other processes (or to tests that trigger by hand). */
   schedules?: boolean;
   concurrency?: number;
+  /** Liveness and sweep settings of a graphile worker (ignored on the SQL queue). */
+  graphile?: Pick<GraphileWorkerOptions, "unlockGraceMs" | "sweepIntervalMs" | "livenessCheckMs" | "onJob">;
 }
 
 export interface Background {
@@ -41,7 +46,7 @@ export function startBackground(options: BackgroundOptions): Background {
     onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
     ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
   };
-  const worker = startWorker({
+  const worker = startQueueWorker(options.graphile, {
     queue: options.queue,
     handlers: {
       [accountSyncQueue]: accountSyncHandler({
@@ -80,4 +85,13 @@ export function startBackground(options: BackgroundOptions): Background {
       await worker.stop();
     },
   };
+}
+
+/** The poll loop of worker.ts on the SQL queue; graphile-worker's own pool on its queue. */
+function startQueueWorker(
+  graphile: BackgroundOptions["graphile"],
+  options: Omit<WorkerOptions, "queue"> & { queue: ClaimableJobQueue | GraphileJobQueue },
+): Worker {
+  const { queue, ...rest } = options;
+  return queue instanceof GraphileJobQueue ? startGraphileWorker({ ...rest, ...graphile, queue }) : startWorker({ ...rest, queue });
 }
