@@ -98,6 +98,23 @@ describe("account sync: run records", () => {
     expect(quiet.crmCalls.total).toBe(h.counters().total);
   });
 
+  it("catches a change HubSpot's search had not indexed yet at the next run (overlap)", async () => {
+    const m = matches[10]!;
+    h.emu.store.searchDelayMs = 1_500;
+    try {
+      await h.patchRecord("companies", m.companyId, { annualrevenue: "424242" });
+      const blind = await h.runSync();
+      expect(blind.counters.updated).toBe(0);
+      expect((await snapshotWorkspace(h.t.ctx.db, h.ws.id)).get("Matched 10")?.fields["annual_revenue"]?.number).not.toBe(424242);
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      const next = await h.runSync();
+      expect(next.counters.updated).toBe(1);
+      expect((await snapshotWorkspace(h.t.ctx.db, h.ws.id)).get("Matched 10")?.fields["annual_revenue"]?.number).toBe(424242);
+    } finally {
+      h.emu.store.searchDelayMs = 0;
+    }
+  });
+
   it("lists runs newest first with their errors readable per run", async () => {
     const runs = await h.runs();
     expect(runs.length).toBeGreaterThanOrEqual(3);
