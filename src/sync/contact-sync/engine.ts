@@ -229,11 +229,16 @@ export class ContactRun {
   }
 
   private async progress(): Promise<void> {
+    await this.flushProgress();
+    this.deps.signal?.throwIfAborted();
+  }
+
+  /** Adds the counts and calls since the last flush to the run. */
+  async flushProgress(): Promise<void> {
     const { read, created, updated, linked, skipped, failed } = this.counts;
     const calls = this.deps.takeCalls();
     if (this.run) await addRunProgress(this.db, this.run.id, { read, created, updated, linked, skipped, failed, crmCalls: calls });
     this.counts = { ...this.counts, read: 0, created: 0, updated: 0, linked: 0, skipped: 0, failed: 0 };
-    this.deps.signal?.throwIfAborted();
   }
 
   private async record(errors: ErrorInput[]): Promise<void> {
@@ -973,7 +978,7 @@ export async function runContactSync(deps: ContactSyncDeps, run: SyncRun, settin
   } catch (error) {
     if (!(error instanceof ContactRunStopped)) throw error;
     await recordSyncErrors(deps.db, [{ runId: run.id, workspaceId: run.workspace_id, code: error.code, message: error.message }]);
-    await addRunProgress(deps.db, run.id, { crmCalls: deps.takeCalls() });
+    await engine.flushProgress();
     return transitionRun(deps.db, run.id, "failed", { message: error.message });
   }
   if (kind !== "push") {

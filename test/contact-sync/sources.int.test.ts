@@ -1,0 +1,148 @@
+// Contact sync's sources and the errors that stop a field, a source or a run (product spec §4.1,
+// §4.2, §4.3, §6), and the settings API.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRun, transitionRun, listRunErrors } from "../../src/db/repositories/sync-runs.ts";
+import { runContactSync } from "../../src/sync/contact-sync/engine.ts";
+import { contactSession } from "../../src/sync/contact-sync/session.ts";
+import { loadContactSyncSettings } from "../../src/sync/contact-sync/settings.ts";
+import { ContactHarness, uniqueEmail } from "./harness.ts";
+
+describe("contact sync: sources, settings and stopping errors", () => {
+  let c: ContactHarness;
+  beforeAll(async () => {
+    c = await ContactHarness.start("sqlite");
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it("has safe defaults, lets members read and only admins change", async () => {
+    const view = await c.settings();
+    expect(view).toMatchObject({
+      mode: "off",
+      source: { kind: "synced_companies" },
+      lifecycleStages: ["customer", "subscriber"],
+      mapping: { firstName: "firstname", lastName: "lastname", email: "email", phone: "phone" },
+      paused: false,
+      needsConfirmation: false,
+    });
+    expect((await c.h.api("GET", "/api/v1/crm/hubspot/contact-sync", undefined, c.ws.memberToken)).status).toBe(200);
+    expect((await c.h.api("PUT", "/api/v1/crm/hubspot/contact-sync", { mode: "inbound" }, c.ws.memberToken)).status).toBe(403);
+    expect((await c.h.api("POST", "/api/v1/crm/hubspot/contact-sync/run", undefined, c.ws.memberToken)).status).toBe(403);
+    expect((await c.h.api("PUT", "/api/v1/crm/hubspot/contact-sync", { mode: "sometimes" })).status).toBe(400);
+    // The synced-companies source needs account sync on.
+    const refused = await c.h.api<{ error: { code: string } }>("PUT", "/api/v1/crm/hubspot/contact-sync", { mode: "inbound" });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("sync_disabled");
+    // Off: nothing to run.
+    expect((await c.h.api("POST", "/api/v1/crm/hubspot/contact-sync/run")).status).toBe(409);
+  });
+
+  it("synced companies: reads the linked companies' contacts (batch associations) and attaches them to the customer", async () => {
+    const domain = `acme-${process.pid}.com`;
+    const companyId = await c.h.addCompany({ name: "Acme", domain });
+    const customer = await c.h.createCustomer("Acme", [domain]);
+    await c.h.enableSync();
+    const ann = await c.addContact({ firstname: "Ann", lastname: "Acme", email: `ann@${domain}`, lifecyclestage: "customer" }, companyId);
+    const other = await c.addContact({ firstname: "Not", lastname: "Linked", email: uniqueEmail("nolink"), lifecyclestage: "customer" });
+    c.h.resetCounters();
+    await c.configure({ mode: "inbound", source: { kind: "synced_companies" } });
+    const run = await c.h.latestRun(c.ws, "contacts");
+    expect(run.status).toBe("succeeded");
+    expect(await c.contactByExternalId(ann)).toMatchObject({ customerId: customer.id, firstName: "Ann" });
+    expect(await c.contactByExternalId(other)).toBeUndefined();
+    expect(run.crmCalls.byEndpoint).toMatchObject({ "associations.batch.read": 1, "contacts.batch.read": 1 });
+
+    // Account sync turned off: the company source cannot be read.
+    await c.h.setSync(false);
+    const failed = await c.runNow();
+    expect(failed.status).toBe("failed");
+    expect((await c.errors(failed)).map((e) => e.code)).toEqual(["account_sync_failed"]);
+    await c.h.setSync(true);
+    await c.h.drain();
+  });
+
+  it("a deleted property stops only its field (crm_field_not_found)", async () => {
+    const res = await c.hubspot("POST", "/crm/v3/properties/contacts", { name: "nick_name", label: "Nickname", type: "string", fieldType: "text", groupName: "contactinformation" });
+    expect(res.status).toBeLessThan(300);
+    const email = uniqueEmail("field");
+    const id = await c.addContact({ firstname: "Field", nick_name: "Nick", email, lifecyclestage: "customer" });
+    const list = await c.createList("fields", [id]);
+    await c.configure({ mode: "inbound", source: { kind: "list", listId: list }, mapping: { lastName: "nick_name" } });
+    expect(await c.contactByExternalId(id)).toMatchObject({ firstName: "Field", lastName: "Nick" });
+    expect((await c.hubspot("DELETE", "/crm/v3/properties/contacts/nick_name")).status).toBe(204);
+    await c.patchRemote(id, { firstname: "Still" });
+    const run = await c.runNow();
+    expect(run.status).toBe("partial");
+    const errors = await c.errors(run);
+    expect(errors.map((e) => e.code)).toEqual(["crm_field_not_found"]);
+    expect(errors[0]!.details).toMatchObject({ field: "lastName", property: "nick_name" });
+    expect(await c.contactByExternalId(id)).toMatchObject({ firstName: "Still", lastName: "Nick" });
+    await c.configure({ mapping: { lastName: "lastname" } });
+  });
+
+  it("a deleted source list stops contact sync until another list is chosen (crm_list_not_found)", async () => {
+    const id = await c.addContact({ firstname: "Lis", email: uniqueEmail("list"), lifecyclestage: "customer" });
+    const list = await c.createList("to-delete", [id]);
+    await c.configure({ source: { kind: "list", listId: list } });
+    await c.h.control("DELETE", `/lists/${list}`);
+    const failed = await c.runNow();
+    expect(failed.status).toBe("failed");
+    expect((await c.errors(failed)).map((e) => e.code)).toEqual(["crm_list_not_found"]);
+    const view = await c.settings();
+    expect(view.sourceError).toMatchObject({ code: "crm_list_not_found", listId: list });
+    // Stopped: a trigger runs nothing.
+    await c.h.ok("POST", "/api/v1/crm/hubspot/contact-sync/run");
+    await c.h.drain();
+    expect((await c.h.latestRun(c.ws, "contacts")).id).toBe(failed.id);
+    // Another list: running again.
+    const next = await c.createList("replacement", [id]);
+    const resumed = await c.configure({ source: { kind: "list", listId: next } });
+    expect(resumed.sourceError).toBeNull();
+    const run = await c.h.latestRun(c.ws, "contacts");
+    expect(run.status).toBe("succeeded");
+    expect(await c.contactByExternalId(id)).toBeDefined();
+  });
+
+  it("two HubSpot contacts may not claim one email or phone (email_taken, phone_taken)", async () => {
+    const phone = "+1 212 555 0199";
+    const first = await c.addContact({ firstname: "First", email: uniqueEmail("p1"), phone, lifecyclestage: "customer" });
+    const second = await c.addContact({ firstname: "Second", email: uniqueEmail("p2"), phone, lifecyclestage: "customer" });
+    const holderEmail = uniqueEmail("holder");
+    const holder = await c.createContact({ name: "Holder", emails: [holderEmail] });
+    const list = await c.createList("taken", [first, second]);
+    const run = (await c.configure({ source: { kind: "list", listId: list } })) && (await c.h.latestRun(c.ws, "contacts"));
+    const errors = await c.errors(run);
+    expect(errors.map((e) => e.code)).toEqual(["phone_taken"]);
+    expect(errors[0]).toMatchObject({ crmId: second });
+    expect(await c.contactByExternalId(second)).toMatchObject({ firstName: "Second", phones: [] });
+
+    // A linked contact whose email changes in HubSpot to one another contact holds.
+    await c.patchRemote(first, { email: holderEmail, firstname: "First-Renamed" });
+    const next = await c.runNow();
+    expect((await c.errors(next)).map((e) => e.code)).toEqual(["email_taken"]);
+    const firstLocal = await c.contactByExternalId(first);
+    expect(firstLocal?.firstName).toBe("First-Renamed");
+    expect(firstLocal?.emails).not.toContain(holderEmail);
+    expect((await c.h.ok<{ emails: string[] }>("GET", `/api/v1/contacts/${holder.id}`)).emails).toEqual([holderEmail]);
+  });
+
+  it("stops at the contact limit with contact_limit_reached", async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await c.addContact({ firstname: `Lim${i}`, email: uniqueEmail("limit"), lifecyclestage: "customer" }));
+    const list = await c.createList("limit", ids);
+    await c.h.stopWorker();
+    await c.h.ok("PUT", "/api/v1/crm/hubspot/contact-sync", { source: { kind: "list", listId: list } });
+    const db = c.h.t.ctx.db;
+    const count = (await c.contacts()).length;
+    const session = (await contactSession(c.h.t.ctx.hubspot, c.ws.id))!;
+    const run = await transitionRun(db, (await createRun(db, { workspaceId: c.ws.id, kind: "contacts", trigger: "manual" })).id, "running");
+    const settings = await loadContactSyncSettings(db, c.ws.id, "hubspot");
+    const done = await runContactSync({ db, source: session.source, provider: "hubspot", takeCalls: session.takeCalls, contactLimit: count + 1 }, run, settings);
+    expect(done.status).toBe("failed");
+    expect(done.records_created).toBe(1);
+    const errors = await listRunErrors(db, c.ws.id, run.id, { limit: 10 });
+    expect(errors.items.map((e) => e.code)).toEqual(["contact_limit_reached"]);
+    c.h.startWorker();
+  });
+});
