@@ -348,17 +348,77 @@ interface RowPage {
   nextCursor: string | null;
 }
 
+type Step = { id: string; v: string | number };
+
+/**
+ * Walks a sort index in batches and keeps the customers that pass the filters, until `need`
+ * rows are found or the index ends. Two plain statements per batch, each with one obvious
+ * plan: a single query would leave the choice to a planner that misjudges how selective value
+ * filters are (PostgreSQL then sorts every match, or JIT-compiles for a huge estimated cost).
+ * After the first batch, the next is sized from the share of rows that passed so far.
+ */
+async function walkInBatches(
+  steps: (position: CursorKey | undefined, batch: number) => Promise<Step[]>,
+  keep: (ids: string[]) => Promise<Customer[]>,
+  start: CursorKey | undefined,
+  need: number,
+  firstBatch: number,
+): Promise<(Customer & { sort_value: string | number })[]> {
+  const rows: (Customer & { sort_value: string | number })[] = [];
+  let position = start;
+  let scanned = 0;
+  for (let batch = firstBatch; rows.length < need; ) {
+    const found = await steps(position, batch);
+    const last = found[found.length - 1];
+    if (!last) break;
+    const kept = new Map((await keep(found.map((step) => step.id))).map((row) => [row.id, row]));
+    for (const step of found) {
+      const row = kept.get(step.id);
+      if (row) rows.push({ ...row, sort_value: step.v });
+    }
+    if (found.length < batch) break;
+    position = [last.v, last.id];
+    scanned += found.length;
+    const rate = rows.length / scanned;
+    const wanted = rate > 0 ? Math.ceil(((need - rows.length) / rate) * 1.25) : batch * 4;
+    batch = Math.min(Math.max(wanted, firstBatch), 20_000);
+  }
+  return rows;
+}
+
+function hasFilters(query: CustomerListQuery): boolean {
+  return query.filters.length > 0 || query.q !== undefined || query.linked !== undefined;
+}
+
 async function pageByColumn(db: Kysely<Database>, workspaceId: string, query: CustomerListQuery, column: ColumnSort, desc: boolean, plan: PlanOptions): Promise<RowPage> {
   const dialect = dialectOf(db);
   const col = columnOf[column];
   const cursor = checkedCursor(query.cursor, "string", false);
   const driver = await chooseDriver(db, query, null, plan);
-  let qb = applyCommonFilters(dialect, customersFrom(db, driver).selectAll("c"), workspaceId, query);
-  if (cursor) qb = qb.where(after(`c.${col}`, "c.id", desc, cursor[0] as string, cursor[1]));
   const direction = desc ? "desc" : "asc";
-  const rows = (await qb.orderBy(sql.ref(`c.${col}`), direction).orderBy(sql.ref("c.id"), direction).limit(query.limit + 1).execute()) as Customer[];
+  let rows: Customer[];
+  if (!driver && hasFilters(query)) {
+    rows = await walkInBatches(
+      async (position, batch) => {
+        let walk = db.selectFrom("customers as c").select([sql<string>`c.id`.as("id"), sql<string>`${sql.ref(`c.${col}`)}`.as("v")]).where("c.workspace_id", "=", workspaceId);
+        if (position) walk = walk.where(after(`c.${col}`, "c.id", desc, position[0] as string, position[1]));
+        return (await walk.orderBy(sql.ref(`c.${col}`), direction).orderBy(sql.ref("c.id"), direction).limit(batch).execute()) as Step[];
+      },
+      async (ids) => (await applyCommonFilters(dialect, db.selectFrom("customers as c").selectAll("c"), workspaceId, query).where(sql.ref("c.id"), "in", ids).execute()) as Customer[],
+      cursor,
+      query.limit + 1,
+      plan.walkBatch ?? 200,
+    );
+  } else {
+    let qb = applyCommonFilters(dialect, customersFrom(db, driver).selectAll("c"), workspaceId, query);
+    if (cursor) qb = qb.where(after(`c.${col}`, "c.id", desc, cursor[0] as string, cursor[1]));
+    rows = (await qb.orderBy(sql.ref(`c.${col}`), direction).orderBy(sql.ref("c.id"), direction).limit(query.limit + 1).execute()) as Customer[];
+  }
   const more = rows.length > query.limit;
-  const page = rows.slice(0, query.limit);
+  const page = rows.slice(0, query.limit).map((row) => {
+    const { sort_value: _omit, ...rest } = row as Customer & { sort_value?: unknown };
+    return rest as Customer;
+  });
   const last = page[page.length - 1];
   return { rows: page, nextCursor: more && last ? encodeCursor([last[col], last.id]) : null };
 }
@@ -400,28 +460,19 @@ async function pageByField(db: Kysely<Database>, workspaceId: string, query: Cus
       const found = await qb.orderBy(sql.ref(`s.${col}`), direction).orderBy(sql.ref("s.entity_id"), direction).limit(query.limit + 1).execute();
       rows.push(...(found as typeof rows));
     } else {
-      // Many matches: walk the sort index in growing batches and keep the customers that pass
-      // the filters, until a page is full. Two plain statements per batch, each with one
-      // obvious plan, where a single query leaves the choice to a planner that misjudges
-      // how selective value filters are (PostgreSQL then sorts every match).
-      let position: CursorKey | undefined = cursor;
-      for (let batch = plan.walkBatch ?? 200; rows.length <= query.limit; batch = Math.min(batch * 4, 20_000)) {
-        let walk = fromSort(db.selectFrom("field_values as s")).select([sql<string>`s.entity_id`.as("id"), sql<string | number>`${sql.ref(`s.${col}`)}`.as("v")]);
-        if (position) walk = walk.where(after(`s.${col}`, "s.entity_id", desc, position[0] as string | number, position[1]));
-        const steps = (await walk.orderBy(sql.ref(`s.${col}`), direction).orderBy(sql.ref("s.entity_id"), direction).limit(batch).execute()) as { id: string; v: string | number }[];
-        const lastStep = steps[steps.length - 1];
-        if (!lastStep) break;
-        const kept = (await applyCommonFilters(dialect, db.selectFrom("customers as c").selectAll("c"), workspaceId, query)
-          .where(sql.ref("c.id"), "in", steps.map((step) => step.id))
-          .execute()) as Customer[];
-        const byId = new Map(kept.map((row) => [row.id, row]));
-        for (const step of steps) {
-          const row = byId.get(step.id);
-          if (row) rows.push({ ...row, sort_value: step.v });
-        }
-        if (steps.length < batch) break;
-        position = [lastStep.v, lastStep.id];
-      }
+      // Many matches: walk the sort index until a page is full.
+      const found = await walkInBatches(
+        async (position, batch) => {
+          let walk = fromSort(db.selectFrom("field_values as s")).select([sql<string>`s.entity_id`.as("id"), sql<string | number>`${sql.ref(`s.${col}`)}`.as("v")]);
+          if (position) walk = walk.where(after(`s.${col}`, "s.entity_id", desc, position[0] as string | number, position[1]));
+          return (await walk.orderBy(sql.ref(`s.${col}`), direction).orderBy(sql.ref("s.entity_id"), direction).limit(batch).execute()) as Step[];
+        },
+        async (ids) => (await applyCommonFilters(dialect, db.selectFrom("customers as c").selectAll("c"), workspaceId, query).where(sql.ref("c.id"), "in", ids).execute()) as Customer[],
+        cursor,
+        query.limit + 1,
+        plan.walkBatch ?? 200,
+      );
+      rows.push(...found);
     }
   }
 
