@@ -43,6 +43,7 @@ export function createPostgresBudgetStore(pool: pg.Pool, options: PostgresBudget
 
   return {
     ready,
+    shared: true,
     limiter(o: LimiterOptions): RateLimiterLike {
       const limiter = new RateLimiterPostgres({
         storeClient: pool,

@@ -32,6 +32,8 @@ export interface LimiterOptions {
  */
 export interface BudgetStore {
   limiter(options: LimiterOptions): RateLimiterLike;
+  /** True when other processes take from the same counters (PostgreSQL store). */
+  readonly shared?: boolean;
 }
 
 export const memoryBudgetStore: BudgetStore = {
@@ -316,7 +318,11 @@ export class PortalBudget implements Budget {
     // they spend more than the share we leave them, or the portal is nearly dry, hold our calls
     // back for as many slots as the overdraft, at the portal's average pace.
     this.prune(lane, now);
-    const others = max - remaining - lane.recent.length;
+    // With a shared store, HubSpot's count includes crmsync's other processes, which this one
+    // cannot see; it counts crmsync's whole allowance as spent by crmsync, so only calls beyond
+    // it are others'. Otherwise every process would take its peers for other integrations and pause.
+    const ours = this.store.shared === true ? Math.max(lane.recent.length, usableLimit(lane.limit, this.reservedShare)) : lane.recent.length;
+    const others = max - remaining - ours;
     const allowance = Math.ceil(max * this.reservedShare) + 1;
     const overdraft = Math.max(others - allowance, Math.ceil(max * 0.05) + 1 - remaining);
     if (overdraft <= 0) return;

@@ -1,0 +1,84 @@
+// A crmsync worker in its own process, as `crmsync worker` runs it, for the scale-out and crash
+// tests: graphile-worker's queue, the PostgreSQL budget store, and job start/end events printed
+// as JSON lines so the test can check that a workspace never has two runs at once. Usage:
+//   node --import tsx test/scale-out/worker-entry.ts '<json config>'
+import pg from "pg";
+import { createPostgresBudgetStore } from "../../src/connectors/hubspot/budget-postgres.ts";
+import { BudgetRegistry, type PortalBudgetOptions } from "../../src/connectors/hubspot/budget.ts";
+import { openDatabase } from "../../src/db/database.ts";
+import { GraphileJobQueue } from "../../src/jobs/graphile-queue.ts";
+import { startBackground } from "../../src/sync/background.ts";
+import { HubSpotConnections } from "../../src/sync/hubspot-connection.ts";
+
+export interface WorkerEntryConfig {
+  url: string;
+  secretKey: string;
+  hubspotBaseUrl: string;
+  /** false: no budget (an emulator without limits). */
+  budget: Omit<PortalBudgetOptions, "store"> | false;
+  concurrency: number;
+  unlockGraceMs: number;
+  sweepIntervalMs: number;
+}
+
+export interface WorkerJobEvent {
+  kind: "start" | "end";
+  pid: number;
+  worker: string;
+  jobId: string;
+  queue: string;
+  workspaceId: string | null;
+  at: number;
+  outcome?: string;
+}
+
+const config = JSON.parse(process.argv[2] ?? "{}") as WorkerEntryConfig;
+const { db } = openDatabase({ dialect: "postgres", url: config.url }, { poolSize: config.concurrency + 2 });
+const pool = new pg.Pool({ connectionString: config.url, max: config.concurrency + 4 });
+const queue = new GraphileJobQueue({ pool });
+const store = createPostgresBudgetStore(pool);
+const hubspot = new HubSpotConnections(
+  db,
+  config.secretKey,
+  {
+    baseUrl: config.hubspotBaseUrl,
+    authorizeUrl: `${config.hubspotBaseUrl}/oauth/authorize`,
+    clientId: undefined,
+    clientSecret: undefined,
+    redirectUri: "http://127.0.0.1:3000/api/v1/crm/hubspot/oauth/callback",
+    budget: config.budget === false ? false : { ...config.budget, store },
+    privateAppLimit: 100,
+    retry: { baseDelayMs: 50, maxDelayMs: 1000 },
+  },
+  new BudgetRegistry(),
+);
+const write = (line: object): void => {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+};
+const background = startBackground({
+  db,
+  queue,
+  hubspot,
+  schedules: false,
+  concurrency: config.concurrency,
+  pollIntervalMs: 100,
+  logger: { info: () => undefined, warn: (o, m) => console.error(m, JSON.stringify(o)), error: (o, m) => console.error(m, JSON.stringify(o)) },
+  graphile: {
+    unlockGraceMs: config.unlockGraceMs,
+    sweepIntervalMs: config.sweepIntervalMs,
+    livenessCheckMs: 500,
+    onJob: (e) =>
+      write({ kind: e.kind, pid: process.pid, worker: e.workerId, jobId: e.job.id, queue: e.job.queue, workspaceId: e.job.workspaceId, at: e.at, ...(e.outcome ? { outcome: e.outcome } : {}) } satisfies WorkerJobEvent),
+  },
+});
+const worker = background.worker as import("../../src/jobs/graphile-queue.ts").GraphileWorker;
+await worker.ready;
+write({ ready: true, pid: process.pid, worker: worker.poolId });
+process.once("SIGTERM", () => {
+  void background.stop().then(async () => {
+    store.close();
+    await pool.end();
+    await db.destroy();
+    process.exit(0);
+  });
+});
