@@ -1,6 +1,6 @@
-// While a workspace's HubSpot connection is disconnected (revoked or disconnected by hand),
-// links and synced values stay stored but are not shown (product spec §2): reconnecting shows
-// them again with nothing to reconfigure.
+// After HubSpot revoked a workspace's grant, links and synced values stay stored but are not
+// shown (product spec §2) until HubSpot is connected again, with nothing to reconfigure. A
+// manual disconnect keeps them visible as ordinary data.
 import { getConnection } from "../db/repositories/connections.ts";
 import { listSyncedFields } from "../db/repositories/custom-fields.ts";
 import type { CustomerRecord } from "../db/repositories/customers.ts";
@@ -13,7 +13,7 @@ const shown: CustomerView = (customer) => customer;
 
 export async function customerView(ctx: AppContext, workspaceId: string): Promise<CustomerView> {
   const connection = await getConnection(ctx.db, workspaceId, provider);
-  if (connection?.status !== "disconnected") return shown;
+  if (connection?.status !== "disconnected" || connection.disconnect_cause !== "revoked") return shown;
   const synced = new Set((await listSyncedFields(ctx.db, workspaceId, provider)).map((f) => f.key));
   return (customer) => ({
     ...customer,

@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { AppError } from "../core/errors.ts";
 import { decryptSecret, encryptSecret, generateToken, hashToken } from "../core/security.ts";
-import { consumeOauthState, getConnection, saveConnection, saveOauthState, setConnectionStatus, updateConnectionCredentials } from "../db/repositories/connections.ts";
+import { consumeOauthState, getConnection, saveConnection, saveOauthState, markDisconnected, updateConnectionCredentials } from "../db/repositories/connections.ts";
 import type { CrmConnection, Database } from "../db/schema.ts";
 import { createHubSpotAccountSource } from "../connectors/hubspot/account-source.ts";
 import { portalBudgets, type BudgetRegistry, type PortalBudgetOptions } from "../connectors/hubspot/budget.ts";
@@ -155,14 +155,14 @@ export class HubSpotConnections {
       // Best effort: a grant HubSpot already dropped cannot be revoked, and that must not block the disconnect.
       await revokeRefreshToken(this.oauthConfig(), credentials.refreshToken).catch(() => undefined);
     }
-    await setConnectionStatus(this.db, row.id, "disconnected", reason);
+    await markDisconnected(this.db, row.id, "manual", reason);
     if (row.portal_id) this.budgets.forget(row.portal_id);
   }
 
   /** The grant is gone (invalid_grant, revoked): the connection stops until a person reconnects. */
   async markRevoked(workspaceId: string, message: string): Promise<void> {
     const row = await getConnection(this.db, workspaceId, provider);
-    if (row && row.status === "connected") await setConnectionStatus(this.db, row.id, "disconnected", `HubSpot revoked access: ${message}`);
+    if (row && row.status === "connected") await markDisconnected(this.db, row.id, "revoked", `HubSpot revoked access: ${message}`);
   }
 
   /** A client for a connected workspace, or null. Refreshed OAuth tokens are sealed and stored. */

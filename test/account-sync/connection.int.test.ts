@@ -199,6 +199,10 @@ describe("account sync: the HubSpot connection", () => {
     expect((await h.fields()).map((f) => f.id)).toContain(revenue.id);
     // Nothing was deleted in HubSpot either.
     expect(h.emu.store.objects.companies.get(Number(companyId))?.live).toBe(true);
+    // Unlike a revoked grant, a manual disconnect leaves the data visible as ordinary data.
+    const visible = await h.customer(customer.id);
+    expect(visible.crmLink).toMatchObject({ companyId });
+    expect(visible.fields[revenue.key]).toBe(12);
 
     await h.connect();
     expect((await h.customer(customer.id)).fields[revenue.key]).toBe(12);

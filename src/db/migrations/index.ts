@@ -8,6 +8,7 @@ import * as schedules from "./20261123T0300_schedules.ts";
 import * as crmMirror from "./20261123T0400_crm_mirror.ts";
 import * as notifications from "./20261123T0500_notifications.ts";
 import * as contactSync from "./20261123T0600_contact_sync.ts";
+import * as connectionDisconnectCause from "./20261123T0700_connection_disconnect_cause.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T0400_crm_mirror": crmMirror,
   "20261123T0500_notifications": notifications,
   "20261123T0600_contact_sync": contactSync,
+  "20261123T0700_connection_disconnect_cause": connectionDisconnectCause,
 };

@@ -2,7 +2,7 @@
 // this module never sees a token in clear text.
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { ConnectionStatus, CrmConnection, Database } from "../schema.ts";
+import type { CrmConnection, Database } from "../schema.ts";
 
 export async function getConnection(db: Kysely<Database>, workspaceId: string, provider: string): Promise<CrmConnection | undefined> {
   return db.selectFrom("crm_connections").selectAll().where("workspace_id", "=", workspaceId).where("provider", "=", provider).executeTakeFirst();
@@ -28,6 +28,7 @@ export async function saveConnection(db: Kysely<Database>, workspaceId: string, 
     scopes: JSON.stringify(input.scopes),
     access_expires_at: input.accessExpiresAt,
     status_reason: null,
+    disconnect_cause: null,
     connected_by: input.connectedBy,
     updated_at: now,
   };
@@ -47,8 +48,12 @@ export async function updateConnectionCredentials(db: Kysely<Database>, id: stri
     .execute();
 }
 
-export async function setConnectionStatus(db: Kysely<Database>, id: string, status: ConnectionStatus, reason: string | null): Promise<void> {
-  await db.updateTable("crm_connections").set({ status, status_reason: reason, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+export async function markDisconnected(db: Kysely<Database>, id: string, cause: "manual" | "revoked", reason: string): Promise<void> {
+  await db
+    .updateTable("crm_connections")
+    .set({ status: "disconnected", status_reason: reason, disconnect_cause: cause, updated_at: new Date().toISOString() })
+    .where("id", "=", id)
+    .execute();
 }
 
 export async function saveOauthState(db: Kysely<Database>, input: { stateHash: string; workspaceId: string; userId: string | null; ttlMs: number }): Promise<void> {
