@@ -10,6 +10,7 @@ import { findUserByEmail } from "../db/repositories/users.ts";
 import { ensureDemoWorkspace, seedDemo } from "./demo.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
 import { syncAccounts } from "./sync-command.ts";
+import { syncContacts } from "./sync-contacts-command.ts";
 import { startWorkerProcess } from "./worker-command.ts";
 
 function config(): Config {
@@ -187,6 +188,23 @@ sync
       .join(", ");
     console.log(`Run ${run.id}: ${run.status}${run.message ? ` (${run.message})` : ""}`);
     console.log(`  read ${run.records_read}, linked ${run.records_linked}, updated ${run.records_updated}, skipped ${run.records_skipped}`);
+    console.log(`  CRM calls: ${run.crm_calls}${calls ? ` (${calls})` : ""}`);
+    if (run.status === "partial") console.log(`  Errors: GET /api/v1/sync-runs/${run.id}/errors`);
+    if (run.status === "failed") process.exitCode = 1;
+  });
+sync
+  .command("contacts")
+  .description("Run contact sync now (inbound run, or the two-way reconcile), with progress")
+  .requiredOption("--workspace <id>", "workspace id")
+  .option("--full", "read every contact of the source again instead of only the changes")
+  .option("--no-progress", "no progress bar (for logs)")
+  .action(async (opts: { workspace: string; full?: boolean; progress: boolean }) => {
+    const run = await syncContacts(config(), opts.workspace, { full: opts.full === true, progress: opts.progress });
+    const calls = Object.entries(JSON.parse(run.crm_calls_by_endpoint) as Record<string, number>)
+      .map(([endpoint, n]) => `${endpoint} ${n}`)
+      .join(", ");
+    console.log(`Run ${run.id} (${run.kind}): ${run.status}${run.message ? ` (${run.message})` : ""}`);
+    console.log(`  read ${run.records_read}, created ${run.records_created}, updated ${run.records_updated}, linked ${run.records_linked}, skipped ${run.records_skipped}`);
     console.log(`  CRM calls: ${run.crm_calls}${calls ? ` (${calls})` : ""}`);
     if (run.status === "partial") console.log(`  Errors: GET /api/v1/sync-runs/${run.id}/errors`);
     if (run.status === "failed") process.exitCode = 1;

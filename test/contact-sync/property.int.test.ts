@@ -171,22 +171,22 @@ describe("contact sync: two-way reconcile property", () => {
             continue;
           }
           // Merges of two clean, linked persons: the survivor keeps its values and fills its gaps.
+          const merge = op as Extract<Op, { kind: "mergeLocal" | "mergeRemote" }>;
           const clean = alive.filter((p) => !p.dirty);
           if (clean.length < 2) continue;
-          const a = clean[op.a % clean.length]!;
-          const b = clean[(op.a + 1 + (op.b % (clean.length - 1))) % clean.length]!;
+          const a = clean[merge.a % clean.length]!;
+          const b = clean[(merge.a + 1 + (merge.b % (clean.length - 1))) % clean.length]!;
           const at = Date.now();
           for (const f of fields) {
             const fill = a.local[f].value === null ? b.local[f].value : a.local[f].value;
-            if (op.kind === "mergeLocal") {
+            if (merge.kind === "mergeLocal") {
               if (fill !== a.local[f].value) a.local[f] = { value: fill, at };
             } else if (fill !== a.remote[f].value) a.remote[f] = { value: fill, at };
           }
-          if (op.kind === "mergeLocal") await c.h.ok("POST", `/api/v1/contacts/${localId.get(a.key)}/merge`, { duplicateId: localId.get(b.key) });
+          if (merge.kind === "mergeLocal") await c.h.ok("POST", `/api/v1/contacts/${localId.get(a.key)}/merge`, { duplicateId: localId.get(b.key) });
           else await c.h.control("POST", "/objects/contacts/merge", { primaryObjectId: remoteId.get(a.key), objectIdToMerge: remoteId.get(b.key) });
           b.alive = false;
           a.dirty = true;
-          // The local merge adds the duplicate's email after the survivor's: the survivor keeps its own first.
         }
 
         const liveBefore = c.liveContactCount();

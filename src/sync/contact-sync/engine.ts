@@ -101,6 +101,7 @@ const defaultOverlapMs = 5 * 60 * 1000;
 const defaultFullPassEveryMs = 7 * 24 * 3600 * 1000;
 const readBatch = 100;
 const customerBatch = 1000;
+const sourceBuffer = 500;
 const sampleSize = 20;
 
 /** The run stops with this error recorded (crm_list_not_found, account_sync_failed, contact_limit_reached). */
@@ -335,8 +336,14 @@ export class ContactRun {
     const source = this.settings.source;
     if (source.kind === "list") {
       try {
+        // Two membership pages (500 ids) make five full batch reads; the cursor is saved only
+        // once the ids before it are handled, so a resumed run never skips one.
+        let buffered: string[] = [];
         for await (const page of this.deps.source.listMembers(source.listId, this.checkpoint.cursor)) {
-          await this.sourcePage(page.records.map((crmId) => ({ crmId, customerId: null })));
+          buffered.push(...page.records);
+          if (buffered.length < sourceBuffer && page.cursor !== null) continue;
+          await this.sourcePage(buffered.map((crmId) => ({ crmId, customerId: null })));
+          buffered = [];
           await this.save({ cursor: page.cursor });
         }
       } catch (error) {
