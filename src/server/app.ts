@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { registerAuth } from "./auth.ts";
 import type { AppContext } from "./context.ts";
 import { registerErrorHandling } from "./errors.ts";
+import { registerMetrics } from "./metrics.ts";
 import { routeModules } from "./routes/index.ts";
 import { registerWebApp } from "./web.ts";
 
@@ -23,8 +24,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Secrets never reach the logs.
-    ...(options.logger ? {} : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -47,6 +46,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   registerErrorHandling(app);
   registerAuth(app, ctx);
+  registerMetrics(app, ctx);
   for (const register of routeModules) await app.register((scoped) => register(scoped.withTypeProvider<ZodTypeProvider>(), ctx));
   await registerWebApp(app);
   return app;
