@@ -6,7 +6,7 @@ import pg from "pg";
 import { createPostgresBudgetStore } from "../../src/connectors/hubspot/budget-postgres.ts";
 import { BudgetRegistry, type PortalBudgetOptions } from "../../src/connectors/hubspot/budget.ts";
 import { openDatabase } from "../../src/db/database.ts";
-import { GraphileJobQueue } from "../../src/jobs/graphile-queue.ts";
+import { GraphileJobQueue, type GraphileWorker } from "../../src/jobs/graphile-queue.ts";
 import { startBackground } from "../../src/sync/background.ts";
 import { HubSpotConnections } from "../../src/sync/hubspot-connection.ts";
 
@@ -71,7 +71,7 @@ const background = startBackground({
       write({ kind: e.kind, pid: process.pid, worker: e.workerId, jobId: e.job.id, queue: e.job.queue, workspaceId: e.job.workspaceId, at: e.at, ...(e.outcome ? { outcome: e.outcome } : {}) } satisfies WorkerJobEvent),
   },
 });
-const worker = background.worker as import("../../src/jobs/graphile-queue.ts").GraphileWorker;
+const worker = background.worker as GraphileWorker;
 await worker.ready;
 write({ ready: true, pid: process.pid, worker: worker.poolId });
 process.once("SIGTERM", () => {
