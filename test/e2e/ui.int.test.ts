@@ -169,6 +169,21 @@ describe("web UI", () => {
     expect(fields.items.map((f) => f.key)).not.toContain("priority_support");
   });
 
+  it("deletes a synced field with its values, after confirmation", async () => {
+    const valuesBefore = await server.ctx.db.selectFrom("field_values").select("entity_id").where("field_id", "=", seeded.fields.dealAmount.id).execute();
+    expect(valuesBefore.length).toBeGreaterThan(0);
+    await page.goto(`${server.url}/customers/fields`);
+    await page.getByRole("button", { name: "Actions for Deal amount" }).click();
+    await page.getByRole("menuitem", { name: "Delete field" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete field “Deal amount”?" });
+    await confirm.getByRole("button", { name: "Delete field" }).click();
+    await page.getByText("“Deal amount” and its values were deleted.").waitFor();
+    await expect.poll(() => page.getByRole("table", { name: "Custom fields" }).getByText("Deal amount").count()).toBe(0);
+    // Field, values and mapping are gone (product spec §3.3).
+    expect(await server.ctx.db.selectFrom("field_values").select("entity_id").where("field_id", "=", seeded.fields.dealAmount.id).execute()).toEqual([]);
+    expect(await server.ctx.db.selectFrom("custom_fields").select("id").where("id", "=", seeded.fields.dealAmount.id).execute()).toEqual([]);
+  });
+
   it("charts customers by a chosen field", async () => {
     await page.getByRole("link", { name: "Insights" }).click();
     await page.waitForURL(/\/insights/);
