@@ -109,6 +109,21 @@ describe("contact sync: two-way rules", () => {
     await c.configure({ maxWritesPerRun: 10_000 });
     await c.runNow();
     expect(await linked()).toBe(5);
+
+    // Updates past the cap stay pending too.
+    await c.configure({ maxWritesPerRun: 1 });
+    await c.patchContact(ids[0]!, { lastName: "Edited" });
+    await c.patchContact(ids[1]!, { lastName: "Edited" });
+    const remoteLast = async () => {
+      const out: (string | null)[] = [];
+      for (const id of ids.slice(0, 2)) out.push((await c.remote((await c.h.ok<{ externalId: string }>("GET", `/api/v1/contacts/${id}`)).externalId)).properties.lastname ?? null);
+      return out.filter((v) => v === "Edited").length;
+    };
+    await c.runNow();
+    expect(await remoteLast()).toBe(1);
+    await c.runNow();
+    expect(await remoteLast()).toBe(2);
+    await c.configure({ maxWritesPerRun: 10_000 });
   });
 
   it("a contact deleted in HubSpot stops syncing; the crmsync contact stays and is not pushed again", async () => {

@@ -720,3 +720,11 @@ export async function markContactsSynced(db: Db, workspaceId: string, ids: reado
       .execute();
   }
 }
+
+/** Marks contacts as having crmsync changes the CRM has not received yet (a deferred push). */
+export async function markContactsUnsynced(db: Db, workspaceId: string, ids: readonly string[]): Promise<void> {
+  const list = unique(ids);
+  for (let i = 0; i < list.length; i += chunkSize) {
+    await db.updateTable("contacts").set({ last_synced_at: null }).where("workspace_id", "=", workspaceId).where("id", "in", list.slice(i, i + chunkSize)).execute();
+  }
+}

@@ -46,6 +46,7 @@ import {
   listContactsByExternalIds,
   listContactsForSync,
   markContactsSynced,
+  markContactsUnsynced,
   mergeContacts,
   mergedAwayExternalIds,
   updateContact,
@@ -505,6 +506,7 @@ export class ContactRun {
     const linked = await listContactsByExternalIds(this.db, ws, allIds);
     const merged = await mergedAwayExternalIds(this.db, ws, records.map((r) => r.id));
     await this.applyCrmMerges(records, linked);
+    if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
 
     const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
     const emails = [...facts.values()].flatMap((f) => (f.email ? [f.email] : []));
@@ -568,7 +570,7 @@ export class ContactRun {
               needHistory.push({ contact, record });
               break;
             }
-            const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: await this.pushedFor(contact.id) }), customerOf, lookups);
+            const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups);
             if (updated) remember(updated);
           } else {
             const updated = await this.applyInbound(contact, record, f, customerOf, lookups);
@@ -611,7 +613,7 @@ export class ContactRun {
         const full = byId.get(record.id) ?? record;
         const sides = this.remoteSides(full);
         const local = this.localSides(contacts.get(contact.id) ?? contact);
-        const updated = await this.applyTwoWay(contacts.get(contact.id) ?? contact, full, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: await this.pushedFor(contact.id) }), customerOf, lookups);
+        const updated = await this.applyTwoWay(contacts.get(contact.id) ?? contact, full, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups);
         if (updated) remember(updated);
       }
     }
@@ -645,8 +647,11 @@ export class ContactRun {
     }
   }
 
-  private async pushedFor(contactId: string): Promise<Partial<Record<SyncedField, { value: string; at: number }>>> {
-    return (await pushMemory(this.db, this.workspaceId, this.deps.provider, [contactId])).get(contactId) ?? {};
+  /** What crmsync last pushed, for the page's linked contacts (one query a page). */
+  private pushes = new Map<string, Record<string, { value: string; at: number }>>();
+
+  private pushedFor(contactId: string): Partial<Record<SyncedField, { value: string; at: number }>> {
+    return this.pushes.get(contactId) ?? {};
   }
 
   private mergeSides(contact: ContactRecord, record: CrmContact): Resolution {
@@ -681,9 +686,16 @@ export class ContactRun {
     return patch;
   }
 
-  private async writeLocal(contact: ContactRecord, patch: ContactInput, changedAt: Partial<Record<"firstName" | "lastName" | "emails" | "phones" | "tags" | "customerId", string>>, crmId: string): Promise<ContactRecord | null> {
+  private async writeLocal(
+    contact: ContactRecord,
+    patch: ContactInput,
+    changedAt: Partial<Record<"firstName" | "lastName" | "emails" | "phones" | "tags" | "customerId", string>>,
+    crmId: string,
+    options: { pushPending?: boolean } = {},
+  ): Promise<ContactRecord | null> {
     if (Object.keys(patch).length === 0) {
-      if (!this.dry) await markContactsSynced(this.db, this.workspaceId, [contact.id], this.now().toISOString());
+      // In step with the CRM, unless a push is still to go (it marks the contact when it lands).
+      if (!this.dry && !options.pushPending) await markContactsSynced(this.db, this.workspaceId, [contact.id], this.now().toISOString());
       return null;
     }
     this.plan.local.update++;
@@ -746,7 +758,7 @@ export class ContactRun {
       await this.record([{ code: "invalid_email", message: `Contact ${contact.id}'s email "${push.email}" is not valid, so it was not sent to HubSpot.`, recordType: "contact", recordId: contact.id, crmId: record.id, details: { value: push.email } }]);
       delete push.email;
     }
-    const updated = await this.writeLocal(contact, patch, changedAt, record.id);
+    const updated = await this.writeLocal(contact, patch, changedAt, record.id, { pushPending: Object.keys(push).length > 0 });
     if (Object.keys(push).length > 0) this.pending.push({ contact: updated ?? contact, crmId: record.id, fields: push });
     return updated;
   }
@@ -807,6 +819,8 @@ export class ContactRun {
     const granted = this.takeWrites(pending.length);
     const go = pending.slice(0, granted);
     this.counts.skipped += pending.length - granted;
+    // Past the cap: still "changed in crmsync", so the next run pushes them.
+    if (!this.dry) await markContactsUnsynced(this.db, this.workspaceId, pending.slice(granted).map((p) => p.contact.id));
     this.plan.crm.update += go.length;
     for (const p of go) this.sample({ action: "update_in_crm", contactId: p.contact.id, crmId: p.crmId, name: p.contact.name, changes: p.fields });
     if (this.dry || go.length === 0) return;
