@@ -1,7 +1,7 @@
 // The benchmark as a library: start the emulator, set up the workspace, run the scenarios in
 // processes of their own, and gather what each cost. bench/run.ts prints and saves it;
 // bench/bench.int.test.ts checks the efficiency claim on the small size.
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { CounterSnapshot } from "../../emulator/index.ts";
 import type { Dialect } from "../../src/db/database.ts";
@@ -40,6 +40,8 @@ export interface FullReport extends Measured<AccountSyncResult> {
   recordsPerSecond: number;
   /** Records over the event loop's busy time: crmsync's own processing rate, the emulator's speed aside. */
   localRecordsPerSecond: number;
+  /** Records over the process's CPU time: the same, unaffected by other processes on the machine. */
+  cpuRecordsPerSecond: number;
 }
 
 export interface IncrementalReport extends FullReport {
@@ -71,6 +73,11 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   platform: string;
+  /**
+   * One-minute load average sampled every 5 s during the run (mean and max). Above the number
+   * of cores, other processes competed for the CPU and wall times are inflated.
+   */
+  load?: { mean: number; max: number } | undefined;
 }
 
 export interface BenchReport {
@@ -138,6 +145,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const size = sizes[options.size];
   const wanted = new Set(options.scenarios);
   const began = performance.now();
+  const loads: number[] = [loadavg()[0] ?? 0];
+  const sampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 5_000);
+  sampler.unref();
   const report: BenchReport = {
     size: options.size,
     dialect: options.dialect,
@@ -239,6 +249,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await database?.drop().catch(() => undefined);
     await emu.close();
   }
+  clearInterval(sampler);
+  report.machine.load = { mean: loads.reduce((a, b) => a + b, 0) / loads.length, max: Math.max(...loads) };
   report.totalSeconds = (performance.now() - began) / 1000;
   return report;
 }
@@ -251,6 +263,7 @@ function accountReport(answer: ScenarioAnswer<AccountSyncResult>, counters: Coun
     lowerBound,
     recordsPerSecond: records / (r.wallMs / 1000),
     localRecordsPerSecond: records / (Math.max(1, r.busyMs) / 1000),
+    cpuRecordsPerSecond: records / (Math.max(1, r.cpuMs) / 1000),
     peakRssBytes: answer.maxRssBytes,
     baselineRssBytes: answer.baselineRssBytes,
     details: r,

@@ -33,8 +33,9 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     checks.push({
       name: "Full run, local processing (limits off)",
       goal: "≥ 20,000 records/s on large",
-      measured: `${int(full.localRecordsPerSecond)} records/s local (${int(full.recordsPerSecond)} end to end)`,
-      met: large ? full.localRecordsPerSecond >= 20_000 : null,
+      measured: `${int(full.localRecordsPerSecond)} records/s of busy time, ${int(full.cpuRecordsPerSecond)} of CPU time (${int(full.recordsPerSecond)} end to end)`,
+      // The stricter of the two local measures decides.
+      met: large ? Math.min(full.localRecordsPerSecond, full.cpuRecordsPerSecond) >= 20_000 : null,
       ...(otherSize ? { note: otherSize } : {}),
     });
     checks.push({

@@ -25,6 +25,11 @@ export interface AccountSyncResult {
    * database's own time is waiting too, so this undercounts there.
    */
   busyMs: number;
+  /**
+   * CPU time of this process (user + system). Unlike busy time it does not grow when other
+   * processes take the CPU away (a shared machine), but it leaves out waits for the disk.
+   */
+  cpuMs: number;
   /** Wall time of each phase as the source saw it: reading companies, reading deals, the rest. */
   phases: { companiesMs: number; dealsMs: number; localMs: number };
   read: { companies: number; deals: number };
@@ -78,12 +83,15 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
     if (options.full) await requestFullAccountSync(database.db, env.workspaceId, provider);
     const timing: Timing = { crmWaitMs: 0, companiesDoneAt: null, dealsDoneAt: null, companies: 0, deals: 0 };
     const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const created = await createRun(database.db, { workspaceId: env.workspaceId, provider, kind: "accounts", trigger: "manual", triggeredBy: null });
     const run = await transitionRun(database.db, created.id, "running");
     const finished = await runAccountSync({ db: database.db, source: timedSource(session.source, timing), provider, takeCalls: session.takeCalls }, run);
     const ended = performance.now();
     const busyMs = performance.eventLoopUtilization(elu).active;
+    const cpuUsed = process.cpuUsage(cpu);
+    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
     const companiesAt = timing.companiesDoneAt ?? started;
     const dealsAt = timing.dealsDoneAt ?? companiesAt;
 
@@ -100,6 +108,7 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
       wallMs: ended - started,
       crmWaitMs: timing.crmWaitMs,
       busyMs,
+      cpuMs,
       phases: { companiesMs: companiesAt - started, dealsMs: dealsAt - companiesAt, localMs: ended - dealsAt },
       read: { companies: timing.companies, deals: timing.deals },
       customers: {
