@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRun, transitionRun, listRunErrors } from "../../src/db/repositories/sync-runs.ts";
 import { runContactSync } from "../../src/sync/contact-sync/engine.ts";
 import { contactSession } from "../../src/sync/contact-sync/session.ts";
-import { loadContactSyncSettings } from "../../src/sync/contact-sync/settings.ts";
+import { loadContactSyncSettings, workspacesForContactRuns } from "../../src/sync/contact-sync/settings.ts";
+import { inboundContactsSchedule, reconcileSchedule } from "../../src/jobs/scheduler.ts";
 import { ContactHarness, uniqueEmail } from "./harness.ts";
 
 describe("contact sync: sources, settings and stopping errors", () => {
@@ -125,6 +126,21 @@ describe("contact sync: sources, settings and stopping errors", () => {
     expect(firstLocal?.firstName).toBe("First-Renamed");
     expect(firstLocal?.emails).not.toContain(holderEmail);
     expect((await c.h.ok<{ emails: string[] }>("GET", `/api/v1/contacts/${holder.id}`)).emails).toEqual([holderEmail]);
+  });
+
+  it("runs inbound every 24 hours while on and not paused; pausing stops runs and schedules", async () => {
+    const db = c.h.t.ctx.db;
+    const schedule = inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(db, "hubspot", "contacts") });
+    expect(schedule.intervalMs).toBe(24 * 3600 * 1000);
+    const due = await schedule.due(new Date());
+    expect(due.map((j) => [j.queue, j.workspaceId])).toEqual([["contact-sync", c.ws.id]]);
+    const reconcile = reconcileSchedule({ workspaces: () => workspacesForContactRuns(db, "hubspot", "reconcile") });
+    expect(await reconcile.due(new Date())).toEqual([]);
+    await c.configure({ paused: true });
+    expect(await schedule.due(new Date())).toEqual([]);
+    expect((await c.h.api("POST", "/api/v1/crm/hubspot/contact-sync/run")).status).toBe(409);
+    await c.configure({ paused: false });
+    expect(await schedule.due(new Date())).toHaveLength(1);
   });
 
   it("stops at the contact limit with contact_limit_reached", async () => {
