@@ -37,6 +37,8 @@ describe("contact sync: sources, settings and stopping errors", () => {
     expect(refused.body.error.code).toBe("sync_disabled");
     // Off: nothing to run.
     expect((await c.h.api("POST", "/api/v1/crm/hubspot/contact-sync/run")).status).toBe(409);
+    const doc = await c.h.t.request(null, "GET", "/docs/json");
+    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/v1/crm/hubspot/contact-sync", "/api/v1/crm/hubspot/contact-sync/preview", "/api/v1/crm/hubspot/contact-sync/confirm", "/api/v1/crm/hubspot/contact-sync/run"]));
   });
 
   it("synced companies: reads the linked companies' contacts (batch associations) and attaches them to the customer", async () => {
