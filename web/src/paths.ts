@@ -10,4 +10,5 @@ export const paths = {
   syncActivity: "/sync-activity",
   run: (id: string) => `/sync-activity/${encodeURIComponent(id)}`,
   hubspot: "/integrations/hubspot",
+  notifications: "/notifications",
 };

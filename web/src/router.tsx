@@ -10,6 +10,7 @@ import { CustomersOverviewScreen } from "./screens/customers/CustomersOverviewSc
 import { InsightsScreen } from "./screens/insights/InsightsScreen.tsx";
 import { HubSpotIntegrationScreen } from "./screens/integrations/HubSpotIntegrationScreen.tsx";
 import { LoginScreen } from "./screens/login/LoginScreen.tsx";
+import { NotificationsScreen } from "./screens/notifications/NotificationsScreen.tsx";
 import { RunDetailScreen } from "./screens/sync-activity/RunDetailScreen.tsx";
 import { SyncActivityScreen } from "./screens/sync-activity/SyncActivityScreen.tsx";
 import { paths } from "./paths.ts";
@@ -35,6 +36,7 @@ export const router = createBrowserRouter([
       { path: "sync-activity/:id", element: <RunDetailScreen /> },
       { path: "integrations", element: <Navigate to={paths.hubspot} replace /> },
       { path: "integrations/hubspot", element: <HubSpotIntegrationScreen /> },
+      { path: "notifications", element: <NotificationsScreen /> },
       { path: "*", element: <NotFoundScreen /> },
     ],
   },

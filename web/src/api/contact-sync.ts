@@ -1,45 +1,162 @@
-// Contact sync settings (product spec §4). Built against the agreed contract; while the server
-// has no such endpoint the query answers null and the screen says "coming soon".
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, isApiError } from "./client.ts";
+// Contact sync (product spec §4): settings, Run now, and the two-way safety step — a dry-run
+// preview of the first reconcile that an admin must confirm before anything is written to HubSpot.
+import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { api, withQuery } from "./client.ts";
 import { keys } from "./keys.ts";
-import type { ContactSyncPreview, ContactSyncSettings, SyncRun } from "./types.ts";
+import { isActive, livePollMs } from "./sync-runs.ts";
+import type { ContactFieldMapping, ContactSyncInput, ContactSyncPreview, ContactSyncRunResult, ContactSyncSettings, Page, SyncRun } from "./types.ts";
 
 const base = "/api/v1/crm/hubspot/contact-sync";
 
+/** The run kinds contact sync starts: inbound runs, two-way reconciles and on-create pushes. */
+export const contactRunKinds = ["contacts", "reconcile", "push"] as const;
+
+/**
+ * A save or Run now only queues a job; the worker creates the run a moment later. Until a run
+ * newer than the one seen at that time has finished, the settings are polled quickly.
+ */
+interface AwaitedRun {
+  since: number;
+  previousRunId: string | null;
+}
+
+const awaitedRunKey = ["awaited-contact-run"] as const;
+const awaitMaxMs = 120_000;
+
+function awaitRun(client: QueryClient): void {
+  const state = client.getQueryData<ContactSyncSettings>(keys.contactSync);
+  client.setQueryData<AwaitedRun>(awaitedRunKey, { since: Date.now(), previousRunId: state?.activeRun?.id ?? state?.lastRun?.id ?? null });
+}
+
+function stillAwaited(client: QueryClient, state: ContactSyncSettings | undefined): boolean {
+  const awaited = client.getQueryData<AwaitedRun>(awaitedRunKey);
+  if (!awaited || Date.now() - awaited.since > awaitMaxMs) return false;
+  const last = state?.lastRun;
+  return !(last && last.id !== awaited.previousRunId && last.finishedAt);
+}
+
 export function useContactSync() {
+  const client = useQueryClient();
   return useQuery({
     queryKey: keys.contactSync,
-    queryFn: async (): Promise<ContactSyncSettings | null> => {
-      try {
-        return await api.get<ContactSyncSettings>(base);
-      } catch (error) {
-        if (isApiError(error, 404)) return null;
-        throw error;
-      }
+    queryFn: () => api.get<ContactSyncSettings>(base),
+    refetchInterval: (query) => {
+      const state = query.state.data;
+      if (isActive(state?.activeRun) || stillAwaited(client, state)) return livePollMs;
+      return state && state.mode !== "off" ? 60_000 : false;
     },
   });
+}
+
+/**
+ * The settings, and when a contact run ends, a refresh of what it changed (contacts, runs,
+ * notifications), so every screen that shows them is current without a reload.
+ */
+export function useContactSyncWithRefresh() {
+  const client = useQueryClient();
+  const state = useContactSync();
+  const data = state.data;
+  const signature = data ? `${data.activeRun?.id ?? ""}|${data.lastRun?.id ?? ""}|${data.lastRun?.status ?? ""}` : null;
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    if (signature === null) return;
+    if (previous.current !== null && previous.current !== signature) {
+      void client.invalidateQueries({ queryKey: keys.contacts });
+      void client.invalidateQueries({ queryKey: keys.runs });
+      void client.invalidateQueries({ queryKey: keys.notifications });
+    }
+    previous.current = signature;
+  }, [signature, client]);
+  return state;
 }
 
 export function useSaveContactSync() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (settings: Omit<ContactSyncSettings, "lastRun" | "reconcileConfirmedAt">) => api.put<ContactSyncSettings>(base, settings),
-    onSuccess: (settings) => client.setQueryData(keys.contactSync, settings),
+    mutationFn: (input: ContactSyncInput) => api.put<ContactSyncSettings>(base, input),
+    onSuccess: async (settings) => {
+      // Turning inbound on, resuming or changing what it reads starts a run on the server.
+      if (settings.mode !== "off" && !settings.paused) awaitRun(client);
+      client.setQueryData(keys.contactSync, settings);
+      await client.invalidateQueries({ queryKey: keys.runs });
+    },
   });
-}
-
-export function usePreviewContactSync() {
-  return useMutation({ mutationFn: () => api.post<ContactSyncPreview>(`${base}/preview`) });
 }
 
 export function useRunContactSync() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { confirmReconcile?: boolean }) => api.post<SyncRun>(`${base}/run`, input),
+    mutationFn: () => api.post<ContactSyncRunResult>(`${base}/run`),
     onSuccess: async () => {
+      awaitRun(client);
       await client.invalidateQueries({ queryKey: keys.contactSync });
       await client.invalidateQueries({ queryKey: keys.runs });
     },
   });
+}
+
+export function usePreviewContactSync() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<ContactSyncPreview>(`${base}/preview`),
+    // The settings now carry previewedAt, which confirm checks.
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.contactSync }),
+  });
+}
+
+export function useConfirmContactSync() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<ContactSyncSettings>(`${base}/confirm`),
+    onSuccess: async (settings) => {
+      if (!settings.paused) awaitRun(client);
+      client.setQueryData(keys.contactSync, settings);
+      await client.invalidateQueries({ queryKey: keys.runs });
+    },
+  });
+}
+
+/** The newest contact-sync runs of every kind, newest first (the API filters by one kind at a time). */
+export function useRecentContactRuns(limit: number, live: boolean) {
+  const results = useQueries({
+    queries: contactRunKinds.map((kind) => ({
+      queryKey: [...keys.runs, "recent", kind, limit] as const,
+      queryFn: () => api.get<Page<SyncRun>>(withQuery("/api/v1/sync-runs", { kind, limit })),
+      refetchInterval: live ? livePollMs * 2 : (false as const),
+    })),
+  });
+  const runs = results
+    .flatMap((r) => r.data?.items ?? [])
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, limit);
+  return {
+    runs,
+    isPending: results.some((r) => r.isPending),
+    error: results.find((r) => r.isError)?.error ?? null,
+    refetch: () => results.forEach((r) => void r.refetch()),
+  };
+}
+
+export const mappedFieldLabels: Record<keyof ContactFieldMapping, string> = {
+  firstName: "First name",
+  lastName: "Last name",
+  email: "Email",
+  phone: "Phone",
+};
+
+/**
+ * The contact fields HubSpot currently writes: the mapped ones while contact sync is on. The
+ * display name follows first and last name, so it counts as synced when either is mapped.
+ */
+export function syncedContactFields(settings: ContactSyncSettings | undefined): Set<"name" | "firstName" | "lastName" | "emails" | "phones"> {
+  const out = new Set<"name" | "firstName" | "lastName" | "emails" | "phones">();
+  if (!settings || settings.mode === "off") return out;
+  const { mapping } = settings;
+  if (mapping.firstName) out.add("firstName");
+  if (mapping.lastName) out.add("lastName");
+  if (mapping.firstName || mapping.lastName) out.add("name");
+  if (mapping.email) out.add("emails");
+  if (mapping.phone) out.add("phones");
+  return out;
 }

@@ -19,4 +19,6 @@ export const keys = {
   importable: ["hubspot", "importable-fields"] as const,
   companies: (query: string) => ["hubspot", "companies", query] as const,
   deals: (companyId: string) => ["hubspot", "deals", companyId] as const,
+  notifications: ["notifications"] as const,
+  notificationList: (unreadOnly: boolean) => ["notifications", "list", unreadOnly] as const,
 };

@@ -182,31 +182,80 @@ export interface HubSpotDeal {
   createdAt: string | null;
 }
 
-export type ContactSyncMode = "inbound" | "two_way";
+export const contactSyncModes = ["off", "inbound", "two_way"] as const;
+export type ContactSyncMode = (typeof contactSyncModes)[number];
 
-export type ContactSource = { kind: "linked_companies" } | { kind: "list"; listId: string };
+export type ContactSource = { kind: "synced_companies" } | { kind: "list"; listId: string };
 
+/** Contact field → HubSpot contact property; null: that field is not synced. */
 export interface ContactFieldMapping {
-  /** The HubSpot contact property. */
-  property: string;
-  /** The crmsync contact field (name, emails, phones, tags or a custom field key). */
-  field: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
 }
 
+/** GET/PUT /api/v1/crm/hubspot/contact-sync (schema "ContactSync"). */
 export interface ContactSyncSettings {
-  enabled: boolean;
-  paused: boolean;
   mode: ContactSyncMode;
   source: ContactSource;
+  /** Stages imported the first time; empty imports every stage. */
   lifecycleStages: string[];
-  fieldMapping: ContactFieldMapping[];
-  /** Set once the first two-way reconcile was confirmed after its dry run. */
-  reconcileConfirmedAt?: string | null;
-  lastRun?: SyncRun | null;
+  mapping: ContactFieldMapping;
+  paused: boolean;
+  maxWritesPerRun: number;
+  /** Two-way is chosen but no preview was confirmed yet: nothing is written to HubSpot. */
+  needsConfirmation: boolean;
+  previewedAt: string | null;
+  confirmedAt: string | null;
+  sourceError: { code: "crm_list_not_found"; listId: string; at: string } | null;
+  activeRun: SyncRun | null;
+  lastRun: SyncRun | null;
 }
 
+/** The PUT body: every key optional; mapping entries may be set one by one. */
+export interface ContactSyncInput {
+  mode?: ContactSyncMode;
+  source?: ContactSource;
+  lifecycleStages?: string[];
+  mapping?: Partial<ContactFieldMapping>;
+  paused?: boolean;
+  maxWritesPerRun?: number;
+}
+
+export type PreviewAction = "create_in_crm" | "update_in_crm" | "create_here" | "update_here" | "link";
+
+/** POST /api/v1/crm/hubspot/contact-sync/preview: the dry run of the first two-way reconcile. */
 export interface ContactSyncPreview {
-  toCreate: number;
-  toUpdate: number;
-  sample: { action: "create" | "update"; email: string | null; name: string | null }[];
+  crm: { create: number; update: number };
+  local: { create: number; update: number; link: number };
+  skipped: number;
+  errors: Record<string, number>;
+  sample: { action: PreviewAction; contactId: string | null; crmId: string | null; name: string; changes: Record<string, string | null> }[];
+  stoppedBy: { code: string; message: string } | null;
+  previewedAt: string;
+}
+
+export interface ContactSyncRunResult {
+  queued: boolean;
+  kind: "contacts" | "reconcile" | "push";
+  coalesced: boolean;
+}
+
+export interface AppNotification {
+  id: string;
+  kind: "sync_run_errors";
+  title: string;
+  body: string;
+  /** In-app path, e.g. /sync-activity/<runId>. */
+  link: string | null;
+  runId: string | null;
+  data: Record<string, unknown>;
+  read: boolean;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface NotificationPage extends Page<AppNotification> {
+  unreadCount: number;
 }

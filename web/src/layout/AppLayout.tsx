@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { paths } from "../paths.ts";
 import { Logo } from "./Logo.tsx";
+import { NotificationBell } from "./NotificationBell.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
 interface NavItem {
@@ -37,7 +38,10 @@ export function AppLayout() {
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? "Close navigation" : "Open navigation"} />
             <Logo />
           </Group>
-          <UserMenu />
+          <Group gap="sm">
+            <NotificationBell />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">

@@ -5,6 +5,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { errorMessage, isApiError } from "../../api/client.ts";
 import { useContact, useUpdateContact, type ContactInput } from "../../api/contacts.ts";
+import { syncedContactFields, useContactSync } from "../../api/contact-sync.ts";
 import { useConnection } from "../../api/hubspot.ts";
 import type { Contact } from "../../api/types.ts";
 import { EmptyState } from "../../components/EmptyState.tsx";
@@ -16,10 +17,16 @@ import { paths } from "../../paths.ts";
 import { EditInHubSpotLink } from "./EditInHubSpotLink.tsx";
 import { LastSyncedBanner } from "./LastSyncedBanner.tsx";
 
-/** Contact fields that contact sync writes from HubSpot. */
-const syncedFields = new Set(["name", "firstName", "lastName", "emails", "phones"]);
+type ContactField = "name" | "firstName" | "lastName" | "emails" | "phones";
 
-function ContactForm({ contact, portalId }: { contact: Contact; portalId: string | null }) {
+interface FormProps {
+  contact: Contact;
+  portalId: string | null;
+  /** The fields contact sync maps from HubSpot now; only those get the mark and the link. */
+  syncedFields: ReadonlySet<ContactField>;
+}
+
+function ContactForm({ contact, portalId, syncedFields }: FormProps) {
   const update = useUpdateContact(contact.id);
   const [firstName, setFirstName] = useState(contact.firstName ?? "");
   const [lastName, setLastName] = useState(contact.lastName ?? "");
@@ -29,7 +36,7 @@ function ContactForm({ contact, portalId }: { contact: Contact; portalId: string
   const [tags, setTags] = useState(contact.tags);
   const synced = contact.externalId !== null;
 
-  const label = (text: string, field: string): ReactNode =>
+  const label = (text: string, field: ContactField): ReactNode =>
     synced && syncedFields.has(field) ? (
       <Group gap={6} component="span" wrap="nowrap">
         {text}
@@ -67,7 +74,7 @@ function ContactForm({ contact, portalId }: { contact: Contact; portalId: string
             <TextInput label={label("Display name", "name")} value={name} onChange={(e) => setName(e.currentTarget.value)} />
             <TagsInput label={label("Emails", "emails")} value={emails} onChange={setEmails} splitChars={[",", " "]} acceptValueOnBlur />
             <TagsInput label={label("Phones", "phones")} description="International format, e.g. +1 415 555 0100" value={phones} onChange={setPhones} splitChars={[","]} acceptValueOnBlur />
-            <TagsInput label="Tags" description={synced ? "The HubSpot lifecycle stage arrives as a tag." : undefined} value={tags} onChange={setTags} acceptValueOnBlur />
+            <TagsInput label="Tags" description={synced ? "The HubSpot lifecycle stage arrives as a tag (lifecycle:<stage>)." : undefined} value={tags} onChange={setTags} acceptValueOnBlur />
           </SimpleGrid>
         </Paper>
         <Group justify="flex-end">
@@ -84,6 +91,7 @@ export function ContactDetailScreen() {
   const { id = "" } = useParams();
   const contact = useContact(id);
   const connection = useConnection().data;
+  const syncedFields = syncedContactFields(useContactSync().data);
   const back = (
     <Anchor component={Link} to={paths.contacts} size="sm">
       <Group gap={4}>
@@ -112,7 +120,7 @@ export function ContactDetailScreen() {
       {back}
       <PageHeader title={data.name || data.emails[0] || "(no name)"} description={data.emails.join(", ") || undefined} />
       {data.externalId && <LastSyncedBanner contact={data} portalId={connection?.portalId ?? null} />}
-      <ContactForm key={data.updatedAt} contact={data} portalId={connection?.portalId ?? null} />
+      <ContactForm key={data.updatedAt} contact={data} portalId={connection?.portalId ?? null} syncedFields={syncedFields} />
     </Stack>
   );
 }

@@ -10,6 +10,8 @@ import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { TableSkeleton } from "../../components/Loading.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { useCursorTrail } from "../../components/useCursorTrail.ts";
+import { lifecycleStages, lifecycleTag, stageOfTag } from "../../components/lifecycle.ts";
+import { ContactSyncBanner } from "./ContactSyncBanner.tsx";
 import { ContactsTable } from "./ContactsTable.tsx";
 
 const sorts = [
@@ -39,12 +41,16 @@ export function ContactsScreen() {
   };
   const setQ = useDebouncedCallback((q: string) => set("q", q.trim() || null), 300);
   const tag = params.get("tag");
+  // The lifecycle stage is a tag (lifecycle:<stage>); the stage filter sets that tag.
+  const stage = tag ? stageOfTag(tag) : null;
+  const knownStage = lifecycleStages.some((s) => s.value === stage);
   const items = list.data?.items ?? [];
   const narrowed = !!(params.get("q") || tag || params.get("synced"));
 
   return (
     <Stack gap="sm">
       <PageHeader title="Contacts" description="People at your customers. Synced contacts come from HubSpot when contact sync is on." />
+      <ContactSyncBanner />
       <Group gap="sm" align="flex-end">
         <TextInput
           aria-label="Search contacts"
@@ -68,7 +74,13 @@ export function ContactsScreen() {
           onChange={(e) => set("synced", e.currentTarget.value || null)}
         />
         <NativeSelect aria-label="Sort contacts" data={sorts} value={params.get("sort") ?? "name"} onChange={(e) => set("sort", e.currentTarget.value === "name" ? null : e.currentTarget.value)} />
-        {tag && (
+        <NativeSelect
+          aria-label="Lifecycle stage"
+          data={[{ value: "", label: "Every lifecycle stage" }, ...lifecycleStages.map((s) => ({ value: s.value, label: s.label })), ...(stage && !knownStage ? [{ value: stage, label: stage }] : [])]}
+          value={stage ?? ""}
+          onChange={(e) => set("tag", e.currentTarget.value ? lifecycleTag(e.currentTarget.value) : null)}
+        />
+        {tag && !stage && (
           <Pill size="md" withRemoveButton onRemove={() => set("tag", null)} removeButtonProps={{ "aria-label": `Remove tag filter ${tag}`, "aria-hidden": false, tabIndex: 0 }}>
             Tag: {tag}
           </Pill>

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Group, Table, Text } from "@mantine/core";
+import { Anchor, Group, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 import type { Contact } from "../../api/types.ts";
 import { HubSpotMark } from "../../components/HubSpotMark.tsx";
 import { formatRelative } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
+import { ContactTags } from "./ContactTags.tsx";
 
 interface Props {
   contacts: Contact[];
@@ -40,13 +41,7 @@ export function ContactsTable({ contacts, onTag }: Props) {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Group gap={4}>
-                  {contact.tags.map((tag) => (
-                    <Badge key={tag} variant="light" size="sm" component="button" type="button" style={{ cursor: "pointer" }} onClick={() => onTag(tag)} aria-label={`Show contacts tagged ${tag}`}>
-                      {tag}
-                    </Badge>
-                  ))}
-                </Group>
+                <ContactTags tags={contact.tags} onTag={onTag} />
               </Table.Td>
               <Table.Td>
                 {contact.externalId ? (

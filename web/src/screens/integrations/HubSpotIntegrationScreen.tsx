@@ -57,7 +57,7 @@ export function HubSpotIntegrationScreen() {
         <>
           <ConnectionCard connection={connection.data} admin={admin} />
           {connection.data.status === "connected" && <AccountSyncCard admin={admin} />}
-          <ContactSyncCard admin={admin} connected={connection.data.status === "connected"} accountSyncOn={accountSync.data?.enabled ?? false} />
+          <ContactSyncCard admin={admin} connected={connection.data.status === "connected"} accountSyncOn={accountSync.isPending ? undefined : (accountSync.data?.enabled ?? false)} />
         </>
       )}
     </Stack>

@@ -1,0 +1,47 @@
+import { Alert, Anchor, Group, Loader, Text } from "@mantine/core";
+import { IconRefresh } from "@tabler/icons-react";
+import { Link } from "react-router";
+import { useContactSyncWithRefresh } from "../../api/contact-sync.ts";
+import { isActive } from "../../api/sync-runs.ts";
+import { formatDateTime, formatRelative } from "../../components/format.ts";
+import { paths } from "../../paths.ts";
+import { statusLabels } from "../sync-activity/runLabels.ts";
+
+const modeText = { inbound: "inbound from HubSpot, every 24 hours", two_way: "two-way with HubSpot" } as const;
+
+/** When contacts were last synced, above the list; nothing while contact sync is off. */
+export function ContactSyncBanner() {
+  const settings = useContactSyncWithRefresh().data;
+  if (!settings || settings.mode === "off") return null;
+  const active = isActive(settings.activeRun) ? settings.activeRun : null;
+  const last = settings.lastRun;
+  const shown = active ?? last;
+  return (
+    <Alert color="orange" variant="light" icon={active ? <Loader size={16} color="orange" aria-hidden /> : <IconRefresh aria-hidden />} role="status" aria-label="Last synced" p="xs">
+      <Group gap={6} wrap="wrap">
+        <Text size="sm">
+          Contact sync is <b>{modeText[settings.mode]}</b>
+          {settings.paused ? " (paused)" : ""}.
+        </Text>
+        {active ? (
+          <Text size="sm">Syncing now…</Text>
+        ) : last?.finishedAt ? (
+          <Text size="sm">
+            Last synced <span title={formatDateTime(last.finishedAt)}>{formatRelative(last.finishedAt)}</span>
+            {last.status !== "succeeded" ? ` (${statusLabels[last.status].toLowerCase()})` : ""}.
+          </Text>
+        ) : (
+          <Text size="sm">Not synced yet.</Text>
+        )}
+        {shown && (
+          <Anchor component={Link} to={paths.run(shown.id)} size="sm">
+            View run
+          </Anchor>
+        )}
+        <Anchor component={Link} to={paths.hubspot} size="sm">
+          Settings
+        </Anchor>
+      </Group>
+    </Alert>
+  );
+}
