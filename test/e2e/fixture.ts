@@ -5,7 +5,8 @@ import type { Kysely } from "kysely";
 import { toStoredValue, type FieldValue } from "../../src/core/fields.ts";
 import { createContact, linkExternalId } from "../../src/db/repositories/contacts.ts";
 import { createField, createSyncedFields, type FieldRecord } from "../../src/db/repositories/custom-fields.ts";
-import { createCustomer, recordLinkAttempt, setCustomerLink } from "../../src/db/repositories/customers.ts";
+import { recordLinkAttempts } from "../../src/db/repositories/customer-links.ts";
+import { createCustomer, setCustomerLink } from "../../src/db/repositories/customers.ts";
 import { writeSyncedValues } from "../../src/db/repositories/field-values.ts";
 import { addRunProgress, createRun, recordSyncErrors, transitionRun } from "../../src/db/repositories/sync-runs.ts";
 import type { Database } from "../../src/db/schema.ts";
@@ -79,8 +80,15 @@ export async function seedWorkspace(db: Kysely<Database>, workspaceId: string): 
     [industry, "RETAIL"],
     [revenue, 310_000],
   ]);
-  await recordLinkAttempt(db, workspaceId, globex.id, { reason: "ambiguous", candidates: ["9002", "9003"] });
-  await recordLinkAttempt(db, workspaceId, initech.id, { reason: "no_domains" });
+  await recordLinkAttempts(
+    db,
+    workspaceId,
+    [
+      { customerId: globex.id, reason: "ambiguous", candidates: ["9002", "9003"] },
+      { customerId: initech.id, reason: "no_domains", candidates: [] },
+    ],
+    new Date().toISOString(),
+  );
 
   const succeeded = await createRun(db, { workspaceId, kind: "accounts", trigger: "enable" });
   await transitionRun(db, succeeded.id, "running");

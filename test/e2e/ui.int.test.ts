@@ -170,7 +170,8 @@ describe("web UI", () => {
   });
 
   it("deletes a synced field with its values, after confirmation", async () => {
-    const valuesBefore = await server.ctx.db.selectFrom("field_values").select("entity_id").where("field_id", "=", seeded.fields.dealAmount.id).execute();
+    const dealAmount = seeded.fields["dealAmount"]!;
+    const valuesBefore = await server.ctx.db.selectFrom("field_values").select("entity_id").where("field_id", "=", dealAmount.id).execute();
     expect(valuesBefore.length).toBeGreaterThan(0);
     await page.goto(`${server.url}/customers/fields`);
     await page.getByRole("button", { name: "Actions for Deal amount" }).click();
@@ -180,8 +181,8 @@ describe("web UI", () => {
     await page.getByText("“Deal amount” and its values were deleted.").waitFor();
     await expect.poll(() => page.getByRole("table", { name: "Custom fields" }).getByText("Deal amount").count()).toBe(0);
     // Field, values and mapping are gone (product spec §3.3).
-    expect(await server.ctx.db.selectFrom("field_values").select("entity_id").where("field_id", "=", seeded.fields.dealAmount.id).execute()).toEqual([]);
-    expect(await server.ctx.db.selectFrom("custom_fields").select("id").where("id", "=", seeded.fields.dealAmount.id).execute()).toEqual([]);
+    expect(await server.ctx.db.selectFrom("field_values").select("entity_id").where("field_id", "=", dealAmount.id).execute()).toEqual([]);
+    expect(await server.ctx.db.selectFrom("custom_fields").select("id").where("id", "=", dealAmount.id).execute()).toEqual([]);
   });
 
   it("charts customers by a chosen field", async () => {

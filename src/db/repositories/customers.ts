@@ -301,24 +301,3 @@ export async function setCustomerLink(
   const result = await db.updateTable("customers").set(changes).where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound("Customer", id);
 }
-
-/** Records why a linking attempt left the customer unlinked, for the UI to explain. */
-export async function recordLinkAttempt(
-  db: Kysely<Database>,
-  workspaceId: string,
-  id: string,
-  outcome: { reason: UnlinkedReason; candidates?: readonly string[] },
-): Promise<void> {
-  await db
-    .updateTable("customers")
-    .set({
-      unlinked_reason: outcome.reason,
-      link_candidates: outcome.candidates && outcome.candidates.length > 0 ? JSON.stringify(outcome.candidates) : null,
-      link_checked_at: new Date().toISOString(),
-    })
-    .where("workspace_id", "=", workspaceId)
-    .where("id", "=", id)
-    // A run never overrides a link that was set meanwhile.
-    .where("crm_company_id", "is", null)
-    .execute();
-}
