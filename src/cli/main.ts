@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from "../config.ts";
 import { AppError } from "../core/errors.ts";
 import { getWorkspace, listWorkspaces } from "../db/repositories/workspaces.ts";
 import type { Role } from "../db/schema.ts";
+import type { GraphileWorker } from "../jobs/graphile-queue.ts";
 import { findUserByEmail } from "../db/repositories/users.ts";
 import { ensureDemoWorkspace, seedDemo } from "./demo.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
@@ -53,6 +54,15 @@ program
     console.log(`crmsync listening on ${running.url} (API docs at ${running.url}/docs)`);
     if (cfg.database.dialect === "postgres" && !running.background) console.log("API only: sync jobs run in `crmsync worker` processes.");
     closeOnSignal(() => running.close());
+    const worker = running.background?.worker;
+    if (worker && "lost" in worker) {
+      // As for `crmsync worker`: a worker without its database session exits for a fresh start.
+      void (worker as GraphileWorker).lost.then(async (error) => {
+        console.error(`crmsync serve: the sync worker stopped (${error.message}); exiting.`);
+        await running.close().catch(() => undefined);
+        process.exit(1);
+      });
+    }
   });
 
 program
