@@ -26,7 +26,7 @@ export function FieldMappingEditor({ value, onChange, disabled, warning }: Props
       <Text size="xs" c="dimmed">
         HubSpot contact property → crmsync contact field. Leave a property empty to stop syncing that field.
       </Text>
-      <Table withRowBorders={false} verticalSpacing={4} maw={640} aria-label="Field mapping">
+      <Table withRowBorders={false} verticalSpacing={4} maw={720} aria-label="Field mapping">
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={260}>HubSpot property</Table.Th>
@@ -53,18 +53,18 @@ export function FieldMappingEditor({ value, onChange, disabled, warning }: Props
               </Table.Td>
               <Table.Td>
                 <Group gap={6} wrap="nowrap">
-                  <Text size="sm" fw={500}>
+                  <Text size="sm" fw={500} className="nowrap">
                     {mappedFieldLabels[key]}
                   </Text>
                   {value[key].trim() === "" && (
-                    <Badge size="xs" color="gray" variant="light" tt="none">
+                    <Badge size="xs" color="gray" variant="light" tt="none" style={{ flex: "none" }}>
                       not synced
                     </Badge>
                   )}
-                  <Text size="xs" c="dimmed">
-                    {notes[key]}
-                  </Text>
                 </Group>
+                <Text size="xs" c="dimmed">
+                  {notes[key]}
+                </Text>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -13,8 +13,8 @@ import { kindLabels, triggerLabels } from "../sync-activity/runLabels.ts";
 const shownErrors = 3;
 
 function countersText(run: SyncRun): string {
-  const { read, created, updated, linked, skipped } = run.counters;
-  const parts = Object.entries({ read, created, updated, linked, skipped })
+  const { read, created, updated, linked, skipped, failed } = run.counters;
+  const parts = Object.entries({ read, created, updated, linked, skipped, failed })
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${formatNumber(n)} ${name}`);
   return parts.join(" · ") || "nothing to do";
@@ -73,7 +73,6 @@ export function RecentContactRuns({ live }: { live: boolean }) {
                 <Table.Th>Kind</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Records</Table.Th>
-                <Table.Th ta="right">Failed</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -98,11 +97,6 @@ export function RecentContactRuns({ live }: { live: boolean }) {
                   <Table.Td>
                     <Text size="sm" c="dimmed">
                       {countersText(run)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Text span size="sm" c={run.counters.failed > 0 ? "red" : "inherit"} fw={run.counters.failed > 0 ? 600 : 400}>
-                      {formatNumber(run.counters.failed)}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

@@ -23,15 +23,15 @@ export function TwoWayConfirmation({ settings, admin, dirty }: Props) {
     confirm.reset();
     preview.mutate();
   };
+  // Confirming unmounts this panel (the settings no longer need confirmation), so the outcome is
+  // taken from the promise: per-call callbacks of an unmounted mutation never run.
   const start = () =>
-    confirm.mutate(undefined, {
-      onSuccess: (next) => {
-        preview.reset();
-        notifications.show({ color: "green", title: "Two-way contact sync confirmed", message: next.paused ? "It starts when you resume it." : "The first reconcile has started." });
-      },
-    });
+    confirm.mutateAsync().then(
+      (next) => notifications.show({ color: "green", title: "Two-way contact sync confirmed", message: next.paused ? "It starts when you resume it." : "The first reconcile has started." }),
+      () => undefined,
+    );
   return (
-    <Alert color="yellow" variant="light" title="Two-way sync is waiting for your confirmation" icon={<IconShieldCheck aria-hidden />} role="region" aria-label="Two-way confirmation">
+    <Alert color="yellow" variant="light" title="Two-way sync is waiting for your confirmation" icon={<IconShieldCheck aria-hidden />} role="region">
       <Stack gap="sm">
         <Text size="sm">
           Nothing has been written to HubSpot yet. Preview what the first reconcile would create and update — a dry run that reads only — then confirm it to start two-way sync.
@@ -51,7 +51,7 @@ export function TwoWayConfirmation({ settings, admin, dirty }: Props) {
             {shown ? "Preview again" : "Preview first reconcile"}
           </Button>
           {shown && (
-            <Button color="orange" onClick={start} loading={confirm.isPending} disabled={!admin || dirty || shown.stoppedBy !== null}>
+            <Button color="orange" onClick={() => void start()} loading={confirm.isPending} disabled={!admin || dirty || shown.stoppedBy !== null}>
               Confirm and start two-way sync
             </Button>
           )}
