@@ -161,7 +161,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     unavailable: {},
   };
   if (wanted.has("contacts")) {
-    report.unavailable["contacts"] = "not available yet: contact sync is not built (the emulator already generates the contacts it will read)";
+    report.unavailable["contacts"] = "not available yet: no contact-sync scenario in the benchmark yet (the emulator already generates the contacts)";
   }
 
   log(`starting the emulator (${size.companies.toLocaleString("en-US")} companies, ${size.deals.toLocaleString("en-US")} deals, ${size.contacts.toLocaleString("en-US")} contacts)`);
