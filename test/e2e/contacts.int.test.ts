@@ -27,7 +27,7 @@ describe("web UI: contact sync and notifications", () => {
   const remote: Record<string, string> = {};
   const pageErrors: string[] = [];
 
-  const card = () => page.getByRole("region", { name: "Contact sync" });
+  const card = () => page.getByRole("region", { name: "Contact sync", exact: true });
   const form = () => card().getByRole("form", { name: "Contact sync settings" });
   const contactRow = (name: string) => page.getByRole("table", { name: "Contacts" }).getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
   const contactNames = () => page.getByRole("table", { name: "Contacts" }).locator("tbody tr td:first-child").allInnerTexts();

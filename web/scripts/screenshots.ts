@@ -5,7 +5,8 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
-import { createContact, linkExternalId } from "../../src/db/repositories/contacts.ts";
+import { createContact } from "../../src/db/repositories/contacts.ts";
+import { startBackground } from "../../src/sync/background.ts";
 import { openBrowser } from "../../test/e2e/browser.ts";
 import { HubSpotHarness } from "../../test/support/hubspot.ts";
 import { ensureWebBuild } from "./build.ts";
@@ -60,15 +61,26 @@ async function seed(h: HubSpotHarness): Promise<Record<string, string>> {
   ]);
   await h.drain();
 
+  // HubSpot contacts of the synced companies, which contact sync brings in once it is turned on
+  // from the UI below: leads and opportunities stay out, and one without email or phone is
+  // skipped with an error, so a notification arrives.
+  const hubspotContacts: [string, Record<string, string>][] = [
+    ["Acme Corp", { firstname: "Ada", lastname: "Lovelace", email: "ada@acme.com", phone: "+1 415 555 0101", lifecyclestage: "customer" }],
+    ["Acme Corp", { firstname: "Charles", lastname: "Babbage", email: "charles@acme.com", lifecyclestage: "subscriber" }],
+    ["Umbrella Health", { firstname: "Alice", lastname: "Ball", email: "alice@umbrella-health.io", lifecyclestage: "customer" }],
+    ["Wayne Financial", { firstname: "Lucius", lastname: "Fox", email: "lucius@wayne-financial.com", phone: "+1 212 555 0177", lifecyclestage: "customer" }],
+    ["Wayne Financial", { firstname: "Bruce", lastname: "Wayne", email: "bruce@wayne-financial.com", lifecyclestage: "lead" }],
+    ["Stark Logistics", { firstname: "Margaret", lastname: "Hamilton", email: "margaret@stark-logistics.com", lifecyclestage: "customer" }],
+    ["Hooli", { firstname: "Gavin", lastname: "Belson", email: "gavin@hooli.xyz", lifecyclestage: "opportunity" }],
+    ["Pied Piper", { firstname: "Erlich", lastname: "Bachman", lifecyclestage: "customer" }],
+  ];
+  for (const [company, properties] of hubspotContacts) await h.control("POST", "/objects/contacts", { properties, companyId: ids[company] });
+
   const db = h.t.ctx.db;
   const ws = h.ws.id;
-  const ada = await createContact(db, ws, { firstName: "Ada", lastName: "Lovelace", emails: ["ada@acme.com"], phones: ["+14155550101"], tags: ["customer", "vip"], customerId: customerIds["Acme Corp"]! });
-  await linkExternalId(db, ws, ada.id, "501");
-  await createContact(db, ws, { firstName: "Grace", lastName: "Hopper", emails: ["grace@globex.com"], tags: ["subscriber"], customerId: customerIds["Globex"]! });
-  await createContact(db, ws, { firstName: "Linus", lastName: "Torvalds", emails: ["linus@piedpiper.com"], phones: ["+442079460958"], tags: ["customer"] });
-  const margaret = await createContact(db, ws, { firstName: "Margaret", lastName: "Hamilton", emails: ["margaret@stark-logistics.com"], tags: ["customer"] });
-  await linkExternalId(db, ws, margaret.id, "502");
-  return { ...customerIds, ada: ada.id };
+  await createContact(db, ws, { firstName: "Grace", lastName: "Hopper", emails: ["grace@globex.com"], tags: ["vip"], customerId: customerIds["Globex"]! });
+  await createContact(db, ws, { firstName: "Linus", lastName: "Torvalds", emails: ["linus@piedpiper.com"], phones: ["+442079460958"] });
+  return customerIds;
 }
 
 async function shoot(page: Page, name: string, options: { target?: Locator; keepNotifications?: boolean } = {}): Promise<void> {
@@ -80,15 +92,28 @@ async function shoot(page: Page, name: string, options: { target?: Locator; keep
   await page.waitForTimeout(400);
   const target = options.target;
   const path = `${outDir}${name}.png`;
-  if (target) await target.screenshot({ path });
-  else await page.screenshot({ path });
+  if (target) {
+    // A section taller than the window would scroll under the fixed header: grow the window.
+    const viewport = page.viewportSize();
+    const box = await target.boundingBox();
+    if (viewport && box && box.height + 120 > viewport.height) {
+      await page.setViewportSize({ width: viewport.width, height: Math.ceil(box.height) + 160 });
+      await page.waitForTimeout(200);
+    }
+    await target.screenshot({ path });
+    if (viewport) await page.setViewportSize(viewport);
+  } else {
+    await page.screenshot({ path });
+  }
   console.log(`  ${name}.png`);
 }
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await ensureWebBuild();
-  const h = await HubSpotHarness.start("sqlite");
+  // The harness's own worker does not notify; this one does, as `crmsync serve` wires it.
+  const h = await HubSpotHarness.start("sqlite", { worker: false });
+  h.background = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, hubspot: h.t.ctx.hubspot, onRunFinished: h.t.ctx.notifyRunFinished, schedules: false, pollIntervalMs: 20 });
   const browser = await openBrowser({ width: 1360, height: 860 });
   try {
     await h.t.app.listen({ host: "127.0.0.1", port: 0 });
@@ -148,18 +173,45 @@ async function main(): Promise<void> {
     await page.getByText("This field is synced from HubSpot and cannot be edited here.").waitFor();
     await shoot(page, "09-customer-detail");
 
+    // Contact sync, turned on from the UI: inbound, contacts of the synced companies.
+    await page.getByRole("link", { name: "Integrations" }).click();
+    const contactSync = page.getByRole("region", { name: "Contact sync", exact: true });
+    const settings = contactSync.getByRole("form", { name: "Contact sync settings" });
+    await settings.waitFor();
+    await settings.getByText("Inbound", { exact: true }).click();
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await h.drain();
+    await contactSync.getByRole("table", { name: "Contact sync runs" }).getByText("Partly failed").waitFor({ timeout: 15_000 });
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shoot(page, "12-integrations-hubspot");
+    await shoot(page, "16-contact-sync-settings", { target: contactSync });
+
     await page.getByRole("link", { name: "Contacts" }).click();
-    await page.getByRole("table", { name: "Contacts" }).waitFor();
+    await page.getByRole("table", { name: "Contacts" }).getByText("Ada Lovelace").waitFor();
+    await page.getByRole("status", { name: "Last synced" }).waitFor();
     await page.mouse.move(0, 0);
     await shoot(page, "10-contacts");
-    await page.goto(`${url}/contacts/${ids["ada"]}`);
+    await page.getByLabel("Lifecycle stage", { exact: true }).selectOption("customer");
+    await page.waitForURL((u) => u.searchParams.get("tag") === "lifecycle:customer");
+    await page.getByRole("table", { name: "Contacts" }).getByText("Charles Babbage").waitFor({ state: "detached" });
+    await shoot(page, "17-contacts-by-lifecycle-stage");
+    await page.getByRole("table", { name: "Contacts" }).getByRole("link", { name: "Ada Lovelace" }).click();
     await page.getByText("Synced with HubSpot").waitFor();
+    await page.getByRole("link", { name: "Edit Emails in HubSpot" }).waitFor();
     await shoot(page, "11-contact-detail");
 
-    await page.getByRole("link", { name: "Integrations" }).click();
-    await page.getByRole("region", { name: "Contact sync" }).waitFor();
-    await page.mouse.move(0, 0);
-    await shoot(page, "12-integrations-hubspot");
+    // The bell: the contact run skipped a contact without email or phone.
+    const bell = page.getByRole("button", { name: /^Notifications, \d+ unread$/ });
+    await bell.waitFor({ timeout: 35_000 });
+    await bell.click();
+    await page.getByRole("dialog", { name: "Notifications" }).getByRole("link").first().waitFor();
+    await shoot(page, "18-notifications");
+    await page.keyboard.press("Escape");
+    await page.getByRole("link", { name: "See all notifications" }).waitFor({ state: "detached" });
+    await page.goto(`${url}/notifications`);
+    await page.getByRole("list", { name: "Notifications" }).locator("li").first().waitFor();
+    await shoot(page, "19-notifications-page");
 
     await page.getByRole("link", { name: "Sync activity" }).click();
     const runs = page.getByRole("table", { name: "Sync runs" });
@@ -172,6 +224,17 @@ async function main(): Promise<void> {
     await page.goto(`${url}/insights?by=industry`);
     await page.getByRole("figure", { name: "Customers by Industry" }).locator(".recharts-bar-rectangle").first().waitFor({ state: "attached" });
     await shoot(page, "15-insights");
+
+    // Two-way: chosen and saved, then the dry run of the first reconcile, not yet confirmed.
+    await h.ok("POST", "/api/v1/contacts", { firstName: "Katherine", lastName: "Johnson", emails: ["katherine@acme.com"], customerId: ids["Acme Corp"] });
+    await page.goto(`${url}/integrations/hubspot`);
+    await settings.getByText("Two-way", { exact: true }).click();
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    const confirmation = contactSync.getByRole("region", { name: "Two-way sync is waiting for your confirmation" });
+    await confirmation.getByRole("button", { name: "Preview first reconcile" }).click();
+    await confirmation.getByRole("table", { name: "Sample of the changes" }).waitFor({ timeout: 30_000 });
+    await page.mouse.move(0, 0);
+    await shoot(page, "20-two-way-preview", { target: confirmation });
   } finally {
     await browser.close();
     await h.close();

@@ -38,8 +38,11 @@ export function ContactSyncBanner() {
             View run
           </Anchor>
         )}
+        <Text size="sm" c="dimmed" aria-hidden>
+          ·
+        </Text>
         <Anchor component={Link} to={paths.hubspot} size="sm">
-          Settings
+          Contact sync settings
         </Anchor>
       </Group>
     </Alert>

@@ -76,7 +76,7 @@ export function ContactsScreen() {
         <NativeSelect aria-label="Sort contacts" data={sorts} value={params.get("sort") ?? "name"} onChange={(e) => set("sort", e.currentTarget.value === "name" ? null : e.currentTarget.value)} />
         <NativeSelect
           aria-label="Lifecycle stage"
-          data={[{ value: "", label: "Every lifecycle stage" }, ...lifecycleStages.map((s) => ({ value: s.value, label: s.label })), ...(stage && !knownStage ? [{ value: stage, label: stage }] : [])]}
+          data={[{ value: "", label: "Every lifecycle stage" }, ...lifecycleStages.map((s) => ({ value: s.value, label: `Stage: ${s.label}` })), ...(stage && !knownStage ? [{ value: stage, label: `Stage: ${stage}` }] : [])]}
           value={stage ?? ""}
           onChange={(e) => set("tag", e.currentTarget.value ? lifecycleTag(e.currentTarget.value) : null)}
         />

@@ -49,7 +49,7 @@ export function RecentContactRuns({ live }: { live: boolean }) {
   const recent = useRecentContactRuns(5, live);
   const withErrors = recent.runs.find((run) => run.status === "partial" || run.status === "failed");
   return (
-    <Stack gap="xs" component="section" aria-label="Recent contact sync runs">
+    <Stack gap="xs" component="section" aria-label="Recent runs">
       <Group justify="space-between">
         <Title order={5}>Recent runs</Title>
         <Anchor component={Link} to={paths.syncActivity} size="sm">

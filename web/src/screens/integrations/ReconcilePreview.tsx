@@ -1,4 +1,5 @@
 import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { mappedFieldLabels } from "../../api/contact-sync.ts";
 import type { ContactSyncPreview, PreviewAction } from "../../api/types.ts";
 import { formatNumber } from "../../components/format.ts";
 
@@ -23,10 +24,14 @@ function Count({ label, value }: { label: string; value: number }) {
   );
 }
 
+function fieldLabel(field: string): string {
+  return field in mappedFieldLabels ? mappedFieldLabels[field as keyof typeof mappedFieldLabels] : field;
+}
+
 function changesText(changes: Record<string, string | null>): string {
   const entries = Object.entries(changes);
   if (entries.length === 0) return "—";
-  return entries.map(([field, value]) => `${field}: ${value ?? "(empty)"}`).join(" · ");
+  return entries.map(([field, value]) => `${fieldLabel(field)}: ${value ?? "(empty)"}`).join(" · ");
 }
 
 /** The dry run of the first two-way reconcile (spec §4.4): counts on both sides and a sample. */
