@@ -310,6 +310,11 @@ export interface GraphileWorkerOptions {
   sweepIntervalMs?: number;
   /** How often the liveness session is checked; default 5 s. A failed check stops this worker's runs. */
   livenessCheckMs?: number;
+  /**
+   * A check that has not answered after this long counts as lost; default 10 s. A closed session
+   * fails at once; a busy database must not make a live worker give up its runs.
+   */
+  livenessTimeoutMs?: number;
   logger?: JobLogger;
   onJob?: (event: JobEvent) => void;
 }
@@ -338,6 +343,7 @@ export function startGraphileWorker(options: GraphileWorkerOptions): GraphileWor
   const graceMs = options.unlockGraceMs ?? 30_000;
   const sweepMs = options.sweepIntervalMs ?? 10_000;
   const livenessCheckMs = options.livenessCheckMs ?? 5_000;
+  const livenessTimeoutMs = options.livenessTimeoutMs ?? 10_000;
   const logger = options.logger ?? silentLogger;
   const identifiers = Object.keys(options.handlers);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
@@ -464,7 +470,7 @@ export function startGraphileWorker(options: GraphileWorkerOptions): GraphileWor
     try {
       await Promise.race([
         liveness.query("select 1"),
-        sleep(livenessCheckMs).then(() => {
+        sleep(livenessTimeoutMs).then(() => {
           throw new Error("The liveness session did not answer in time.");
         }),
       ]);

@@ -29,7 +29,7 @@ export interface BackgroundOptions {
   schedules?: boolean;
   concurrency?: number;
   /** Liveness and sweep settings of a graphile worker (ignored on the SQL queue). */
-  graphile?: Pick<GraphileWorkerOptions, "unlockGraceMs" | "sweepIntervalMs" | "livenessCheckMs" | "onJob">;
+  graphile?: Pick<GraphileWorkerOptions, "unlockGraceMs" | "sweepIntervalMs" | "livenessCheckMs" | "livenessTimeoutMs" | "onJob">;
 }
 
 export interface Background {

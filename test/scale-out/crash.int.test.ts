@@ -43,7 +43,9 @@ describe("scale-out: a worker killed with SIGKILL mid-run", () => {
     s = await ScaleOut.start({
       emulator: { seed: 9, companies: 500, deals: 500, contacts: 0, rateLimits: false },
       budget: false,
-      unlockGraceMs: 1_000,
+      // Long enough that a loaded machine never makes a starting worker refuse (it must hold its
+      // liveness lock within half of it); a dead worker's locks are older than this anyway.
+      unlockGraceMs: 2_000,
       sweepIntervalMs: 200,
     });
     const all = await s.workspaces(trials + 1, "crash");

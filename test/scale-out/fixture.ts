@@ -158,7 +158,7 @@ export class ScaleOut {
       hubspotBaseUrl: this.emu.url,
       budget: this.options.budget,
       concurrency,
-      unlockGraceMs: this.options.unlockGraceMs ?? 1_000,
+      unlockGraceMs: this.options.unlockGraceMs ?? 2_000,
       sweepIntervalMs: this.options.sweepIntervalMs ?? 250,
     };
     const child = spawn(process.execPath, ["--import", "tsx", "test/scale-out/worker-entry.ts", JSON.stringify(config)], {

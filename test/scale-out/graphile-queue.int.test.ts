@@ -54,7 +54,7 @@ describe("graphile-worker queue", () => {
       handlers,
       concurrency: 2,
       pollIntervalMs: 100,
-      unlockGraceMs: 500,
+      unlockGraceMs: 1_000,
       sweepIntervalMs: 200,
       livenessCheckMs: 200,
       ...options,
@@ -111,7 +111,9 @@ describe("graphile-worker queue", () => {
     await queue.enqueue({ queue: "q", payload: {}, coalesceKey: "q:w3", exclusiveKey: "x:w3" });
     await waitFor("the run to start", async () => ((await queue.listJobs({ coalesceKey: "q:w3", status: "running" })).length > 0 ? true : undefined));
     const during = await Promise.all([1, 2, 3].map(() => queue.enqueue({ queue: "q", payload: {}, coalesceKey: "q:w3", exclusiveKey: "x:w3" })));
-    expect(during.map((r) => r.coalesced)).toEqual([false, true, true]);
+    // One of the three (whichever came first) made the follow-up; the others joined it.
+    expect(during.filter((r) => !r.coalesced)).toHaveLength(1);
+    expect(new Set(during.map((r) => r.id)).size).toBe(1);
     await waitFor("two runs of w3", () => (intervals.filter((r) => r.key === "x:w3").length >= 2 ? true : undefined));
     await a.drain();
     await sleep(300);
