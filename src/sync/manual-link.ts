@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import { AppError, notFound } from "../core/errors.ts";
 import { pickDeal } from "../core/linking.ts";
 import { listSyncedFields } from "../db/repositories/custom-fields.ts";
-import { upsertCompanies, upsertDeals } from "../db/repositories/crm-mirror.ts";
+import { addDealCompanies, upsertCompanies, upsertDeals } from "../db/repositories/crm-mirror.ts";
 import { getCustomer, setCustomerLink } from "../db/repositories/customers.ts";
 import { addRunProgress, createRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
@@ -37,11 +37,11 @@ export async function linkCustomerManually(
   const companyProperties = [...new Set([...companyBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "company").map((f) => f.syncMapping!.property)])];
   const dealProperties = [...new Set([...dealBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "deal").map((f) => f.syncMapping!.property)])];
 
-  const [company] = await session.source.getCompanies([input.companyId], companyProperties);
-  if (!company) throw new AppError("not_found", `HubSpot company ${input.companyId} was not found.`, { companyId: input.companyId });
-  let dealIds: string[] = [];
-  if (typeof input.dealId === "string") dealIds = [input.dealId];
-  else if (input.dealId === undefined) dealIds = await session.source.dealIdsOfCompany(company.id);
+  // Two calls: the company with its deal ids, then the deals.
+  const found = await session.source.getCompanyWithDeals(input.companyId, companyProperties);
+  if (!found) throw new AppError("not_found", `HubSpot company ${input.companyId} was not found.`, { companyId: input.companyId });
+  const { company } = found;
+  const dealIds = typeof input.dealId === "string" ? [input.dealId] : input.dealId === null ? [] : found.dealIds;
   const deals = await session.source.getDeals(dealIds, dealProperties);
   if (typeof input.dealId === "string" && deals.length === 0) throw new AppError("not_found", `HubSpot deal ${input.dealId} was not found.`, { dealId: input.dealId });
   const dealId = typeof input.dealId === "string" ? input.dealId : input.dealId === null ? null : pickDeal(deals.map((d) => ({ id: d.id, createdAt: d.createdAt ?? "" })));
@@ -49,6 +49,7 @@ export async function linkCustomerManually(
   const seenAt = new Date().toISOString();
   await upsertCompanies(db, workspaceId, provider, [company], seenAt);
   await upsertDeals(db, workspaceId, provider, deals, seenAt);
+  await addDealCompanies(db, workspaceId, provider, deals.filter((d) => found.dealIds.includes(d.id)).map((d) => ({ companyId: company.id, dealId: d.id })));
   await setCustomerLink(db, workspaceId, customerId, { companyId: company.id, dealId, source: "manual" });
 
   const settings = await getSyncSettings(db, workspaceId, provider);

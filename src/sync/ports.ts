@@ -35,9 +35,10 @@ export interface AccountSource {
   companiesModifiedSince(options: { sinceMs: number; properties: string[] }): AsyncIterable<CrmCompany[]>;
   /** Deals changed at or after `sinceMs`, with their company associations. */
   dealsModifiedSince(options: { sinceMs: number; properties: string[] }): AsyncIterable<CrmDeal[]>;
-  /** Reads records by id; ids that no longer exist are left out. */
-  getCompanies(ids: string[], properties: string[]): Promise<CrmCompany[]>;
+  /** Deals by id, without their companies (companyIds undefined); ids that no longer exist are left out. */
   getDeals(ids: string[], properties: string[]): Promise<CrmDeal[]>;
+  /** One company and the ids of its deals in one read (Save & Sync); null when it does not exist. */
+  getCompanyWithDeals(id: string, properties: string[]): Promise<{ company: CrmCompany; dealIds: string[] } | null>;
   /** Ids of the deals associated with a company. */
   dealIdsOfCompany(companyId: string): Promise<string[]>;
   /** Companies whose name or domain matches `query` (the link dialog); the first few when empty. */

@@ -102,19 +102,24 @@ export function createHubSpotAccountSource(client: HubSpotClient): AccountSource
       );
     },
 
-    getCompanies(ids, properties) {
-      return guarded(async () => {
-        if (ids.length === 0) return [];
-        const result = await client.batchRead("companies", ids, { properties });
-        return result.results.filter((r) => !r.archived).map(toCrmCompany);
-      });
-    },
-
     getDeals(ids, properties) {
       return guarded(async () => {
         if (ids.length === 0) return [];
         const result = await client.batchRead("deals", ids, { properties });
-        return companiesOfDeals(result.results.filter((r) => !r.archived));
+        return result.results.filter((r) => !r.archived).map((r) => toCrmDeal(r, undefined));
+      });
+    },
+
+    getCompanyWithDeals(id, properties) {
+      return guarded(async () => {
+        const record = await client.getObject("companies", id, { properties, associations: ["deals"] });
+        if (!record || record.archived) return null;
+        const inline = record.associations?.["deals"];
+        // A company with more deals than HubSpot returns inline has them read in full.
+        const dealIds = inline?.paging?.next
+          ? (await client.listAssociations("companies", id, "deals")).map((a) => a.toObjectId)
+          : (inline?.results ?? []).map((a) => a.id);
+        return { company: toCrmCompany(record), dealIds: [...new Set(dealIds)] };
       });
     },
 

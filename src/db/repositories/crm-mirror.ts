@@ -92,6 +92,17 @@ export async function upsertDeals(db: Kysely<Database>, workspaceId: string, pro
   });
 }
 
+/** Records deal↔company associations seen outside a deal listing, keeping the others. */
+export async function addDealCompanies(db: Kysely<Database>, workspaceId: string, provider: string, pairs: readonly { companyId: string; dealId: string }[]): Promise<void> {
+  for (const part of chunks(pairs)) {
+    await db
+      .insertInto("crm_deal_companies")
+      .values(part.map((p) => ({ workspace_id: workspaceId, provider, company_id: p.companyId, deal_id: p.dealId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
 /** After a full pass: records the pass did not see were deleted in the CRM. Returns their ids. */
 export async function archiveUnseen(db: Kysely<Database>, table: MirrorTable, workspaceId: string, provider: string, passStartedAt: string): Promise<string[]> {
   const gone = await db
