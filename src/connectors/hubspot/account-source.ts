@@ -95,9 +95,16 @@ export function createHubSpotAccountSource(client: HubSpotClient): AccountSource
     dealsModifiedSince({ sinceMs, properties }) {
       return guardedIterable(
         (async function* (): AsyncGenerator<CrmDeal[]> {
+          // Search pages hold 200 deals; their companies are read 1,000 deals a call.
+          let pending: HubSpotRecord[] = [];
           for await (const page of client.searchModifiedSince("deals", { since: sinceMs, properties })) {
-            if (page.results.length > 0) yield await companiesOfDeals(page.results);
+            pending.push(...page.results);
+            if (pending.length >= limits.associationsBatch) {
+              yield await companiesOfDeals(pending);
+              pending = [];
+            }
           }
+          if (pending.length > 0) yield await companiesOfDeals(pending);
         })(),
       );
     },
