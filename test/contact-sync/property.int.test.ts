@@ -73,7 +73,7 @@ describe("contact sync: two-way reconcile property", () => {
         const people: Person[] = [];
         const localId = new Map<number, string>();
         const remoteId = new Map<number, string>();
-        const phoneOf = (key: number, n: number) => `+1212555${String(100 + ((key * 3 + n) % 100)).padStart(4, "0")}`;
+        const phoneOf = (key: number, n: number) => `+1212555${String(100 + key * 4 + n).padStart(4, "0")}`;
         const valueOf = (key: number, field: Field, n: number) => (field === "phone" ? phoneOf(key, n) : `${field === "firstName" ? "F" : "L"}${key}v${n}`);
 
         const create = async (onLocal: boolean): Promise<Person> => {
@@ -139,11 +139,15 @@ describe("contact sync: two-way reconcile property", () => {
           }
         };
 
+        const remoteMerges: { a: Person; b: Person }[] = [];
         for (let i = 0; i < initial; i++) await create(initialSides[i] ?? true);
         await c.h.drain();
         await reconcile();
         await settle();
 
+        // No worker while both sides are edited: the on-create push would copy a new contact to
+        // HubSpot at a moment the model cannot know (it has its own tests); the reconcile pushes it.
+        await c.h.stopWorker();
         for (const op of ops) {
           await sleep(3);
           const alive = people.filter((p) => p.alive);
@@ -154,7 +158,9 @@ describe("contact sync: two-way reconcile property", () => {
           if (op.kind === "editLocal" || op.kind === "editRemote") {
             const p = alive[op.person % alive.length]!;
             const value = op.value === null ? null : valueOf(p.key, op.field, op.value + 1);
-            const at = Date.now();
+            // Writing the value a side already holds is no edit there: neither system stamps a change.
+            const current = op.kind === "editLocal" ? p.local[op.field] : p.remote[op.field];
+            const at = current.value === value ? current.at : Date.now();
             if (op.kind === "editLocal") {
               const id = localId.get(p.key);
               if (!id) continue;
@@ -183,13 +189,18 @@ describe("contact sync: two-way reconcile property", () => {
               if (fill !== a.local[f].value) a.local[f] = { value: fill, at };
             } else if (fill !== a.remote[f].value) a.remote[f] = { value: fill, at };
           }
+          if (merge.kind === "mergeRemote") remoteMerges.push({ a, b });
           if (merge.kind === "mergeLocal") await c.h.ok("POST", `/api/v1/contacts/${localId.get(a.key)}/merge`, { duplicateId: localId.get(b.key) });
           else await c.h.control("POST", "/objects/contacts/merge", { primaryObjectId: remoteId.get(a.key), objectIdToMerge: remoteId.get(b.key) });
           b.alive = false;
           a.dirty = true;
         }
 
+        // A HubSpot merge reaches crmsync at the reconcile, which merges the two crmsync contacts
+        // too: their gaps are filled from the duplicate as the oldest values, below any HubSpot value.
+        for (const { a, b } of remoteMerges) for (const f of fields) if (a.local[f].value === null) a.local[f] = { value: b.local[f].value, at: 0 };
         const liveBefore = c.liveContactCount();
+        c.h.startWorker();
         await c.h.drain();
         await reconcile();
 
@@ -217,5 +228,6 @@ describe("contact sync: two-way reconcile property", () => {
       }),
       { numRuns: 30, endOnFailure: true },
     );
-  });
+    // 30 cases of two reconciles each: about 10 s alone, more on a loaded machine.
+  }, 120_000);
 });

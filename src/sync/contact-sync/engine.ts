@@ -195,6 +195,13 @@ export class ContactRun {
   private properties: string[] = [];
   private contactCount = 0;
   private pending: PendingPush[] = [];
+  /** Contacts found in step with the CRM on this page: marked synced in one statement. */
+  private inStep: string[] = [];
+  /**
+   * When the current page's crmsync contacts were read. A contact counts as in step with the CRM
+   * as of this time, never later: an edit made while the page was worked stays pending.
+   */
+  private pageReadAt = new Date(0).toISOString();
   /** A dry run writes no bookkeeping, so it remembers here what it already counted. */
   private readonly dryTouched = new Set<string>();
 
@@ -369,6 +376,7 @@ export class ContactRun {
 
   private async sourcePage(members: { crmId: string; customerId: string | null }[]): Promise<void> {
     if (members.length === 0) return;
+    this.pageReadAt = this.now().toISOString();
     const known = await sourceRecords(this.db, this.workspaceId, this.deps.provider, members.map((m) => m.crmId));
     if (!this.dry) await markInSource(this.db, this.workspaceId, this.deps.provider, members, this.checkpoint.passStartedAt);
     // An incremental pass reads only members it never read; changed ones come from the search.
@@ -386,6 +394,7 @@ export class ContactRun {
     this.ensureProperties();
     const { passStartedAt } = this.checkpoint;
     for await (const records of this.deps.source.contactsModifiedSince({ sinceMs: this.checkpoint.sinceMs ?? 0, properties: this.properties })) {
+      this.pageReadAt = this.now().toISOString();
       const known = await sourceRecords(this.db, this.workspaceId, this.deps.provider, records.map((r) => r.id));
       const linked = this.twoWay ? await listContactsByExternalIds(this.db, this.workspaceId, records.map((r) => r.id)) : new Map<string, ContactRecord>();
       // In the source this pass, or (two-way) linked already, e.g. a contact crmsync pushed; and
@@ -407,6 +416,7 @@ export class ContactRun {
     this.ensureProperties();
     let after = this.checkpoint.cursor;
     for (;;) {
+      this.pageReadAt = this.now().toISOString();
       const page = await listContactsForSync(this.db, this.workspaceId, { kind: "linked", afterId: after, limit: readBatch });
       if (page.length === 0) break;
       const known = await sourceRecords(this.db, this.workspaceId, this.deps.provider, page.map((c) => c.externalId!));
@@ -427,6 +437,7 @@ export class ContactRun {
     this.ensureProperties();
     let after = this.checkpoint.cursor;
     for (;;) {
+      this.pageReadAt = this.now().toISOString();
       const page = await listContactsForSync(this.db, this.workspaceId, { kind: "changed_linked", afterId: after, limit: readBatch });
       if (page.length === 0) break;
       const known = await sourceRecords(this.db, this.workspaceId, this.deps.provider, page.map((c) => c.externalId!));
@@ -618,6 +629,7 @@ export class ContactRun {
       }
     }
     await this.flushPushes();
+    await this.flushInStep();
     if (!this.dry) await saveOutcomes(this.db, ws, this.deps.provider, outcomes, this.checkpoint.passStartedAt);
     await this.progress();
   }
@@ -636,7 +648,10 @@ export class ContactRun {
         if (survivor && survivor.id === duplicate.id) continue;
         if (this.dry) continue;
         if (survivor) {
-          const result = await mergeContacts(this.db, this.workspaceId, survivor.id, duplicate.id);
+          // The CRM already merged the two records and its survivor's values are the merge's
+          // result: what the local merge fills in is only a fallback for fields both CRM records
+          // lacked, so it is stamped oldest-possible and any value the CRM holds wins over it.
+          const result = await mergeContacts(this.db, this.workspaceId, survivor.id, duplicate.id, { mergedAt: new Date(0).toISOString() });
           linked.set(record.id, result);
         } else {
           linked.set(record.id, await linkExternalId(this.db, this.workspaceId, duplicate.id, record.id));
@@ -695,12 +710,18 @@ export class ContactRun {
   ): Promise<ContactRecord | null> {
     if (Object.keys(patch).length === 0) {
       // In step with the CRM, unless a push is still to go (it marks the contact when it lands).
-      if (!this.dry && !options.pushPending) await markContactsSynced(this.db, this.workspaceId, [contact.id], this.now().toISOString());
+      if (!this.dry && !options.pushPending) this.inStep.push(contact.id);
       return null;
     }
     this.plan.local.update++;
     this.sample({ action: "update_here", contactId: contact.id, crmId, name: contact.name, changes: Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? null)])) });
     if (this.dry) return { ...contact };
+    if (this.twoWay) {
+      // Edited in crmsync since this page was read: leave it, it is still pending and the next
+      // pass settles it with the edit; writing now would mark the edit as synced unsent.
+      const fresh = (await getContactsByIds(this.db, this.workspaceId, [contact.id])).get(contact.id);
+      if (!fresh || fresh.updatedAt !== contact.updatedAt) return null;
+    }
     try {
       const updated = await updateContact(this.db, this.workspaceId, contact.id, patch, { source: "sync", changedAt });
       if (updated.updatedAt !== contact.updatedAt) this.counts.updated++;
@@ -812,6 +833,13 @@ export class ContactRun {
     return out;
   }
 
+  private async flushInStep(): Promise<void> {
+    if (this.inStep.length === 0) return;
+    const ids = this.inStep;
+    this.inStep = [];
+    await markContactsSynced(this.db, this.workspaceId, ids, this.pageReadAt);
+  }
+
   private async flushPushes(): Promise<void> {
     if (this.pending.length === 0) return;
     const pending = this.pending;
@@ -824,7 +852,7 @@ export class ContactRun {
     this.plan.crm.update += go.length;
     for (const p of go) this.sample({ action: "update_in_crm", contactId: p.contact.id, crmId: p.crmId, name: p.contact.name, changes: p.fields });
     if (this.dry || go.length === 0) return;
-    const readAt = this.now().toISOString();
+    const readAt = this.pageReadAt;
     const results = await this.deps.source.updateContacts(go.map((p) => ({ id: p.crmId, properties: this.properties_(p.fields) })));
     const remembered: { contactId: string; field: string; value: string; at: number }[] = [];
     const synced: string[] = [];
@@ -865,6 +893,7 @@ export class ContactRun {
     this.ensureProperties();
     let after = this.checkpoint.cursor;
     for (;;) {
+      this.pageReadAt = this.now().toISOString();
       const page = await listContactsForSync(this.db, this.workspaceId, { kind: "unlinked", afterId: after, limit: readBatch, createdSince: this.checkpoint.createdSince ?? undefined });
       if (page.length === 0) break;
       await this.pushPage(page.filter((c) => !this.dryTouched.has(c.id)));
@@ -932,6 +961,7 @@ export class ContactRun {
       if (!this.dry) await saveOutcomes(this.db, ws, this.deps.provider, [{ crmId: record.id, status: "linked", crmModifiedAt: record.modifiedAt }], this.checkpoint.passStartedAt);
     }
     await this.flushPushes();
+    await this.flushInStep();
 
     const granted = this.takeWrites(creates.length);
     const go = creates.slice(0, granted);
@@ -952,7 +982,7 @@ export class ContactRun {
       await this.progress();
       return;
     }
-    const readAt = this.now().toISOString();
+    const readAt = this.pageReadAt;
     const results = await this.deps.source.createContacts(inputs.map((i) => ({ properties: this.properties_(i.fields), companyId: i.companyId })));
     const remembered: { contactId: string; field: string; value: string; at: number }[] = [];
     const outcomes: { crmId: string; status: ContactSyncRecordStatus; crmModifiedAt: string | null }[] = [];
