@@ -2,7 +2,7 @@
 // §4.2, §4.3, §6), and the settings API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRun, transitionRun, listRunErrors } from "../../src/db/repositories/sync-runs.ts";
-import { runContactSync } from "../../src/sync/contact-sync/engine.ts";
+import { runContactSync } from "../../src/sync/contact-sync/run.ts";
 import { contactSession } from "../../src/sync/contact-sync/session.ts";
 import { loadContactSyncSettings, workspacesForContactRuns } from "../../src/sync/contact-sync/settings.ts";
 import { inboundContactsSchedule, reconcileSchedule } from "../../src/jobs/scheduler.ts";

@@ -5,7 +5,7 @@ import { AppError } from "../../core/errors.ts";
 import { clearSourceRecords } from "../../db/repositories/contact-sync-state.ts";
 import { findActiveRun, listRuns } from "../../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
-import { previewReconcile, requestFullContactSync } from "../../sync/contact-sync/engine.ts";
+import { previewReconcile, requestFullContactSync } from "../../sync/contact-sync/run.ts";
 import { contactQueues, triggerContactRun } from "../../sync/contact-sync/jobs.ts";
 import { contactSession } from "../../sync/contact-sync/session.ts";
 import {

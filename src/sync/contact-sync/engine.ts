@@ -12,7 +12,6 @@
 //   create   reconcile and push: crmsync contacts missing from the CRM
 // The CRM is asked per page, never per contact; history (the CRM's per-property change times) is
 // read only for contacts whose two sides hold different non-empty values.
-import type { Kysely } from "kysely";
 import {
   crmEmail,
   crmPhone,
@@ -26,7 +25,7 @@ import {
   type MatchOptions,
 } from "../../core/contact-matching.ts";
 import { isEmpty, mergeOnLink, needsTimes, resolveContact, type FieldSide, type FieldValues, type Resolution, type SyncedField } from "../../core/conflicts.ts";
-import { AppError, type SyncErrorCode } from "../../core/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import { isValidEmail } from "../../core/handles.ts";
 import {
   companyOfCustomers,
@@ -53,103 +52,27 @@ import {
   type ContactInput,
   type ContactRecord,
 } from "../../db/repositories/contacts.ts";
-import { getSyncState, setSyncState } from "../../db/repositories/crm-mirror.ts";
+import { getSyncState } from "../../db/repositories/crm-mirror.ts";
 import { listLinkedCustomers } from "../../db/repositories/customer-links.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
-import { addRunProgress, countRunErrors, recordSyncErrors, saveCheckpoint, transitionRun, type RecordedError } from "../../db/repositories/sync-runs.ts";
-import type { ContactSyncRecordStatus, Database, SyncRun } from "../../db/schema.ts";
-import { contactBaseProperties, CrmListNotFoundError, isWriteFailure, type ContactSource, type CrmContact, type ContactWriteFailure } from "../ports.ts";
-import { outcomeStatus } from "../run-state.ts";
+import { addRunProgress, countRunErrors, recordSyncErrors, saveCheckpoint, type RecordedError } from "../../db/repositories/sync-runs.ts";
+import type { ContactSyncRecordStatus, SyncRun } from "../../db/schema.ts";
+import { contactBaseProperties, CrmListNotFoundError, isWriteFailure, type CrmContact, type ContactWriteFailure } from "../ports.ts";
 import { mappedFields, type ContactSyncSettings } from "./settings.ts";
-
-export type ContactRunKind = "contacts" | "reconcile" | "push";
-type Phase = "check" | "source" | "changes" | "linked" | "local" | "create" | "done";
-
-export interface ContactCheckpoint {
-  kind: ContactRunKind;
-  mode: "full" | "incremental";
-  phase: Phase;
-  cursor: string | null;
-  passStartedAt: string;
-  sinceMs: number | null;
-  /** CRM records created or updated so far (the per-run cap). */
-  writes: number;
-  /** push: only contacts created at or after this time. */
-  createdSince: string | null;
-}
-
-export interface ContactSyncDeps {
-  db: Kysely<Database>;
-  source: ContactSource;
-  provider: string;
-  takeCalls: () => Record<string, number>;
-  now?: () => Date;
-  overlapMs?: number;
-  fullPassEveryMs?: number;
-  /** At most this many contacts per workspace (§4.1: 1,000,000). */
-  contactLimit?: number;
-  signal?: AbortSignal;
-}
-
-export const contactStateKeys = {
-  fullRequested: "contacts.full_requested",
-  lastFullAt: "contacts.last_full_at",
-  watermarkMs: "contacts.watermark_ms",
-} as const;
-
-export const defaultContactLimit = 1_000_000;
-const defaultOverlapMs = 5 * 60 * 1000;
-const defaultFullPassEveryMs = 7 * 24 * 3600 * 1000;
-const readBatch = 100;
-const customerBatch = 1000;
-const sourceBuffer = 500;
-const sampleSize = 20;
-
-/** The run stops with this error recorded (crm_list_not_found, account_sync_failed, contact_limit_reached). */
-export class ContactRunStopped extends Error {
-  constructor(
-    readonly code: SyncErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ContactRunStopped";
-  }
-}
-
-export async function requestFullContactSync(db: Kysely<Database>, workspaceId: string, provider: string): Promise<void> {
-  await setSyncState(db, workspaceId, provider, contactStateKeys.fullRequested, "1");
-}
-
-export async function planContactRun(deps: ContactSyncDeps, workspaceId: string, kind: ContactRunKind, settings: ContactSyncSettings): Promise<ContactCheckpoint> {
-  const now = (deps.now ?? (() => new Date()))();
-  const base = { kind, phase: "check" as Phase, cursor: null, passStartedAt: now.toISOString(), writes: 0 };
-  if (kind === "push") return { ...base, mode: "incremental", sinceMs: null, createdSince: settings.confirmedAt };
-  const requested = await getSyncState(deps.db, workspaceId, deps.provider, contactStateKeys.fullRequested);
-  const lastFull = await getSyncState(deps.db, workspaceId, deps.provider, contactStateKeys.lastFullAt);
-  const watermark = await getSyncState(deps.db, workspaceId, deps.provider, contactStateKeys.watermarkMs);
-  const stale = !lastFull || now.getTime() - Date.parse(lastFull) >= (deps.fullPassEveryMs ?? defaultFullPassEveryMs);
-  const full = requested === "1" || stale || watermark === null;
-  if (requested === "1") await setSyncState(deps.db, workspaceId, deps.provider, contactStateKeys.fullRequested, "0");
-  return { ...base, mode: full ? "full" : "incremental", sinceMs: full ? null : Number(watermark) - (deps.overlapMs ?? defaultOverlapMs), createdSince: null };
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export interface PreviewSample {
-  action: "create_in_crm" | "update_in_crm" | "create_here" | "update_here" | "link";
-  contactId: string | null;
-  crmId: string | null;
-  name: string;
-  changes: Record<string, string | null>;
-}
-
-export interface PreviewPlan {
-  crm: { create: number; update: number };
-  local: { create: number; update: number; link: number };
-  skipped: number;
-  errors: Partial<Record<SyncErrorCode, number>>;
-  sample: PreviewSample[];
-}
+import {
+  ContactRunStopped,
+  defaultContactLimit,
+  fieldColumn,
+  iso,
+  parseMs,
+  splitName,
+  trimmed,
+  type ContactCheckpoint,
+  type ContactSyncDeps,
+  type Phase,
+  type PreviewPlan,
+  type PreviewSample,
+} from "./types.ts";
 
 type ErrorInput = Omit<RecordedError, "runId" | "workspaceId">;
 
@@ -159,31 +82,11 @@ interface PendingPush {
   fields: Partial<Record<SyncedField, string>>;
 }
 
-const fieldColumn: Record<SyncedField, "firstName" | "lastName" | "emails" | "phones"> = { firstName: "firstName", lastName: "lastName", email: "emails", phone: "phones" };
 
-function parseMs(value: string | null | undefined): number | null {
-  if (value === null || value === undefined || value === "") return null;
-  const ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-function iso(ms: number | null, fallback: string): string {
-  return ms === null ? fallback : new Date(ms).toISOString();
-}
-
-function trimmed(value: string | null | undefined): string | null {
-  const t = value?.trim() ?? "";
-  return t === "" ? null : t;
-}
-
-/** First and last name for the CRM when crmsync only has a full name. */
-function splitName(contact: ContactRecord): { first: string | null; last: string | null } {
-  if (contact.firstName !== null || contact.lastName !== null) return { first: contact.firstName, last: contact.lastName };
-  const name = contact.name.trim();
-  if (name === "") return { first: null, last: null };
-  const space = name.indexOf(" ");
-  return space < 0 ? { first: name, last: null } : { first: name.slice(0, space), last: name.slice(space + 1).trim() || null };
-}
+const readBatch = 100;
+const customerBatch = 1000;
+const sourceBuffer = 500;
+const sampleSize = 20;
 
 export class ContactRun {
   errors = 0;
@@ -1014,42 +917,3 @@ export class ContactRun {
   }
 }
 
-/**
- * Runs (or resumes) a contact-sync run that is already `running`; returns the finished run.
- * CRM failures propagate as CrmSourceError with the checkpoint saved (the caller pauses or fails
- * the run); ContactRunStopped is recorded here and fails the run.
- */
-export async function runContactSync(deps: ContactSyncDeps, run: SyncRun, settings: ContactSyncSettings): Promise<SyncRun> {
-  const kind = run.kind as ContactRunKind;
-  const checkpoint = run.checkpoint ? (JSON.parse(run.checkpoint) as ContactCheckpoint) : await planContactRun(deps, run.workspace_id, kind, settings);
-  const engine = new ContactRun(deps, run.workspace_id, settings, checkpoint, run);
-  if (!run.checkpoint) await saveCheckpoint(deps.db, run.id, checkpoint);
-  try {
-    await engine.execute();
-  } catch (error) {
-    if (!(error instanceof ContactRunStopped)) throw error;
-    await recordSyncErrors(deps.db, [{ runId: run.id, workspaceId: run.workspace_id, code: error.code, message: error.message }]);
-    await engine.flushProgress();
-    return transitionRun(deps.db, run.id, "failed", { message: error.message });
-  }
-  if (kind !== "push") {
-    // Everything changed before this pass started has been read (the overlap covers indexing delay).
-    await setSyncState(deps.db, run.workspace_id, deps.provider, contactStateKeys.watermarkMs, String(Date.parse(engine.checkpoint.passStartedAt)));
-    if (engine.checkpoint.mode === "full") await setSyncState(deps.db, run.workspace_id, deps.provider, contactStateKeys.lastFullAt, engine.checkpoint.passStartedAt);
-  }
-  return transitionRun(deps.db, run.id, outcomeStatus(engine.errors, false), { message: engine.summary() });
-}
-
-/** What the first two-way reconcile would do, without writing anything anywhere. */
-export async function previewReconcile(deps: ContactSyncDeps, workspaceId: string, settings: ContactSyncSettings): Promise<PreviewPlan & { stoppedBy: { code: SyncErrorCode; message: string } | null }> {
-  const now = (deps.now ?? (() => new Date()))();
-  const checkpoint: ContactCheckpoint = { kind: "reconcile", mode: "full", phase: "check", cursor: null, passStartedAt: now.toISOString(), sinceMs: null, writes: 0, createdSince: null };
-  const engine = new ContactRun(deps, workspaceId, settings, checkpoint, null);
-  try {
-    await engine.execute();
-  } catch (error) {
-    if (!(error instanceof ContactRunStopped)) throw error;
-    return { ...engine.plan, stoppedBy: { code: error.code, message: error.message } };
-  }
-  return { ...engine.plan, stoppedBy: null };
-}

@@ -9,7 +9,8 @@ import type { Database, SyncRun } from "../../db/schema.ts";
 import { FatalJobError, LeaseLostError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
 import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../../jobs/scheduler.ts";
 import { CrmSourceError, type ContactSource } from "../ports.ts";
-import { runContactSync, type ContactRunKind, type ContactSyncDeps } from "./engine.ts";
+import { runContactSync } from "./run.ts";
+import type { ContactRunKind, ContactSyncDeps } from "./types.ts";
 import { loadContactSyncSettings, runnable, saveContactSyncSettings } from "./settings.ts";
 
 /** The on-create push queue (§4.4: a contact created in crmsync reaches the CRM within seconds). */
