@@ -2,8 +2,9 @@ import { MantineProvider } from "@mantine/core";
 import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { Suspense, useState } from "react";
 import { RouterProvider } from "react-router";
+import { LoadingBlock } from "./components/Loading.tsx";
 import { createQueryClient } from "./queryClient.ts";
 import { router } from "./router.tsx";
 import { theme } from "./theme.ts";
@@ -15,7 +16,9 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <ModalsProvider labels={{ confirm: "Confirm", cancel: "Cancel" }}>
           <Notifications position="top-right" />
-          <RouterProvider router={router} />
+          <Suspense fallback={<LoadingBlock label="Loading crmsync" />}>
+            <RouterProvider router={router} />
+          </Suspense>
         </ModalsProvider>
       </QueryClientProvider>
     </MantineProvider>

@@ -1,23 +1,23 @@
+import { lazy, type ComponentType } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 import { AppLayout } from "./layout/AppLayout.tsx";
-import { RequireSession } from "./layout/RequireSession.tsx";
 import { NotFoundScreen } from "./layout/NotFoundScreen.tsx";
-import { ContactDetailScreen } from "./screens/contacts/ContactDetailScreen.tsx";
-import { ContactsScreen } from "./screens/contacts/ContactsScreen.tsx";
-import { CustomFieldsScreen } from "./screens/custom-fields/CustomFieldsScreen.tsx";
-import { CustomerDetailScreen } from "./screens/customer-detail/CustomerDetailScreen.tsx";
-import { CustomersOverviewScreen } from "./screens/customers/CustomersOverviewScreen.tsx";
-import { InsightsScreen } from "./screens/insights/InsightsScreen.tsx";
-import { HubSpotIntegrationScreen } from "./screens/integrations/HubSpotIntegrationScreen.tsx";
-import { LoginScreen } from "./screens/login/LoginScreen.tsx";
-import { NotificationsScreen } from "./screens/notifications/NotificationsScreen.tsx";
-import { RunDetailScreen } from "./screens/sync-activity/RunDetailScreen.tsx";
-import { SyncActivityScreen } from "./screens/sync-activity/SyncActivityScreen.tsx";
+import { RequireSession } from "./layout/RequireSession.tsx";
 import { paths } from "./paths.ts";
 
+/**
+ * A screen loaded on first visit: each screen (and what only it uses, like the charts of
+ * Insights) is its own chunk, so the first page does not download every other one.
+ */
+function screen(load: () => Promise<ComponentType>) {
+  const Screen = lazy(async () => ({ default: await load() }));
+  return <Screen />;
+}
+
+const LoginScreen = screen(async () => (await import("./screens/login/LoginScreen.tsx")).LoginScreen);
 
 export const router = createBrowserRouter([
-  { path: paths.login, element: <LoginScreen /> },
+  { path: paths.login, element: LoginScreen },
   {
     element: (
       <RequireSession>
@@ -26,17 +26,17 @@ export const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <Navigate to={paths.customers} replace /> },
-      { path: "customers", element: <CustomersOverviewScreen /> },
-      { path: "customers/fields", element: <CustomFieldsScreen /> },
-      { path: "customers/:id", element: <CustomerDetailScreen /> },
-      { path: "contacts", element: <ContactsScreen /> },
-      { path: "contacts/:id", element: <ContactDetailScreen /> },
-      { path: "insights", element: <InsightsScreen /> },
-      { path: "sync-activity", element: <SyncActivityScreen /> },
-      { path: "sync-activity/:id", element: <RunDetailScreen /> },
+      { path: "customers", element: screen(async () => (await import("./screens/customers/CustomersOverviewScreen.tsx")).CustomersOverviewScreen) },
+      { path: "customers/fields", element: screen(async () => (await import("./screens/custom-fields/CustomFieldsScreen.tsx")).CustomFieldsScreen) },
+      { path: "customers/:id", element: screen(async () => (await import("./screens/customer-detail/CustomerDetailScreen.tsx")).CustomerDetailScreen) },
+      { path: "contacts", element: screen(async () => (await import("./screens/contacts/ContactsScreen.tsx")).ContactsScreen) },
+      { path: "contacts/:id", element: screen(async () => (await import("./screens/contacts/ContactDetailScreen.tsx")).ContactDetailScreen) },
+      { path: "insights", element: screen(async () => (await import("./screens/insights/InsightsScreen.tsx")).InsightsScreen) },
+      { path: "sync-activity", element: screen(async () => (await import("./screens/sync-activity/SyncActivityScreen.tsx")).SyncActivityScreen) },
+      { path: "sync-activity/:id", element: screen(async () => (await import("./screens/sync-activity/RunDetailScreen.tsx")).RunDetailScreen) },
       { path: "integrations", element: <Navigate to={paths.hubspot} replace /> },
-      { path: "integrations/hubspot", element: <HubSpotIntegrationScreen /> },
-      { path: "notifications", element: <NotificationsScreen /> },
+      { path: "integrations/hubspot", element: screen(async () => (await import("./screens/integrations/HubSpotIntegrationScreen.tsx")).HubSpotIntegrationScreen) },
+      { path: "notifications", element: screen(async () => (await import("./screens/notifications/NotificationsScreen.tsx")).NotificationsScreen) },
       { path: "*", element: <NotFoundScreen /> },
     ],
   },

@@ -1,8 +1,9 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconActivity, IconAddressBook, IconBuilding, IconChartBar, IconPlugConnected } from "@tabler/icons-react";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { Link, Outlet, useLocation } from "react-router";
+import { LoadingBlock } from "../components/Loading.tsx";
 import { paths } from "../paths.ts";
 import { Logo } from "./Logo.tsx";
 import { NotificationBell } from "./NotificationBell.tsx";
@@ -66,7 +67,10 @@ export function AppLayout() {
         </Text>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {/* Screens are loaded on first visit; the shell stays while one arrives. */}
+        <Suspense fallback={<LoadingBlock label="Loading screen" />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
