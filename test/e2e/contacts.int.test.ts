@@ -1,8 +1,9 @@
 // Contact sync and notifications in a real browser, against the app and the HubSpot emulator
 // over real HTTP with a background worker that notifies like the real one: configure inbound
 // sync from Integrations and run it, see the synced contacts with their lifecycle tag and the
-// "last synced" banner, follow the bell to a run with errors, and go two-way through the
-// preview and its confirmation. Steps share one signed-in page and run in order.
+// "last synced" banner, follow the bell to a run with errors, go two-way through the preview and
+// its confirmation, and read why two-way is refused on an OAuth grant without the write scope.
+// Steps share one signed-in page and run in order.
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -194,6 +195,31 @@ describe("web UI: contact sync and notifications", () => {
     const pushed = (await contacts(`&q=lo.cal`)).find((c) => c.id === local.id);
     expect(pushed?.externalId).toBeTruthy();
     expect(await card().getByRole("button", { name: "Run now" }).isEnabled()).toBe(true);
+  });
+
+  it("explains a missing contacts write scope when two-way is chosen on an OAuth connection", async () => {
+    // The emulator approves at once, granting the read scopes only, and sends the browser to the
+    // test app's public URL, which is not where it listens: the redirect is pointed there.
+    const authorize = `${h.emu.url}/oauth/authorize**`;
+    await page.route(authorize, async (route) => {
+      const approved = await fetch(route.request().url(), { redirect: "manual" });
+      await route.fulfill({ status: 302, headers: { location: (approved.headers.get("location") ?? "").replace("http://127.0.0.1:3000", url) } });
+    });
+    const connection = page.getByRole("region", { name: "HubSpot connection" });
+    await connection.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("dialog", { name: "Disconnect HubSpot?" }).getByRole("button", { name: "Disconnect" }).click();
+    await connection.getByRole("button", { name: "Connect with HubSpot" }).click();
+    await page.waitForURL(/connected=1/);
+    await connection.getByText("Connected", { exact: true }).waitFor();
+    await chooseMode("Inbound");
+    await form().getByRole("button", { name: "Save settings" }).click();
+    await card().getByText("Inbound", { exact: true }).first().waitFor();
+    await chooseMode("Two-way");
+    await form().getByRole("button", { name: "Save settings" }).click();
+    const alert = form().getByRole("alert").filter({ hasText: "HubSpot did not grant crmsync write access to contacts" });
+    await alert.getByText("crm.objects.contacts.write", { exact: true }).waitFor();
+    expect(await alert.innerText()).toContain("Reconnect HubSpot and grant it");
+    await page.unroute(authorize);
     expect(pageErrors).toEqual([]);
   });
 });
