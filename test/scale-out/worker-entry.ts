@@ -33,8 +33,9 @@ export interface WorkerJobEvent {
 }
 
 const config = JSON.parse(process.argv[2] ?? "{}") as WorkerEntryConfig;
-const { db } = openDatabase({ dialect: "postgres", url: config.url }, { poolSize: config.concurrency + 2 });
-const pool = new pg.Pool({ connectionString: config.url, max: config.concurrency + 4 });
+// Small pools: the tests run several of these processes beside other suites on one server.
+const { db } = openDatabase({ dialect: "postgres", url: config.url }, { poolSize: config.concurrency + 1 });
+const pool = new pg.Pool({ connectionString: config.url, max: config.concurrency + 3 });
 const queue = new GraphileJobQueue({ pool });
 const store = createPostgresBudgetStore(pool);
 const hubspot = new HubSpotConnections(

@@ -4,7 +4,7 @@
 // together, which only the shared (PostgreSQL) budget store makes possible.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertCustomers, snapshotWorkspace, uniquelyMatchableCompanies, type CompanyMatch } from "../support/hubspot.ts";
-import { overlappingJobs, ScaleOut, sleep, waitFor, type Workspace } from "./fixture.ts";
+import { overlappingJobs, ScaleOut, waitFor, type Workspace } from "./fixture.ts";
 
 describe("scale-out: three worker processes, twenty workspaces, one shared portal budget", () => {
   let s: ScaleOut;
@@ -108,8 +108,7 @@ describe("scale-out: three worker processes, twenty workspaces, one shared porta
     const answered = Object.values(counters.statuses).reduce((a, b) => a + b, 0);
     const limited = counters.statuses["429"] ?? 0;
     console.log(`scale-out: ${answered} CRM answers, ${limited} were 429; ${allRuns.length} runs on ${pids.size} processes`);
-    expect(answered).toBeGreaterThan(150);
+    expect(answered).toBeGreaterThanOrEqual(120);
     expect(limited / answered).toBeLessThanOrEqual(0.01);
-    await sleep(0);
   });
 });
