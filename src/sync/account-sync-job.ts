@@ -3,14 +3,15 @@
 // run outcomes: rate limits pause the run, an outage retries it, a revoked grant disconnects.
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { addRunProgress, createRun, findActiveRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
+import { addRunProgress, createRun, findActiveRun, transitionRun } from "../db/repositories/sync-runs.ts";
 import { getConnection } from "../db/repositories/connections.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
-import { FatalJobError, LeaseLostError, RetryLaterError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
+import { LeaseLostError, type JobHandler, type JobQueue } from "../jobs/queue.ts";
 import { accountSyncJob, syncQueues } from "../jobs/scheduler.ts";
 import { requestFullAccountSync, runAccountSync } from "./account-sync.ts";
-import { CrmSourceError, type AccountSource } from "./ports.ts";
+import type { AccountSource } from "./ports.ts";
+import { settleRunError } from "./run-failure.ts";
 
 export const accountSyncQueue = syncQueues.accountSync;
 
@@ -61,7 +62,6 @@ async function currentRun(deps: AccountSyncJobDeps, payload: AccountSyncPayload)
   return run.status === "queued" ? transitionRun(deps.db, run.id, "running") : run;
 }
 
-const defaultPauseMs = 10_000;
 const defaultWatchIntervalMs = 1_000;
 
 /** Why a run stopped early on purpose: HubSpot Sync was turned off, or HubSpot disconnected. */
@@ -124,33 +124,7 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
         }
         throw error;
       }
-      if (!(error instanceof CrmSourceError)) {
-        await transitionRun(deps.db, run.id, "failed", { message: `Internal error: ${String(error)}` }).catch(() => undefined);
-        throw new FatalJobError(String(error), { cause: error });
-      }
-      const record = (code: CrmSourceError["code"]) =>
-        recordSyncErrors(deps.db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
-      switch (error.code) {
-        case "crm_rate_limited":
-          // Not a failure: the run waits for the budget and resumes where it stopped.
-          await transitionRun(deps.db, run.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
-          throw new RetryLaterError(error.retryAfterMs ?? defaultPauseMs);
-        case "crm_unavailable":
-          if (jobCtx.attempt >= job.maxAttempts) {
-            await record("crm_unavailable");
-            await transitionRun(deps.db, run.id, "failed", { message: error.message });
-            await finished();
-            return;
-          }
-          await transitionRun(deps.db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
-          throw error;
-        case "crm_auth_revoked":
-          await record("crm_auth_revoked");
-          await transitionRun(deps.db, run.id, "failed", { message: error.message });
-          await deps.onAuthRevoked(payload.workspaceId, error.message);
-          await finished();
-          return;
-      }
+      await settleRunError({ db: deps.db, run, job, jobCtx, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
     } finally {
       clearInterval(watch);
       jobCtx.signal.removeEventListener("abort", forward);

@@ -2,42 +2,13 @@
 // their companies inline, so a full pass costs ⌈companies/100⌉ + ⌈deals/100⌉ calls), windowed
 // search for incremental runs, batch reads for Save & Sync. HubSpot errors leave as the
 // engine's CrmSourceError.
-import { CrmSourceError, type AccountSource, type CrmCompany, type CrmDeal, type SourcePage } from "../../sync/ports.ts";
+import type { AccountSource, CrmCompany, CrmDeal, SourcePage } from "../../sync/ports.ts";
 import type { HubSpotClient } from "./client.ts";
 import { limits } from "./client.ts";
-import { HubSpotError, isHubSpotError } from "./errors.ts";
+import { HubSpotError } from "./errors.ts";
 import { associatedCompanyIds, toCrmCompany, toCrmDeal } from "./mappers.ts";
+import { guarded, guardedIterable } from "./source-errors.ts";
 import type { HubSpotRecord } from "./types.ts";
-
-function translate(error: unknown): unknown {
-  if (!isHubSpotError(error)) return error;
-  switch (error.kind) {
-    case "rate_limited":
-      return new CrmSourceError("crm_rate_limited", error.message, error.retryAfterMs ?? null);
-    case "auth_revoked":
-      return new CrmSourceError("crm_auth_revoked", error.message);
-    case "unavailable":
-      return new CrmSourceError("crm_unavailable", error.message);
-    default:
-      return error;
-  }
-}
-
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw translate(error);
-  }
-}
-
-async function* guardedIterable<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* source;
-  } catch (error) {
-    throw translate(error);
-  }
-}
 
 export function createHubSpotAccountSource(client: HubSpotClient): AccountSource {
   /** Deals' companies: inline when listed; a deal with more than a page of them is read in full. */

@@ -4,7 +4,6 @@
 // one bad input, so a refused batch is retried input by input to find and report that one.
 import {
   CrmListNotFoundError,
-  CrmSourceError,
   type ContactSource,
   type ContactWriteFailure,
   type CrmContact,
@@ -14,32 +13,11 @@ import {
 import type { HubSpotClient } from "./client.ts";
 import { chunk, limits } from "./client.ts";
 import { isHubSpotError } from "./errors.ts";
+import { guarded, toCrmSourceError } from "./source-errors.ts";
 import type { BatchInputError, BatchResult, HubSpotRecord } from "./types.ts";
 
 /** HubSpot's default contact→company association type. */
 const contactToCompanyType = 279;
-
-function translate(error: unknown): unknown {
-  if (!isHubSpotError(error)) return error;
-  switch (error.kind) {
-    case "rate_limited":
-      return new CrmSourceError("crm_rate_limited", error.message, error.retryAfterMs ?? null);
-    case "auth_revoked":
-      return new CrmSourceError("crm_auth_revoked", error.message);
-    case "unavailable":
-      return new CrmSourceError("crm_unavailable", error.message);
-    default:
-      return error;
-  }
-}
-
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw translate(error);
-  }
-}
 
 function parseTime(value: string | null | undefined): number | null {
   if (value === null || value === undefined || value === "") return null;
@@ -124,7 +102,7 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
           }
         } catch (error) {
           if (isHubSpotError(error, "not_found")) throw new CrmListNotFoundError(listId);
-          throw translate(error);
+          throw toCrmSourceError(error);
         }
       })();
     },
@@ -146,7 +124,7 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
             if (page.results.length > 0) yield page.results.map(toCrmContact);
           }
         } catch (error) {
-          throw translate(error);
+          throw toCrmSourceError(error);
         }
       })();
     },

@@ -4,11 +4,12 @@
 // rate limits pause the run, an outage retries it, a revoked grant disconnects.
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { createRun, findActiveRun, recordSyncErrors, transitionRun } from "../../db/repositories/sync-runs.ts";
+import { createRun, findActiveRun, transitionRun } from "../../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../../db/schema.ts";
-import { FatalJobError, LeaseLostError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
+import { LeaseLostError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
 import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../../jobs/scheduler.ts";
-import { CrmSourceError, type ContactSource } from "../ports.ts";
+import type { ContactSource } from "../ports.ts";
+import { settleRunError } from "../run-failure.ts";
 import { runContactSync } from "./run.ts";
 import type { ContactRunKind, ContactSyncDeps } from "./types.ts";
 import { loadContactSyncSettings, runnable, saveContactSyncSettings } from "./settings.ts";
@@ -64,8 +65,6 @@ async function currentRun(deps: ContactSyncJobDeps, kind: ContactRunKind, payloa
   return run.status === "queued" ? transitionRun(deps.db, run.id, "running") : run;
 }
 
-const defaultPauseMs = 10_000;
-
 export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKind): JobHandler {
   return async (job, jobCtx) => {
     const payload = payloadSchema.parse(job.payload);
@@ -97,32 +96,7 @@ export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKin
         }
         throw error;
       }
-      if (!(error instanceof CrmSourceError)) {
-        await transitionRun(deps.db, run.id, "failed", { message: `Internal error: ${String(error)}` }).catch(() => undefined);
-        await finished().catch(() => undefined);
-        throw new FatalJobError(String(error), { cause: error });
-      }
-      const record = (code: CrmSourceError["code"]) => recordSyncErrors(deps.db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
-      switch (error.code) {
-        case "crm_rate_limited":
-          await transitionRun(deps.db, run.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
-          throw new RetryLaterError(error.retryAfterMs ?? defaultPauseMs);
-        case "crm_unavailable":
-          if (jobCtx.attempt >= job.maxAttempts) {
-            await record("crm_unavailable");
-            await transitionRun(deps.db, run.id, "failed", { message: error.message });
-            await finished();
-            return;
-          }
-          await transitionRun(deps.db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
-          throw error;
-        case "crm_auth_revoked":
-          await record("crm_auth_revoked");
-          await transitionRun(deps.db, run.id, "failed", { message: error.message });
-          await deps.onAuthRevoked(payload.workspaceId, error.message);
-          await finished();
-          return;
-      }
+      await settleRunError({ db: deps.db, run, job, jobCtx, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
     }
   };
 }
