@@ -1,10 +1,9 @@
 // Contact sync (product spec §4): settings, Run now, and the two-way safety step — a dry-run
 // preview of the first reconcile that an admin must confirm before anything is written to HubSpot.
 import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
 import { api, withQuery } from "./client.ts";
 import { keys } from "./keys.ts";
-import { isActive, livePollMs } from "./sync-runs.ts";
+import { isActive, livePollMs, useRefreshOnRunChange } from "./sync-runs.ts";
 import type { ContactFieldMapping, ContactSyncInput, ContactSyncPreview, ContactSyncRunResult, ContactSyncSettings, Page, SyncRun } from "./types.ts";
 
 const base = "/api/v1/crm/hubspot/contact-sync";
@@ -54,20 +53,8 @@ export function useContactSync() {
  * notifications), so every screen that shows them is current without a reload.
  */
 export function useContactSyncWithRefresh() {
-  const client = useQueryClient();
   const state = useContactSync();
-  const data = state.data;
-  const signature = data ? `${data.activeRun?.id ?? ""}|${data.lastRun?.id ?? ""}|${data.lastRun?.status ?? ""}` : null;
-  const previous = useRef<string | null>(null);
-  useEffect(() => {
-    if (signature === null) return;
-    if (previous.current !== null && previous.current !== signature) {
-      void client.invalidateQueries({ queryKey: keys.contacts });
-      void client.invalidateQueries({ queryKey: keys.runs });
-      void client.invalidateQueries({ queryKey: keys.notifications });
-    }
-    previous.current = signature;
-  }, [signature, client]);
+  useRefreshOnRunChange(state.data, [keys.contacts, keys.runs, keys.notifications]);
   return state;
 }
 

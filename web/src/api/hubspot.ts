@@ -2,10 +2,9 @@
 // endpoints may not exist on an older server: a 404 "no route" answer means "not available
 // here", which screens show as such instead of as an error.
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
 import { api, isApiError, withQuery } from "./client.ts";
 import { keys } from "./keys.ts";
-import { isActive, livePollMs } from "./sync-runs.ts";
+import { isActive, livePollMs, useRefreshOnRunChange } from "./sync-runs.ts";
 import type { AccountSync, CrmObject, Customer, CustomField, HubSpotCompany, HubSpotConnection, HubSpotDeal, ImportableFields } from "./types.ts";
 
 const base = "/api/v1/crm/hubspot";
@@ -101,22 +100,8 @@ export function useAccountSync() {
  * (links, values, runs), so the screen shows the outcome without a reload.
  */
 export function useAccountSyncWithRefresh() {
-  const client = useQueryClient();
   const state = useAccountSync();
-  const data = state.data;
-  // Any change of the current or last run (started, progressed to an end, a new one) may have
-  // changed links and values.
-  const signature = data ? `${data.activeRun?.id ?? ""}|${data.lastRun?.id ?? ""}|${data.lastRun?.status ?? ""}` : null;
-  const previous = useRef<string | null>(null);
-  useEffect(() => {
-    if (signature === null) return;
-    if (previous.current !== null && previous.current !== signature) {
-      void client.invalidateQueries({ queryKey: keys.customers });
-      void client.invalidateQueries({ queryKey: keys.runs });
-      void client.invalidateQueries({ queryKey: ["insights"] });
-    }
-    previous.current = signature;
-  }, [signature, client]);
+  useRefreshOnRunChange(state.data, [keys.customers, keys.runs, ["insights"]]);
   return state;
 }
 

@@ -1,4 +1,5 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { api, withQuery } from "./client.ts";
 import { keys } from "./keys.ts";
 import type { Page, RunError, RunStatus, SyncRun, SyncRunDetail } from "./types.ts";
@@ -35,4 +36,22 @@ export function useRunErrors(id: string, live: boolean) {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     refetchInterval: live ? livePollMs * 2 : false,
   });
+}
+
+/**
+ * Refreshes the given queries when a sync's current or last run changes (started, ended, a new
+ * one): whatever screen shows what the run changed is then current without a reload.
+ */
+export function useRefreshOnRunChange(state: { activeRun: { id: string } | null; lastRun: { id: string; status: string } | null } | null | undefined, queryKeys: readonly (readonly unknown[])[]): void {
+  const client = useQueryClient();
+  const signature = state ? `${state.activeRun?.id ?? ""}|${state.lastRun?.id ?? ""}|${state.lastRun?.status ?? ""}` : null;
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    if (signature === null) return;
+    if (previous.current !== null && previous.current !== signature) {
+      for (const queryKey of queryKeys) void client.invalidateQueries({ queryKey: [...queryKey] });
+    }
+    previous.current = signature;
+    // queryKeys is a fresh array each render; the signature alone decides when to refresh.
+  }, [signature, client]);
 }
