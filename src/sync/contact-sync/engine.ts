@@ -56,7 +56,8 @@ import { getSyncState } from "../../db/repositories/crm-mirror.ts";
 import { listLinkedCustomers } from "../../db/repositories/customer-links.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { addRunProgress, countRunErrors, recordSyncErrors, saveCheckpoint, type RecordedError } from "../../db/repositories/sync-runs.ts";
-import type { ContactSyncRecordStatus, SyncRun } from "../../db/schema.ts";
+import type { Kysely } from "kysely";
+import type { ContactSyncRecordStatus, Database, SyncRun } from "../../db/schema.ts";
 import { contactBaseProperties, CrmListNotFoundError, isWriteFailure, type CrmContact, type ContactWriteFailure } from "../ports.ts";
 import { mappedFields, type ContactSyncSettings } from "./settings.ts";
 import {
@@ -107,6 +108,8 @@ export class ContactRun {
   private pageReadAt = new Date(0).toISOString();
   /** A dry run writes no bookkeeping, so it remembers here what it already counted. */
   private readonly dryTouched = new Set<string>();
+  /** The open page transaction: a page's local writes commit together (see inPage). */
+  private trx: Kysely<Database> | null = null;
 
   constructor(
     readonly deps: ContactSyncDeps,
@@ -117,8 +120,9 @@ export class ContactRun {
     readonly run: SyncRun | null,
   ) {}
 
-  get db() {
-    return this.deps.db;
+  /** The page's transaction while one is open, else the database. */
+  get db(): Kysely<Database> {
+    return this.trx ?? this.deps.db;
   }
   get dry() {
     return this.run === null;
@@ -143,6 +147,34 @@ export class ContactRun {
   private async progress(): Promise<void> {
     await this.flushProgress();
     this.deps.signal?.throwIfAborted();
+  }
+
+  /**
+   * Runs a page's local writes (creates, updates, links, tags, change times, outcomes, progress)
+   * in one transaction; inside one already, `fn` joins it. A dry run writes nothing, so it needs
+   * none. No CRM call may run in here: the transaction would hold the database while it waits.
+   * A run stopped on purpose (contact limit, abort) keeps what the page wrote before it stopped,
+   * as it did when every contact had its own transaction; any other error rolls the page back,
+   * and the resumed run reads it again (every write is idempotent).
+   */
+  private async inPage<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.dry || this.trx !== null) return fn();
+    let stopped: { error: unknown } | null = null;
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      this.trx = trx;
+      try {
+        return await fn();
+      } catch (error) {
+        const aborted = this.deps.signal?.aborted === true && error === this.deps.signal.reason;
+        if (!(error instanceof ContactRunStopped) && !aborted) throw error;
+        stopped = { error };
+        return undefined;
+      } finally {
+        this.trx = null;
+      }
+    });
+    if (stopped !== null) throw (stopped as { error: unknown }).error;
+    return result as T;
   }
 
   /** Adds the counts and calls since the last flush to the run. */
@@ -288,8 +320,7 @@ export class ContactRun {
     for (let i = 0; i < toRead.length; i += readBatch) {
       const ids = toRead.slice(i, i + readBatch).map((m) => m.crmId);
       const { records, missing } = await this.deps.source.getContacts(ids, this.properties);
-      await this.markDeleted(missing);
-      await this.processRecords(records, customerOf);
+      await this.processRecords(records, customerOf, () => this.markDeleted(missing));
     }
   }
 
@@ -363,12 +394,13 @@ export class ContactRun {
       contacts.map((c) => c.externalId!),
       this.properties,
     );
-    await this.markDeleted(missing);
-    if (!this.dry) {
-      const gone = new Set(missing);
-      await markContactsSynced(this.db, this.workspaceId, contacts.filter((c) => gone.has(c.externalId!)).map((c) => c.id), this.now().toISOString());
-    }
-    await this.processRecords(records, new Map(records.map((r) => [r.id, known.get(r.id)?.customerId ?? null])));
+    await this.processRecords(records, new Map(records.map((r) => [r.id, known.get(r.id)?.customerId ?? null])), async () => {
+      await this.markDeleted(missing);
+      if (!this.dry) {
+        const gone = new Set(missing);
+        await markContactsSynced(this.db, this.workspaceId, contacts.filter((c) => gone.has(c.externalId!)).map((c) => c.id), this.now().toISOString());
+      }
+    });
   }
 
   private async markDeleted(crmIds: string[]): Promise<void> {
@@ -412,108 +444,126 @@ export class ContactRun {
     return out;
   }
 
-  private async processRecords(records: CrmContact[], customerOf: Map<string, string | null>): Promise<void> {
-    if (records.length === 0) return;
-    this.counts.read += records.length;
-    const ws = this.workspaceId;
-    const allIds = [...new Set(records.flatMap((r) => [r.id, ...r.mergedIds]))];
-    const linked = await listContactsByExternalIds(this.db, ws, allIds);
-    const merged = await mergedAwayExternalIds(this.db, ws, records.map((r) => r.id));
-    await this.applyCrmMerges(records, linked);
-    if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
-
-    const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
-    const emails = [...facts.values()].flatMap((f) => (f.email ? [f.email] : []));
-    const phones = [...facts.values()].flatMap((f) => (f.phone ? [f.phone] : []));
-    const held = await contactIdsByHandles(this.db, ws, { emails, phones });
-    const contacts = await getContactsByIds(this.db, ws, [...held.emails.values(), ...held.phones.values()]);
-    for (const c of linked.values()) contacts.set(c.id, c);
-    const ref = (id: string | undefined): ContactRef | undefined => {
-      const c = id === undefined ? undefined : contacts.get(id);
-      return c ? { id: c.id, externalId: c.externalId } : undefined;
-    };
-    const lookups: MatchLookups = {
-      byExternalId: (crmId) => ref(linked.get(crmId)?.id),
-      byEmail: (email) => ref(held.emails.get(email)),
-      byPhone: (phone) => ref(held.phones.get(phone)),
-      mergedAway: (crmId) => merged.has(crmId),
-    };
-    const remember = (contact: ContactRecord): void => {
-      contacts.set(contact.id, contact);
-      if (contact.externalId) linked.set(contact.externalId, contact);
-      for (const e of contact.emails) held.emails.set(e, contact.id);
-      for (const p of contact.phones) held.phones.set(p, contact.id);
-    };
-
+  private async processRecords(records: CrmContact[], customerOf: Map<string, string | null>, before?: () => Promise<void>): Promise<void> {
+    if (records.length === 0) {
+      if (before) await this.inPage(before);
+      return;
+    }
     const outcomes: { crmId: string; status: ContactSyncRecordStatus; crmModifiedAt: string | null }[] = [];
     const needHistory: { contact: ContactRecord; record: CrmContact }[] = [];
-    for (const record of records) {
-      const f = facts.get(record.id)!;
-      const decision = matchCrmContact(f, lookups, this.matchOptions);
-      if (this.dry && (decision.kind === "update" || decision.kind === "link")) this.dryTouched.add(decision.contactId);
-      let status: ContactSyncRecordStatus = "linked";
-      switch (decision.kind) {
-        case "skip":
-          status = "skipped";
-          this.counts.skipped++;
-          this.plan.skipped++;
-          break;
-        case "error":
-          status = "error";
-          this.counts.skipped++;
-          await this.record([
-            decision.code === "contact_missing_handle"
-              ? { code: decision.code, message: `HubSpot contact ${record.id} has no email and no usable phone, so it was not imported.`, recordType: "contact", recordId: null, crmId: record.id }
-              : {
-                  code: decision.code,
-                  message: `HubSpot contact ${record.id} shares its ${decision.via} with contact ${decision.contactId}, which is already linked to HubSpot contact ${decision.linkedTo}; it was skipped.`,
-                  recordType: "contact",
-                  recordId: decision.contactId,
-                  crmId: record.id,
-                  details: { linkedTo: decision.linkedTo, via: decision.via },
-                },
-          ]);
-          break;
-        case "update": {
-          const contact = contacts.get(decision.contactId)!;
-          if (this.twoWay) {
-            const sides = this.remoteSides(record);
-            const local = this.localSides(contact);
-            const unsettled = (Object.keys(sides) as SyncedField[]).some((field) => needsTimes(local[field]?.value, sides[field]?.value));
-            if (unsettled && !record.lastChanges) {
-              needHistory.push({ contact, record });
-              break;
+    let contacts = new Map<string, ContactRecord>();
+    let lookups: MatchLookups | null = null;
+    let remember: (contact: ContactRecord) => void = () => undefined;
+    let finished = false;
+    // The page's local writes commit together; CRM calls (history, pushes) wait outside.
+    await this.inPage(async () => {
+      if (before) await before();
+      this.counts.read += records.length;
+      const ws = this.workspaceId;
+      const allIds = [...new Set(records.flatMap((r) => [r.id, ...r.mergedIds]))];
+      const linked = await listContactsByExternalIds(this.db, ws, allIds);
+      const merged = await mergedAwayExternalIds(this.db, ws, records.map((r) => r.id));
+      await this.applyCrmMerges(records, linked);
+      if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
+
+      const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
+      const emails = [...facts.values()].flatMap((f) => (f.email ? [f.email] : []));
+      const phones = [...facts.values()].flatMap((f) => (f.phone ? [f.phone] : []));
+      const held = await contactIdsByHandles(this.db, ws, { emails, phones });
+      contacts = await getContactsByIds(this.db, ws, [...held.emails.values(), ...held.phones.values()]);
+      for (const c of linked.values()) contacts.set(c.id, c);
+      const page = contacts;
+      const ref = (id: string | undefined): ContactRef | undefined => {
+        const c = id === undefined ? undefined : page.get(id);
+        return c ? { id: c.id, externalId: c.externalId } : undefined;
+      };
+      lookups = {
+        byExternalId: (crmId) => ref(linked.get(crmId)?.id),
+        byEmail: (email) => ref(held.emails.get(email)),
+        byPhone: (phone) => ref(held.phones.get(phone)),
+        mergedAway: (crmId) => merged.has(crmId),
+      };
+      remember = (contact: ContactRecord): void => {
+        contacts.set(contact.id, contact);
+        if (contact.externalId) linked.set(contact.externalId, contact);
+        for (const e of contact.emails) held.emails.set(e, contact.id);
+        for (const p of contact.phones) held.phones.set(p, contact.id);
+      };
+
+      for (const record of records) {
+        const f = facts.get(record.id)!;
+        const decision = matchCrmContact(f, lookups, this.matchOptions);
+        if (this.dry && (decision.kind === "update" || decision.kind === "link")) this.dryTouched.add(decision.contactId);
+        let status: ContactSyncRecordStatus = "linked";
+        switch (decision.kind) {
+          case "skip":
+            status = "skipped";
+            this.counts.skipped++;
+            this.plan.skipped++;
+            break;
+          case "error":
+            status = "error";
+            this.counts.skipped++;
+            await this.record([
+              decision.code === "contact_missing_handle"
+                ? { code: decision.code, message: `HubSpot contact ${record.id} has no email and no usable phone, so it was not imported.`, recordType: "contact", recordId: null, crmId: record.id }
+                : {
+                    code: decision.code,
+                    message: `HubSpot contact ${record.id} shares its ${decision.via} with contact ${decision.contactId}, which is already linked to HubSpot contact ${decision.linkedTo}; it was skipped.`,
+                    recordType: "contact",
+                    recordId: decision.contactId,
+                    crmId: record.id,
+                    details: { linkedTo: decision.linkedTo, via: decision.via },
+                  },
+            ]);
+            break;
+          case "update": {
+            const contact = contacts.get(decision.contactId)!;
+            if (this.twoWay) {
+              const sides = this.remoteSides(record);
+              const local = this.localSides(contact);
+              const unsettled = (Object.keys(sides) as SyncedField[]).some((field) => needsTimes(local[field]?.value, sides[field]?.value));
+              if (unsettled && !record.lastChanges) {
+                needHistory.push({ contact, record });
+                break;
+              }
+              const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups!);
+              if (updated) remember(updated);
+            } else {
+              const updated = await this.applyInbound(contact, record, f, customerOf, lookups!);
+              if (updated) remember(updated);
             }
-            const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups);
-            if (updated) remember(updated);
-          } else {
-            const updated = await this.applyInbound(contact, record, f, customerOf, lookups);
-            if (updated) remember(updated);
+            break;
           }
-          break;
+          case "link": {
+            const contact = contacts.get(decision.contactId)!;
+            const linkedContact = this.dry ? { ...contact, externalId: record.id } : await linkExternalId(this.db, ws, contact.id, record.id);
+            this.counts.linked++;
+            this.plan.local.link++;
+            this.sample({ action: "link", contactId: contact.id, crmId: record.id, name: contact.name, changes: {} });
+            remember(linkedContact);
+            const updated = this.twoWay
+              ? await this.applyTwoWay(linkedContact, record, this.mergeSides(linkedContact, record), customerOf, lookups!)
+              : await this.applyInbound(linkedContact, record, f, customerOf, lookups!);
+            if (updated) remember(updated);
+            break;
+          }
+          case "create": {
+            const created = await this.createLocal(record, f, customerOf, lookups!);
+            if (created) remember(created);
+            else status = "error";
+            break;
+          }
         }
-        case "link": {
-          const contact = contacts.get(decision.contactId)!;
-          const linkedContact = this.dry ? { ...contact, externalId: record.id } : await linkExternalId(this.db, ws, contact.id, record.id);
-          this.counts.linked++;
-          this.plan.local.link++;
-          this.sample({ action: "link", contactId: contact.id, crmId: record.id, name: contact.name, changes: {} });
-          remember(linkedContact);
-          const updated = this.twoWay
-            ? await this.applyTwoWay(linkedContact, record, this.mergeSides(linkedContact, record), customerOf, lookups)
-            : await this.applyInbound(linkedContact, record, f, customerOf, lookups);
-          if (updated) remember(updated);
-          break;
-        }
-        case "create": {
-          const created = await this.createLocal(record, f, customerOf, lookups);
-          if (created) remember(created);
-          else status = "error";
-          break;
-        }
+        outcomes.push({ crmId: record.id, status, crmModifiedAt: record.modifiedAt });
       }
-      outcomes.push({ crmId: record.id, status, crmModifiedAt: record.modifiedAt });
-    }
+
+      if (needHistory.length === 0 && this.pending.length === 0) {
+        await this.finishPage(outcomes);
+        finished = true;
+      }
+    });
+    if (finished) return;
 
     if (needHistory.length > 0) {
       const historyProps = Object.values(this.fields);
@@ -523,17 +573,23 @@ export class ContactRun {
         historyProps,
       );
       const byId = new Map(withHistory.map((r) => [r.id, r]));
-      for (const { contact, record } of needHistory) {
-        const full = byId.get(record.id) ?? record;
-        const sides = this.remoteSides(full);
-        const local = this.localSides(contacts.get(contact.id) ?? contact);
-        const updated = await this.applyTwoWay(contacts.get(contact.id) ?? contact, full, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups);
-        if (updated) remember(updated);
-      }
+      await this.inPage(async () => {
+        for (const { contact, record } of needHistory) {
+          const full = byId.get(record.id) ?? record;
+          const sides = this.remoteSides(full);
+          const local = this.localSides(contacts.get(contact.id) ?? contact);
+          const updated = await this.applyTwoWay(contacts.get(contact.id) ?? contact, full, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups!);
+          if (updated) remember(updated);
+        }
+      });
     }
     await this.flushPushes();
+    await this.inPage(() => this.finishPage(outcomes));
+  }
+
+  private async finishPage(outcomes: { crmId: string; status: ContactSyncRecordStatus; crmModifiedAt: string | null }[]): Promise<void> {
     await this.flushInStep();
-    if (!this.dry) await saveOutcomes(this.db, ws, this.deps.provider, outcomes, this.checkpoint.passStartedAt);
+    if (!this.dry) await saveOutcomes(this.db, this.workspaceId, this.deps.provider, outcomes, this.checkpoint.passStartedAt);
     await this.progress();
   }
 
@@ -757,22 +813,24 @@ export class ContactRun {
     if (this.dry || go.length === 0) return;
     const readAt = this.pageReadAt;
     const results = await this.deps.source.updateContacts(go.map((p) => ({ id: p.crmId, properties: this.properties_(p.fields) })));
-    const remembered: { contactId: string; field: string; value: string; at: number }[] = [];
-    const synced: string[] = [];
-    for (const [i, result] of results.entries()) {
-      const p = go[i]!;
-      if (isWriteFailure(result)) {
-        await this.writeFailed(p.contact, p.crmId, p.fields, result);
-        continue;
+    await this.inPage(async () => {
+      const remembered: { contactId: string; field: string; value: string; at: number }[] = [];
+      const synced: string[] = [];
+      for (const [i, result] of results.entries()) {
+        const p = go[i]!;
+        if (isWriteFailure(result)) {
+          await this.writeFailed(p.contact, p.crmId, p.fields, result);
+          continue;
+        }
+        const at = parseMs(result.modifiedAt) ?? Date.now();
+        for (const [field, value] of Object.entries(p.fields)) remembered.push({ contactId: p.contact.id, field, value, at });
+        synced.push(p.contact.id);
+        this.counts.updated++;
+        this.counts.crmUpdated++;
       }
-      const at = parseMs(result.modifiedAt) ?? Date.now();
-      for (const [field, value] of Object.entries(p.fields)) remembered.push({ contactId: p.contact.id, field, value, at });
-      synced.push(p.contact.id);
-      this.counts.updated++;
-      this.counts.crmUpdated++;
-    }
-    await rememberPushes(this.db, this.workspaceId, this.deps.provider, remembered);
-    await markContactsSynced(this.db, this.workspaceId, synced, readAt);
+      await rememberPushes(this.db, this.workspaceId, this.deps.provider, remembered);
+      await markContactsSynced(this.db, this.workspaceId, synced, readAt);
+    });
   }
 
   private async writeFailed(contact: ContactRecord, crmId: string | null, fields: Partial<Record<SyncedField, string>>, failure: ContactWriteFailure): Promise<void> {
