@@ -1,7 +1,9 @@
 // One account-sync run (product spec §3): refresh the mirror of CRM companies and deals,
 // link unlinked customers, fill deals, and write synced values. A run checkpoints after every
 // page, so a paused or interrupted run resumes where it stopped; every write is idempotent, so
-// a page read twice changes nothing the second time.
+// a page read twice changes nothing the second time. A page's (or batch's) writes, the run's
+// counters and the checkpoint after it commit in one transaction: a crash before that commit
+// redoes the page, a crash after it resumes after the page.
 import type { Kysely } from "kysely";
 import { decideCompanyLink } from "../core/linking.ts";
 import { listSyncedFields, type FieldRecord } from "../db/repositories/custom-fields.ts";
@@ -109,24 +111,55 @@ class RunContext {
     return this.run.workspace_id;
   }
 
-  async progress(counts: { read?: number; linked?: number; updated?: number; skipped?: number }): Promise<void> {
+  async progress(counts: Counts): Promise<void> {
     await addRunProgress(this.db, this.run.id, { ...counts, crmCalls: this.deps.takeCalls() });
   }
 
   async save(patch: Partial<AccountCheckpoint>): Promise<void> {
-    this.checkpoint = { ...this.checkpoint, ...patch };
-    await saveCheckpoint(this.db, this.run.id, this.checkpoint);
-    // Everything up to here is saved: a stopping worker can leave now without losing work.
-    this.deps.signal?.throwIfAborted();
+    await this.commit({ checkpoint: patch });
   }
 
-  async record(errors: Omit<RecordedError, "runId" | "workspaceId">[]): Promise<void> {
+  /**
+   * One transaction: `write` (given the transaction), the errors it found, the run's counters
+   * (`progress` plus what `write` counted) and, when given, the checkpoint after it. Only once
+   * it commits does the in-memory checkpoint move on and may a stopping worker leave.
+   */
+  async commit(step: {
+    write?: (trx: Kysely<Database>) => Promise<StepResult | void>;
+    progress?: Counts;
+    checkpoint?: Partial<AccountCheckpoint>;
+  }): Promise<void> {
+    const next = step.checkpoint ? { ...this.checkpoint, ...step.checkpoint } : null;
+    let errors: readonly StepError[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      const result = (await step.write?.(trx)) ?? {};
+      errors = result.errors ?? [];
+      if (errors.length > 0) {
+        await recordSyncErrors(
+          trx,
+          errors.map((e) => ({ ...e, runId: this.run.id, workspaceId: this.ws })),
+        );
+      }
+      if (step.progress || result.counts) {
+        await addRunProgress(trx, this.run.id, { ...step.progress, ...result.counts, crmCalls: this.deps.takeCalls() });
+      }
+      if (next) await saveCheckpoint(trx, this.run.id, next);
+    });
     this.errors += errors.length;
-    await recordSyncErrors(
-      this.db,
-      errors.map((e) => ({ ...e, runId: this.run.id, workspaceId: this.ws })),
-    );
+    if (next) {
+      this.checkpoint = next;
+      // Everything up to here is saved: a stopping worker can leave now without losing work.
+      this.deps.signal?.throwIfAborted();
+    }
   }
+}
+
+type Counts = { read?: number; linked?: number; updated?: number; skipped?: number };
+type StepError = Omit<RecordedError, "runId" | "workspaceId">;
+/** What a step's writes found: counters and errors committed with them. */
+interface StepResult {
+  counts?: Counts;
+  errors?: readonly StepError[];
 }
 
 /**
@@ -156,14 +189,18 @@ async function readCompanies(ctx: RunContext, fields: readonly FieldRecord[]): P
   const { deps, checkpoint } = ctx;
   if (checkpoint.mode === "full") {
     for await (const page of readAhead(deps.source.companies({ properties, cursor: checkpoint.cursor }))) {
-      await upsertCompanies(ctx.db, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt);
-      await ctx.progress({ read: page.records.length });
-      await ctx.save({ cursor: page.cursor });
+      await ctx.commit({
+        write: (trx) => upsertCompanies(trx, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt),
+        progress: { read: page.records.length },
+        checkpoint: { cursor: page.cursor },
+      });
     }
   } else {
     for await (const records of readAhead(deps.source.companiesModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties }))) {
-      await upsertCompanies(ctx.db, ctx.ws, deps.provider, records, checkpoint.passStartedAt);
-      await ctx.progress({ read: records.length });
+      await ctx.commit({
+        write: (trx) => upsertCompanies(trx, ctx.ws, deps.provider, records, checkpoint.passStartedAt),
+        progress: { read: records.length },
+      });
     }
   }
   await ctx.save({ phase: "deals", cursor: null });
@@ -174,14 +211,18 @@ async function readDeals(ctx: RunContext, fields: readonly FieldRecord[]): Promi
   const { deps, checkpoint } = ctx;
   if (checkpoint.mode === "full") {
     for await (const page of readAhead(deps.source.deals({ properties, cursor: checkpoint.cursor }))) {
-      await upsertDeals(ctx.db, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt);
-      await ctx.progress({ read: page.records.length });
-      await ctx.save({ cursor: page.cursor });
+      await ctx.commit({
+        write: (trx) => upsertDeals(trx, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt),
+        progress: { read: page.records.length },
+        checkpoint: { cursor: page.cursor },
+      });
     }
   } else {
     for await (const records of readAhead(deps.source.dealsModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties }))) {
-      await upsertDeals(ctx.db, ctx.ws, deps.provider, records, checkpoint.passStartedAt);
-      await ctx.progress({ read: records.length });
+      await ctx.commit({
+        write: (trx) => upsertDeals(trx, ctx.ws, deps.provider, records, checkpoint.passStartedAt),
+        progress: { read: records.length },
+      });
     }
   }
   await ctx.save({ phase: checkpoint.mode === "full" ? "sweep" : "link", cursor: null });
@@ -189,9 +230,14 @@ async function readDeals(ctx: RunContext, fields: readonly FieldRecord[]): Promi
 
 /** Records a full pass did not see were deleted in the CRM: they stop updating and linking. */
 async function sweep(ctx: RunContext): Promise<void> {
-  await archiveUnseen(ctx.db, "crm_companies", ctx.ws, ctx.deps.provider, ctx.checkpoint.passStartedAt);
-  await archiveUnseen(ctx.db, "crm_deals", ctx.ws, ctx.deps.provider, ctx.checkpoint.passStartedAt);
-  await ctx.save({ phase: "link", cursor: null });
+  const { passStartedAt } = ctx.checkpoint;
+  await ctx.commit({
+    write: async (trx) => {
+      await archiveUnseen(trx, "crm_companies", ctx.ws, ctx.deps.provider, passStartedAt);
+      await archiveUnseen(trx, "crm_deals", ctx.ws, ctx.deps.provider, passStartedAt);
+    },
+    checkpoint: { phase: "link", cursor: null },
+  });
 }
 
 function sameCandidates(a: readonly string[], b: readonly string[]): boolean {
@@ -233,12 +279,17 @@ async function link(ctx: RunContext): Promise<void> {
     const deals = await latestDealByCompany(ctx.db, ctx.ws, deps.provider, matches.map((m) => m.companyId));
     const links: AutoLink[] = matches.map((m) => ({ ...m, dealId: deals.get(m.companyId) ?? null }));
     const now = (deps.now ?? (() => new Date()))().toISOString();
-    const linked = await applyAutoLinks(ctx.db, ctx.ws, links, now);
-    await recordLinkAttempts(ctx.db, ctx.ws, attempts, now);
-    await ctx.record(errors);
     after = batch[batch.length - 1]!.id;
-    await ctx.progress({ linked, skipped: batch.length - matches.length });
-    await ctx.save({ cursor: after });
+    const skipped = batch.length - matches.length;
+    await ctx.commit({
+      write: async (trx) => {
+        const linked = await applyAutoLinks(trx, ctx.ws, links, now);
+        await recordLinkAttempts(trx, ctx.ws, attempts, now);
+        return { counts: { linked }, errors };
+      },
+      progress: { skipped },
+      checkpoint: { cursor: after },
+    });
   }
   await ctx.save({ phase: "deals_fill", cursor: null });
 }
@@ -276,11 +327,16 @@ async function writeValues(ctx: RunContext, fields: readonly FieldRecord[]): Pro
         ...(checkpoint.mode === "incremental" ? { touchedSince: checkpoint.passStartedAt } : {}),
       });
       if (batch.length === 0) break;
-      const result = await syncValues(ctx.db, ctx.ws, deps.provider, fields, batch);
-      await ctx.record(result.errors);
       after = batch[batch.length - 1]!.id;
-      await ctx.progress({ updated: result.updated });
-      await ctx.save({ cursor: after });
+      // Reads and writes in the batch's transaction: the values, their errors, the counters
+      // and the checkpoint commit together.
+      await ctx.commit({
+        write: async (trx) => {
+          const result = await syncValues(trx, ctx.ws, deps.provider, fields, batch);
+          return { counts: { updated: result.updated }, errors: result.errors };
+        },
+        checkpoint: { cursor: after },
+      });
     }
   }
   await ctx.save({ phase: "done", cursor: null });

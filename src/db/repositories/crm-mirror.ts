@@ -1,9 +1,11 @@
 // The local mirror of CRM companies and deals (see the crm_mirror migration). Writes are
 // idempotent upserts, so a page read twice (a resumed run) changes nothing the second time.
+// Writers join the caller's transaction when given one (a page commits with its checkpoint).
 import type { Kysely, Transaction } from "kysely";
 import { CompanyDomainIndex, pickDeal } from "../../core/linking.ts";
 import type { CrmCompany, CrmDeal } from "../../sync/ports.ts";
 import type { Database } from "../schema.ts";
+import { inTransaction } from "./field-values.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 type MirrorTable = "crm_companies" | "crm_deals";
@@ -58,7 +60,7 @@ async function upsertRecords(
 
 export async function upsertCompanies(db: Kysely<Database>, workspaceId: string, provider: string, companies: readonly CrmCompany[], seenAt: string): Promise<void> {
   if (companies.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await upsertRecords(trx, "crm_companies", workspaceId, provider, companies, seenAt);
     for (const part of chunks(companies)) {
       await trx
@@ -76,7 +78,7 @@ export async function upsertCompanies(db: Kysely<Database>, workspaceId: string,
 /** Upserts deals; their company associations are replaced when the source read them. */
 export async function upsertDeals(db: Kysely<Database>, workspaceId: string, provider: string, deals: readonly CrmDeal[], seenAt: string): Promise<void> {
   if (deals.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await upsertRecords(trx, "crm_deals", workspaceId, provider, deals, seenAt);
     const withAssociations = deals.filter((d) => d.companyIds !== undefined);
     for (const part of chunks(withAssociations)) {

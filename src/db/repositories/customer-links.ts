@@ -1,8 +1,9 @@
 // Bulk reads and writes of customer ↔ CRM links for the sync engine. Every write is guarded
 // by the link state it was decided on, so a run never overrides a link an admin set meanwhile
-// (no relinking, product spec §3.1).
+// (no relinking, product spec §3.1). Writers join the caller's transaction when given one.
 import { sql, type Kysely } from "kysely";
 import type { Database, UnlinkedReason } from "../schema.ts";
+import { inTransaction } from "./field-values.ts";
 
 const chunkSize = 500;
 
@@ -61,7 +62,7 @@ export interface AutoLink {
 export async function applyAutoLinks(db: Kysely<Database>, workspaceId: string, links: readonly AutoLink[], at: string): Promise<number> {
   if (links.length === 0) return 0;
   let linked = 0;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     // One statement a chunk, the company and deal picked per row by CASE: row-by-row updates
     // cost a statement (and its preparation) per customer, which dominated large runs.
     // Five parameters a link keeps a chunk well under SQLite's and PostgreSQL's limits.
@@ -106,7 +107,7 @@ export interface LinkAttempt {
 /** Records why customers stayed unlinked (only those still unlinked). */
 export async function recordLinkAttempts(db: Kysely<Database>, workspaceId: string, attempts: readonly LinkAttempt[], at: string): Promise<void> {
   if (attempts.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const attempt of attempts) {
       await trx
         .updateTable("customers")
@@ -180,7 +181,7 @@ export async function listLinkedCustomers(
 /** Fills the deal of auto-linked customers that have none (their company gained a deal). */
 export async function fillDeals(db: Kysely<Database>, workspaceId: string, fills: readonly { customerId: string; companyId: string; dealId: string }[]): Promise<number> {
   let filled = 0;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const fill of fills) {
       const result = await trx
         .updateTable("customers")

@@ -7,6 +7,7 @@ import { syncErrorInfo, type SyncErrorCode } from "../../core/errors.ts";
 import { assertTransition } from "../../sync/run-state.ts";
 import { decodeCursor, encodeCursor, type Page } from "../pagination.ts";
 import type { Database, RunKind, RunStatus, RunTrigger, SyncError, SyncRun } from "../schema.ts";
+import { inTransaction } from "./field-values.ts";
 
 export interface NewRun {
   workspaceId: string;
@@ -93,11 +94,14 @@ export interface RunProgress {
   crmCalls?: Record<string, number>;
 }
 
-/** Adds to a run's counters; increments in SQL so concurrent writers do not lose counts. */
+/**
+ * Adds to a run's counters; increments in SQL so concurrent writers do not lose counts. Joins
+ * the caller's transaction when given one, so progress can commit with the work it counts.
+ */
 export async function addRunProgress(db: Kysely<Database>, runId: string, progress: RunProgress): Promise<void> {
   const calls = Object.values(progress.crmCalls ?? {}).reduce((a, b) => a + b, 0);
   const inc = (column: string, by: number | undefined) => sql<number>`${sql.ref(column)} + ${by ?? 0}`;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const patch: Record<string, unknown> = {
       records_read: inc("records_read", progress.read),
       records_linked: inc("records_linked", progress.linked),
