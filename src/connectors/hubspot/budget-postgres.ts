@@ -22,15 +22,7 @@ export interface PostgresBudgetStore extends BudgetStore {
 export function createPostgresBudgetStore(pool: pg.Pool, options: PostgresBudgetStoreOptions = {}): PostgresBudgetStore {
   const tableName = options.tableName ?? "crm_budget";
   if (!/^[a-z_][a-z0-9_]*$/.test(tableName)) throw new RangeError(`tableName must be a plain identifier, got ${tableName}`);
-  const ready = pool
-    .query(`create table if not exists "${tableName}" (key varchar(255) primary key, points integer not null default 0, expire bigint)`)
-    .then(
-      () => undefined,
-      (error: unknown) => {
-        // Two processes creating the table at once: one loses on pg_type's unique index, and the table exists.
-        if ((error as { code?: unknown }).code !== "23505") throw error;
-      },
-    );
+  const ready = createTable(pool, tableName);
   // An unhandled rejection here would end the process; callers see the error on their first call.
   ready.catch(() => undefined);
 
@@ -66,4 +58,24 @@ export function createPostgresBudgetStore(pool: pg.Pool, options: PostgresBudget
       clearInterval(cleaner);
     },
   };
+}
+
+/**
+ * CREATE TABLE IF NOT EXISTS is not safe against itself: processes starting together can fail
+ * on pg_type ("type … already exists", or a unique violation). A transaction-scoped advisory
+ * lock makes them create it one after another.
+ */
+async function createTable(pool: pg.Pool, tableName: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    await client.query("select pg_advisory_xact_lock(hashtext($1))", [`crmsync:create:${tableName}`]);
+    await client.query(`create table if not exists "${tableName}" (key varchar(255) primary key, points integer not null default 0, expire bigint)`);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
