@@ -18,7 +18,7 @@ import type { DatabaseTarget } from "../src/config.ts";
 import type { Dialect } from "../src/db/database.ts";
 import { createSyncedFields, listFields, type FieldRecord } from "../src/db/repositories/custom-fields.ts";
 import { listCustomers, parseListQuery } from "../src/db/repositories/customer-query.ts";
-import { customerNameKey } from "../src/db/repositories/customers.ts";
+import { newCustomerRow } from "../src/db/repositories/customers.ts";
 import { inTransaction, writeSyncedValuesBulk } from "../src/db/repositories/field-values.ts";
 import { createWorkspace } from "../src/db/repositories/workspaces.ts";
 import type { CustomerDomainsTable, CustomersTable, Database } from "../src/db/schema.ts";
@@ -88,21 +88,7 @@ async function insertCustomers(db: Kysely<Database>, workspaceId: string, fields
       const index = offset + i;
       const id = randomUUID();
       const name = `${pick(words)} ${pick(words)} ${index}`;
-      customers.push({
-        id,
-        workspace_id: workspaceId,
-        name,
-        name_key: customerNameKey(name),
-        crm_company_id: null,
-        crm_deal_id: null,
-        crm_link_source: null,
-        crm_linked_at: null,
-        unlinked_reason: null,
-        link_candidates: null,
-        link_checked_at: null,
-        created_at: now,
-        updated_at: now,
-      });
+      customers.push(newCustomerRow(workspaceId, name, { id, now }));
       domains.push({ workspace_id: workspaceId, customer_id: id, domain: `customer-${index}.example.com`, position: 0 });
       const month = String(1 + Math.floor(random() * 12)).padStart(2, "0");
       const day = String(1 + Math.floor(random() * 28)).padStart(2, "0");

@@ -7,7 +7,7 @@ import type { Insertable } from "kysely";
 import { issueApiToken, provisionWorkspace } from "../../src/accounts.ts";
 import { generateSecretKey } from "../../src/core/security.ts";
 import type { Dialect } from "../../src/db/database.ts";
-import { customerNameKey } from "../../src/db/repositories/customers.ts";
+import { newCustomerRow } from "../../src/db/repositories/customers.ts";
 import { inTransaction } from "../../src/db/repositories/field-values.ts";
 import { setAccountSyncEnabled } from "../../src/db/repositories/sync-settings.ts";
 import type { CustomerDomainsTable, CustomersTable } from "../../src/db/schema.ts";
@@ -58,21 +58,7 @@ async function insertCustomers(database: TestDatabase, workspaceId: string, coun
       const index = offset + i;
       const id = randomUUID();
       const name = `Customer ${index}`;
-      customers.push({
-        id,
-        workspace_id: workspaceId,
-        name,
-        name_key: customerNameKey(name),
-        crm_company_id: null,
-        crm_deal_id: null,
-        crm_link_source: null,
-        crm_linked_at: null,
-        unlinked_reason: null,
-        link_candidates: null,
-        link_checked_at: null,
-        created_at: now,
-        updated_at: now,
-      });
+      customers.push(newCustomerRow(workspaceId, name, { id, now }));
       const roll = random();
       let domain: string | null;
       if (roll < customerMix.unique && counts.unique < catalog.unique.length) {

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { tryNormalizeDomain } from "../../src/core/domains.ts";
 import type { Dialect } from "../../src/db/database.ts";
-import { customerNameKey } from "../../src/db/repositories/customers.ts";
+import { newCustomerRow } from "../../src/db/repositories/customers.ts";
 import type { Database } from "../../src/db/schema.ts";
 import { startBackground, type Background } from "../../src/sync/background.ts";
 import { startTestApp, type TestApp, type TestWorkspace } from "./app.ts";
@@ -285,21 +285,7 @@ export async function insertCustomers(db: Kysely<Database>, workspaceId: string,
       await trx
         .insertInto("customers")
         .values(
-          part.map((c) => ({
-            id: c.id,
-            workspace_id: workspaceId,
-            name: c.name,
-            name_key: customerNameKey(c.name),
-            crm_company_id: null,
-            crm_deal_id: null,
-            crm_link_source: null,
-            crm_linked_at: null,
-            unlinked_reason: null,
-            link_candidates: null,
-            link_checked_at: null,
-            created_at: now,
-            updated_at: now,
-          })),
+          part.map((c) => newCustomerRow(workspaceId, c.name, { id: c.id, now })),
         )
         .execute();
       const domainRows = part.flatMap((c) => c.domains.map((domain, position) => ({ workspace_id: workspaceId, customer_id: c.id, domain, position })));

@@ -198,6 +198,26 @@ export async function getCustomer(db: Kysely<Database>, workspaceId: string, id:
   return customer;
 }
 
+/** The row of a new customer: not linked, never checked. Bulk loaders (benchmarks, fixtures) build theirs with it too. */
+export function newCustomerRow(workspaceId: string, name: string, options: { id?: string; now?: string } = {}): Customer {
+  const now = options.now ?? new Date().toISOString();
+  return {
+    id: options.id ?? randomUUID(),
+    workspace_id: workspaceId,
+    name,
+    name_key: customerNameKey(name),
+    crm_company_id: null,
+    crm_deal_id: null,
+    crm_link_source: null,
+    crm_linked_at: null,
+    unlinked_reason: null,
+    link_candidates: null,
+    link_checked_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export async function createCustomer(db: Kysely<Database>, workspaceId: string, input: NewCustomerInput): Promise<CustomerRecord> {
   const name = checkedName(input.name);
   const domains = checkedDomains(input.domains ?? []);
@@ -205,21 +225,7 @@ export async function createCustomer(db: Kysely<Database>, workspaceId: string, 
     const fields = await listFields(trx, workspaceId);
     const writes = resolveFieldWrites(fields, input.fields ?? {});
     const now = new Date().toISOString();
-    const row: Customer = {
-      id: input.id ?? randomUUID(),
-      workspace_id: workspaceId,
-      name,
-      name_key: customerNameKey(name),
-      crm_company_id: null,
-      crm_deal_id: null,
-      crm_link_source: null,
-      crm_linked_at: null,
-      unlinked_reason: null,
-      link_candidates: null,
-      link_checked_at: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = newCustomerRow(workspaceId, name, { ...(input.id ? { id: input.id } : {}), now });
     await trx.insertInto("customers").values(row).execute();
     await replaceDomains(trx, workspaceId, row.id, domains);
     await writeFieldValues(trx, workspaceId, row.id, writes);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/support/app.ts";
 import { dialects } from "../../../test/support/databases.ts";
 import type { Dialect } from "../../db/database.ts";
+import { newCustomerRow } from "../../db/repositories/customers.ts";
 
 interface ContactJson {
   id: string;
@@ -21,26 +22,9 @@ interface ContactJson {
 }
 
 async function insertCustomer(t: TestApp, workspaceId: string, name: string): Promise<string> {
-  const now = new Date().toISOString();
-  const id = randomUUID();
-  await t.ctx.db
-    .insertInto("customers")
-    .values({
-      id,
-      workspace_id: workspaceId,
-      name,
-      crm_company_id: null,
-      crm_deal_id: null,
-      crm_link_source: null,
-      crm_linked_at: null,
-      unlinked_reason: null,
-      link_candidates: null,
-      link_checked_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return id;
+  const row = newCustomerRow(workspaceId, name);
+  await t.ctx.db.insertInto("customers").values(row).execute();
+  return row.id;
 }
 
 /** Every contact table, in a fixed order, to prove a failed write left nothing behind. */
