@@ -10,11 +10,13 @@ import {
   findContactByHandle,
   getContact,
   getContactByExternalId,
+  insertContacts,
   linkExternalId,
   listContacts,
   listContactsByExternalIds,
   mergeContacts,
   mergedAwayExternalIds,
+  prepareContact,
   updateContact,
   wasMergedAway,
 } from "./contacts.ts";
@@ -136,6 +138,38 @@ describe.each(dialects)("contacts repository on %s", (dialect) => {
       expect(["email_taken", "conflict"]).toContain((r.reason as AppError).code);
     }
     expect(await countContacts(database.db, ws)).toBe(1);
+  });
+
+  it("stores a batch of new contacts with their handles and tags, in time order of their ids", async () => {
+    const batch = [
+      prepareContact({ firstName: "Ann", emails: ["Ann@Example.com"], tags: ["customer"] }, { source: "sync", externalId: "hs-1" }),
+      prepareContact({ firstName: "Bob", phones: ["+1 415 555 0100"], tags: ["lead", "vip"] }, { source: "sync", externalId: "hs-2" }),
+      prepareContact({ name: "Cy" }),
+    ];
+    const stored = await insertContacts(database.db, ws, batch);
+    expect(stored.map((c) => c.id)).toEqual(batch.map((b) => b.record.id));
+    expect([...stored.map((c) => c.id)].sort()).toEqual(stored.map((c) => c.id));
+    const bob = await getContactByExternalId(database.db, ws, "hs-2");
+    expect(bob).toMatchObject({ name: "Bob", phones: ["+14155550100"], tags: ["lead", "vip"], externalId: "hs-2" });
+    expect(await findContactByHandle(database.db, ws, { email: "ann@example.com" })).toMatchObject({ id: batch[0]!.record.id, tags: ["customer"] });
+    expect(await countContacts(database.db, ws)).toBe(3);
+  });
+
+  it("a batch that claims a handle twice, or one already held, stores none of its contacts", async () => {
+    await createContact(database.db, ws, { name: "Held", emails: ["held@example.com"] });
+    const twice = await rejection(
+      insertContacts(database.db, ws, [prepareContact({ name: "One", emails: ["same@example.com"] }), prepareContact({ name: "Two", emails: ["same@example.com"] })]),
+    );
+    expect(twice.code).toBe("email_taken");
+    const held = await rejection(insertContacts(database.db, ws, [prepareContact({ name: "Three", phones: ["+14155550199"] }), prepareContact({ name: "Four", emails: ["held@example.com"] })]));
+    expect(held.code).toBe("email_taken");
+    const linkedTwice = await rejection(
+      insertContacts(database.db, ws, [prepareContact({ name: "Five" }, { externalId: "hs-9" }), prepareContact({ name: "Six" }, { externalId: "hs-9" })]),
+    );
+    expect(linkedTwice.code).toBe("conflict");
+    const noCustomer = await rejection(insertContacts(database.db, ws, [prepareContact({ name: "Seven", customerId: "no-such-customer" })]));
+    expect(noCustomer.code).toBe("not_found");
+    expect((await listContacts(database.db, ws)).items.map((c) => c.name)).toEqual(["Held"]);
   });
 
   it("joins a caller's transaction, so the caller's rollback undoes the write", async () => {

@@ -2,11 +2,11 @@
 // sync matches on them (product spec §4.3). Every write normalises its input, runs in one
 // transaction, and stamps a per-field change time for the fields it really changed, which the
 // two-way conflict rule compares with the CRM's own property history (§4.4).
-import { randomUUID } from "node:crypto";
 import { sql, type Kysely, type Selectable } from "kysely";
 import { contactFields, mergeContacts as mergeRule, type ContactField, type MergeableContact } from "../../core/contact-merge.ts";
 import { AppError, notFound } from "../../core/errors.ts";
 import { isValidEmail, normalizeEmail, normalizePhone, tryNormalizePhone } from "../../core/handles.ts";
+import { newId } from "../ids.ts";
 import { decodeCursor, defaultPageSize, encodeCursor, maxPageSize, type Page } from "../pagination.ts";
 import type { ContactsTable, Database } from "../schema.ts";
 
@@ -425,12 +425,16 @@ async function loadForWrite(db: Db, workspaceId: string, id: string): Promise<Co
   return contact;
 }
 
-export async function createContact(
-  db: Db,
-  workspaceId: string,
-  input: ContactInput,
-  options: WriteOptions & { externalId?: string } = {},
-): Promise<ContactRecord> {
+export type CreateOptions = WriteOptions & { externalId?: string };
+
+/** A contact checked and normalised, not stored yet: its id and values are final. */
+export interface PreparedContact {
+  record: ContactRecord;
+  values: ContactValues;
+}
+
+/** Normalises and validates a new contact without touching the database; throws on bad input. */
+export function prepareContact(input: ContactInput, options: CreateOptions = {}): PreparedContact {
   const firstName = trimOrNull(input.firstName);
   const lastName = trimOrNull(input.lastName);
   const values: ContactValues = {
@@ -448,7 +452,7 @@ export async function createContact(
   for (const field of contactFields) if (!isEmptyValue(values[field])) fieldChangedAt[field] = timeFor(options, field, now);
   const externalId = options.externalId ?? null;
   const record: ContactRecord = {
-    id: randomUUID(),
+    id: newId(),
     ...values,
     externalId,
     lastSyncedAt: options.source === "sync" || externalId !== null ? now : null,
@@ -456,37 +460,109 @@ export async function createContact(
     createdAt: now,
     updatedAt: now,
   };
+  return { record, values };
+}
+
+/** The first handle or external id claimed twice within a batch, reported as it would be against a stored contact. */
+function assertDistinctWithinBatch(batch: readonly PreparedContact[]): void {
+  const claims = { email: new Map<string, string>(), phone: new Map<string, string>(), externalId: new Map<string, string>() };
+  for (const { record } of batch) {
+    for (const email of record.emails) {
+      const owner = claims.email.get(email);
+      if (owner !== undefined) throw new AppError("email_taken", `The email "${email}" is already used by contact ${owner}.`, { value: email, contactId: owner });
+      claims.email.set(email, record.id);
+    }
+    for (const phone of record.phones) {
+      const owner = claims.phone.get(phone);
+      if (owner !== undefined) throw new AppError("phone_taken", `The phone "${phone}" is already used by contact ${owner}.`, { value: phone, contactId: owner });
+      claims.phone.set(phone, record.id);
+    }
+    if (record.externalId === null) continue;
+    const owner = claims.externalId.get(record.externalId);
+    if (owner !== undefined) throw new AppError("conflict", `The CRM contact ${record.externalId} is already linked to contact ${owner}.`, { externalId: record.externalId, contactId: owner });
+    claims.externalId.set(record.externalId, record.id);
+  }
+}
+
+async function assertBatchFree(db: Db, workspaceId: string, batch: readonly PreparedContact[]): Promise<void> {
+  assertDistinctWithinBatch(batch);
+  const customerIds = unique(batch.flatMap(({ values }) => (values.customerId === null ? [] : [values.customerId])));
+  for (let i = 0; i < customerIds.length; i += chunkSize) {
+    const chunk = customerIds.slice(i, i + chunkSize);
+    const found = new Set((await db.selectFrom("customers").select("id").where("workspace_id", "=", workspaceId).where("id", "in", chunk).execute()).map((row) => row.id));
+    const missing = chunk.find((id) => !found.has(id));
+    if (missing !== undefined) throw notFound("Customer", missing);
+  }
+  await assertHandlesFree(
+    db,
+    workspaceId,
+    batch.flatMap(({ values }) => values.emails),
+    batch.flatMap(({ values }) => values.phones),
+    null,
+  );
+  const externalIds = batch.flatMap(({ record }) => (record.externalId === null ? [] : [record.externalId]));
+  const linked = await listContactsByExternalIds(db, workspaceId, externalIds);
+  const taken = externalIds.find((id) => linked.has(id));
+  if (taken !== undefined) {
+    throw new AppError("conflict", `The CRM contact ${taken} is already linked to contact ${linked.get(taken)!.id}.`, { externalId: taken, contactId: linked.get(taken)!.id });
+  }
+}
+
+// Rows per multi-row INSERT: the widest table (contacts, 13 columns) stays far below both
+// dialects' bound-parameter limits.
+const insertChunk = 250;
+
+async function insertRows<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += insertChunk) await insert(rows.slice(i, i + insertChunk));
+}
+
+/**
+ * Stores prepared contacts all or nothing: the batch is checked as a whole (customers exist,
+ * handles and external ids free, here and within the batch), then each table gets multi-row
+ * inserts. A sync page of new contacts costs a handful of statements instead of ten a contact.
+ */
+export async function insertContacts(db: Db, workspaceId: string, batch: readonly PreparedContact[]): Promise<ContactRecord[]> {
+  if (batch.length === 0) return [];
   return write(
     db,
     async (tx) => {
-      if (values.customerId !== null) await assertCustomerExists(tx, workspaceId, values.customerId);
-      await assertHandlesFree(tx, workspaceId, values.emails, values.phones, null);
-      if (externalId !== null) await assertExternalIdFree(tx, workspaceId, externalId, null);
-      await tx
-        .insertInto("contacts")
-        .values({
-          id: record.id,
-          workspace_id: workspaceId,
-          customer_id: values.customerId,
-          name: values.name,
-          name_key: nameKey(values.name),
-          first_name: values.firstName,
-          last_name: values.lastName,
-          external_id: externalId,
-          last_synced_at: record.lastSyncedAt,
-          field_changed_at: serializeChangedAt(fieldChangedAt),
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await replaceHandles(tx, workspaceId, record.id, values);
-      return record;
+      await assertBatchFree(tx, workspaceId, batch);
+      await insertRows(batch, (chunk) =>
+        tx
+          .insertInto("contacts")
+          .values(
+            chunk.map(({ record }) => ({
+              id: record.id,
+              workspace_id: workspaceId,
+              customer_id: record.customerId,
+              name: record.name,
+              name_key: nameKey(record.name),
+              first_name: record.firstName,
+              last_name: record.lastName,
+              external_id: record.externalId,
+              last_synced_at: record.lastSyncedAt,
+              field_changed_at: serializeChangedAt(record.fieldChangedAt),
+              created_at: record.createdAt,
+              updated_at: record.updatedAt,
+            })),
+          )
+          .execute(),
+      );
+      const emails = batch.flatMap(({ record }) => record.emails.map((email, position) => ({ workspace_id: workspaceId, contact_id: record.id, email, position })));
+      await insertRows(emails, (chunk) => tx.insertInto("contact_emails").values(chunk).execute());
+      const phones = batch.flatMap(({ record }) => record.phones.map((phone, position) => ({ workspace_id: workspaceId, contact_id: record.id, phone, position })));
+      await insertRows(phones, (chunk) => tx.insertInto("contact_phones").values(chunk).execute());
+      const tags = batch.flatMap(({ record }) => record.tags.map((tag) => ({ workspace_id: workspaceId, contact_id: record.id, tag })));
+      await insertRows(tags, (chunk) => tx.insertInto("contact_tags").values(chunk).execute());
+      return batch.map(({ record }) => record);
     },
-    async () => {
-      await assertHandlesFree(db, workspaceId, values.emails, values.phones, null);
-      if (externalId !== null) await assertExternalIdFree(db, workspaceId, externalId, null);
-    },
+    () => assertBatchFree(db, workspaceId, batch),
   );
+}
+
+export async function createContact(db: Db, workspaceId: string, input: ContactInput, options: CreateOptions = {}): Promise<ContactRecord> {
+  const [created] = await insertContacts(db, workspaceId, [prepareContact(input, options)]);
+  return created!;
 }
 
 /**

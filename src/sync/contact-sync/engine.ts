@@ -39,8 +39,8 @@ import {
 import {
   contactIdsByHandles,
   countContacts,
-  createContact,
   getContactsByIds,
+  insertContacts,
   linkExternalId,
   listContactsByExternalIds,
   listContactsForSync,
@@ -48,9 +48,11 @@ import {
   markContactsUnsynced,
   mergeContacts,
   mergedAwayExternalIds,
+  prepareContact,
   updateContact,
   type ContactInput,
   type ContactRecord,
+  type PreparedContact,
 } from "../../db/repositories/contacts.ts";
 import { getSyncState } from "../../db/repositories/crm-mirror.ts";
 import { listLinkedCustomers } from "../../db/repositories/customer-links.ts";
@@ -99,6 +101,8 @@ export class ContactRun {
   private properties: string[] = [];
   private contactCount = 0;
   private pending: PendingPush[] = [];
+  /** Contacts this page creates: stored together (see flushCreates), in the page's transaction. */
+  private creates: PreparedContact[] = [];
   /** Contacts found in step with the CRM on this page: marked synced in one statement. */
   private inStep: string[] = [];
   /**
@@ -317,8 +321,10 @@ export class ContactRun {
     // An incremental pass reads only members it never read; changed ones come from the search.
     const toRead = this.checkpoint.mode === "full" ? members : members.filter((m) => known.get(m.crmId)?.crmModifiedAt == null);
     const customerOf = new Map(members.map((m) => [m.crmId, m.customerId]));
-    for (let i = 0; i < toRead.length; i += readBatch) {
-      const ids = toRead.slice(i, i + readBatch).map((m) => m.crmId);
+    // Five batch reads, then one page of local work: a transaction's commit costs about the same
+    // for 100 contacts as for 500, and none is open while the CRM answers.
+    for (let i = 0; i < toRead.length; i += sourceBuffer) {
+      const ids = toRead.slice(i, i + sourceBuffer).map((m) => m.crmId);
       const { records, missing } = await this.deps.source.getContacts(ids, this.properties);
       await this.processRecords(records, customerOf, () => this.markDeleted(missing));
     }
@@ -518,6 +524,7 @@ export class ContactRun {
             ]);
             break;
           case "update": {
+            await this.flushCreates();
             const contact = contacts.get(decision.contactId)!;
             if (this.twoWay) {
               const sides = this.remoteSides(record);
@@ -536,6 +543,7 @@ export class ContactRun {
             break;
           }
           case "link": {
+            await this.flushCreates();
             const contact = contacts.get(decision.contactId)!;
             const linkedContact = this.dry ? { ...contact, externalId: record.id } : await linkExternalId(this.db, ws, contact.id, record.id);
             this.counts.linked++;
@@ -557,6 +565,7 @@ export class ContactRun {
         }
         outcomes.push({ crmId: record.id, status, crmModifiedAt: record.modifiedAt });
       }
+      await this.flushCreates();
 
       if (needHistory.length === 0 && this.pending.length === 0) {
         await this.finishPage(outcomes);
@@ -746,6 +755,8 @@ export class ContactRun {
   private async createLocal(record: CrmContact, f: CrmContactFacts, customerOf: Map<string, string | null>, lookups: MatchLookups): Promise<ContactRecord | null> {
     const limit = this.deps.contactLimit ?? defaultContactLimit;
     if (this.contactCount >= limit) {
+      // What the page created before the limit stays (the run stops, the page is not redone).
+      await this.flushCreates();
       throw new ContactRunStopped("contact_limit_reached", `The workspace holds ${this.contactCount} contacts, the most allowed (${limit.toLocaleString("en")}); the run stopped.`);
     }
     const clash = await this.clashes(f, null, lookups, record.id);
@@ -767,9 +778,22 @@ export class ContactRun {
     this.sample({ action: "create_here", contactId: null, crmId: record.id, name: [first, last].filter(Boolean).join(" "), changes: { email: input.emails?.[0] ?? null, phone: input.phones?.[0] ?? null } });
     this.contactCount++;
     if (this.dry) return null;
-    const created = await createContact(this.db, this.workspaceId, input, { source: "sync", externalId: record.id, ...(record.modifiedAt ? { changedAt: record.modifiedAt } : {}) });
+    const prepared = prepareContact(input, { source: "sync", externalId: record.id, ...(record.modifiedAt ? { changedAt: record.modifiedAt } : {}) });
+    this.creates.push(prepared);
     this.counts.created++;
-    return created;
+    return prepared.record;
+  }
+
+  /**
+   * Stores the contacts created since the last flush in one batch. Creation is deferred so a page
+   * of new contacts costs a few multi-row statements; the page's later matching already sees them
+   * (remember()), and any write that reads a contact back runs after a flush.
+   */
+  private async flushCreates(): Promise<void> {
+    if (this.creates.length === 0) return;
+    const batch = this.creates;
+    this.creates = [];
+    await insertContacts(this.db, this.workspaceId, batch);
   }
 
   // ---- writes to the CRM ------------------------------------------------------------------------
