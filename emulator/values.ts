@@ -99,6 +99,12 @@ export function validateProperties(
       continue;
     }
     const raw = rawValue === null || rawValue === undefined ? "" : String(rawValue);
+    // A value only HubSpot itself writes (a contact's additional emails, merged ids) is whatever
+    // HubSpot put there: such enumerations have no options to check against.
+    if (def.modificationMetadata.readOnlyValue && def.type === "enumeration" && def.options.length === 0) {
+      if (raw !== "") out[name] = raw;
+      continue;
+    }
     const result = normalize(def, raw);
     if ("error" in result) fail(name, result.error, result.message);
     else out[name] = result.value;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  crmAdditionalEmails,
   crmEmail,
   crmPhone,
   handleClashes,
@@ -62,6 +63,16 @@ describe("matchCrmContact (§4.3 order)", () => {
     expect(matchCrmContact(crm({}), lookups(world), options)).toEqual({ kind: "link", contactId: "c1", via: "email" });
     world.contacts[0] = { id: "c1", externalId: "h9" };
     expect(matchCrmContact(crm({}), lookups(world), options)).toEqual({ kind: "error", code: "contact_already_linked", contactId: "c1", linkedTo: "h9", via: "email" });
+  });
+
+  it("2. links by an additional email when the primary matches nobody, never one linked elsewhere", () => {
+    const world: World = { contacts: [{ id: "c1", externalId: null }, { id: "c2", externalId: "h7" }], emails: { "old@acme.com": "c1", "other@acme.com": "c2" }, phones: {} };
+    expect(matchCrmContact(crm({ additionalEmails: ["old@acme.com"] }), lookups(world), options)).toEqual({ kind: "link", contactId: "c1", via: "email" });
+    expect(matchCrmContact(crm({ additionalEmails: ["other@acme.com"] }), lookups(world), options)).toEqual({ kind: "create" });
+    // The primary email comes first.
+    world.emails["ann@acme.com"] = "c2";
+    expect(matchCrmContact(crm({ additionalEmails: ["old@acme.com"] }), lookups(world), options)).toMatchObject({ kind: "error", code: "contact_already_linked", contactId: "c2" });
+    expect(matchCrmContact(crm({ additionalEmails: ["old@acme.com"] }), lookups(world), { ...options, emailHandle: false })).toEqual({ kind: "create" });
   });
 
   it("2. matches on the phone when the email matches nobody", () => {
@@ -127,6 +138,11 @@ describe("values from the CRM", () => {
     expect(crmPhone(null)).toBeNull();
   });
 
+  it("reads additional emails as a list without the primary, repeats or invalid ones", () => {
+    expect(crmAdditionalEmails("Old@Acme.com; ann@acme.com;;not-an-email; old@acme.com", "ann@acme.com")).toEqual(["old@acme.com"]);
+    expect(crmAdditionalEmails(null, null)).toEqual([]);
+  });
+
   it("turns the lifecycle stage into one tag, keeping other tags", () => {
     expect(withLifecycleTag(["vip", "lifecycle:lead"], "Customer")).toEqual(["lifecycle:customer", "vip"]);
     expect(withLifecycleTag(["vip", "lifecycle:lead"], null)).toEqual(["vip"]);
@@ -138,5 +154,7 @@ describe("values from the CRM", () => {
     expect(withPrimary(["a@x.com", "b@x.com"], "b@x.com")).toEqual(["b@x.com"]);
     expect(withPrimary(["a@x.com"], null)).toEqual(["a@x.com"]);
     expect(withPrimary([], "a@x.com")).toEqual(["a@x.com"]);
+    // The replaced primary stays when the CRM still lists it among the person's other emails.
+    expect(withPrimary(["a@x.com", "b@x.com"], "c@x.com", ["a@x.com"])).toEqual(["c@x.com", "a@x.com", "b@x.com"]);
   });
 });

@@ -4,7 +4,12 @@
 // Order: (0) a CRM contact whose crmsync record was merged away by hand is never brought back;
 // (1) the external id; then, for a contact not linked yet, (2) it needs an email or a phone,
 // (3) the lifecycle-stage filter (first import only), (4) a shared handle when handles are
-// mapped: email first, then phone; (5) otherwise a new contact.
+// mapped: the email, then the CRM's additional emails, then the phone; (5) otherwise a new contact.
+//
+// Additional emails (HubSpot's hs_additional_emails: addresses the person also uses, and the
+// emails of records merged into this one) find a crmsync contact that knows the person only by
+// such an address, which would otherwise be duplicated. They only ever link an unlinked contact:
+// one already linked elsewhere is that other CRM record's person, and this one is matched on.
 //
 // A phone is a weaker identity than an email (a switchboard, a shared family line): a CRM contact
 // whose own email matches nobody, but whose phone belongs to a contact already linked elsewhere,
@@ -19,6 +24,8 @@ export interface CrmContactFacts {
   /** E.164 or null (absent or unreadable). */
   phone: string | null;
   lifecycleStage: string | null;
+  /** Other emails of the CRM contact, normalised and valid, the primary one left out. */
+  additionalEmails?: readonly string[];
 }
 
 /** The little a match needs to know about a crmsync contact. */
@@ -75,6 +82,10 @@ export function matchCrmContact(crm: CrmContactFacts, lookups: MatchLookups, opt
         ? { kind: "link", contactId: holder.id, via: "email" }
         : { kind: "error", code: "contact_already_linked", contactId: holder.id, linkedTo: holder.externalId, via: "email" };
     }
+    for (const additional of crm.additionalEmails ?? []) {
+      const other = lookups.byEmail(additional);
+      if (other && other.externalId === null) return { kind: "link", contactId: other.id, via: "email" };
+    }
   }
   if (phone !== null) {
     const holder = lookups.byPhone(phone);
@@ -119,6 +130,16 @@ export function crmEmail(raw: string | null | undefined): string | null {
   return isValidEmail(raw) ? normalizeEmail(raw) : null;
 }
 
+/** HubSpot's `;`-separated additional emails as crmsync stores them: invalid ones, repeats and the primary dropped. */
+export function crmAdditionalEmails(raw: string | null | undefined, primary: string | null): string[] {
+  const out = new Set<string>();
+  for (const part of (raw ?? "").split(";")) {
+    const email = crmEmail(part);
+    if (email !== null && email !== primary) out.add(email);
+  }
+  return [...out];
+}
+
 /** A CRM phone in E.164, or null when absent or unreadable (HubSpot phones are free text). */
 export function crmPhone(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined || raw.trim() === "") return null;
@@ -144,9 +165,14 @@ export function withLifecycleTag(tags: readonly string[], stage: string | null):
 /**
  * A list with `primary` first: the CRM holds one email (one phone), crmsync several. The CRM's
  * value replaces the list's first item and the others stay; an absent value changes nothing
- * (an empty value never wipes a non-empty one).
+ * (an empty value never wipes a non-empty one). `stillListed`: other values the CRM holds for the
+ * person (HubSpot's additional emails).
  */
-export function withPrimary(list: readonly string[], primary: string | null): string[] {
+export function withPrimary(list: readonly string[], primary: string | null, stillListed: readonly string[] = []): string[] {
   if (primary === null) return [...list];
-  return [primary, ...list.slice(1).filter((item) => item !== primary)];
+  const rest = list.slice(1).filter((item) => item !== primary);
+  // A replaced primary the CRM still lists for the person (an additional email) stays, second.
+  const replaced = list[0];
+  if (replaced !== undefined && replaced !== primary && stillListed.includes(replaced)) rest.unshift(replaced);
+  return [primary, ...rest];
 }

@@ -121,7 +121,7 @@ export function isWriteFailure(result: CrmContact | ContactWriteFailure): result
 }
 
 /** Properties contact sync always reads besides the mapped ones. */
-export const contactBaseProperties = ["email", "phone", "firstname", "lastname", "lifecyclestage", "createdate", "lastmodifieddate", "hs_merged_object_ids"] as const;
+export const contactBaseProperties = ["email", "hs_additional_emails", "phone", "firstname", "lastname", "lifecyclestage", "createdate", "lastmodifieddate", "hs_merged_object_ids"] as const;
 
 /** The HubSpot list chosen as the contact source no longer exists. */
 export class CrmListNotFoundError extends Error {

@@ -58,6 +58,21 @@ describe.each(dialects)("contact sync: inbound from a list on %s", (dialect: Dia
     expect(second.counters.read).toBe(1);
   });
 
+  it("links a contact known only by one of HubSpot's additional emails instead of duplicating it", async () => {
+    const emails = { old: uniqueEmail("old"), now: uniqueEmail("now"), second: uniqueEmail("second"), own: uniqueEmail("own") };
+    const known = await c.createContact({ name: "Known By Old Address", emails: [emails.old] });
+    const moved = await c.addContact({ firstname: "Moved", lastname: "On", email: emails.now, hs_additional_emails: emails.old, lifecyclestage: "customer" });
+    const fresh = await c.addContact({ firstname: "Two", lastname: "Addresses", email: emails.own, hs_additional_emails: `${emails.second};not-an-email`, lifecyclestage: "customer" });
+    const list = await c.createList("additional-emails", [moved, fresh]);
+    await c.configure({ mode: "inbound", source: { kind: "list", listId: list } });
+    const run = await c.h.latestRun(c.ws, "contacts");
+    expect(await c.errors(run)).toEqual([]);
+    expect(run.counters).toMatchObject({ read: 2, linked: 1, created: 1 });
+    expect(await c.contactByExternalId(moved)).toMatchObject({ id: known.id, firstName: "Moved", emails: [emails.now, emails.old] });
+    expect(await c.contactByExternalId(fresh)).toMatchObject({ emails: [emails.own, emails.second] });
+    expect((await c.contacts()).filter((x) => x.emails.includes(emails.old))).toHaveLength(1);
+  });
+
   it("applies the stage filter only at first import and keeps the stage as a tag", async () => {
     const email = uniqueEmail("stage");
     const id = await c.addContact({ firstname: "Sta", lastname: "Ge", email, lifecyclestage: "customer" });

@@ -13,6 +13,7 @@
 // The CRM is asked per page, never per contact; history (the CRM's per-property change times) is
 // read only for contacts whose two sides hold different non-empty values.
 import {
+  crmAdditionalEmails,
   crmEmail,
   crmPhone,
   handleClashes,
@@ -418,11 +419,14 @@ export class ContactRun {
 
   private facts(record: CrmContact): CrmContactFacts {
     const p = record.properties;
+    const email = crmEmail(p[this.fields.email ?? "email"]);
     return {
       id: record.id,
-      email: crmEmail(p[this.fields.email ?? "email"]),
+      email,
       phone: crmPhone(p[this.fields.phone ?? "phone"]),
       lifecycleStage: trimmed(p["lifecyclestage"]),
+      // HubSpot's other addresses of the person go with its email property only.
+      additionalEmails: (this.fields.email ?? "email") === "email" ? crmAdditionalEmails(p["hs_additional_emails"], email) : [],
     };
   }
 
@@ -473,7 +477,7 @@ export class ContactRun {
       if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
 
       const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
-      const emails = [...facts.values()].flatMap((f) => (f.email ? [f.email] : []));
+      const emails = [...facts.values()].flatMap((f) => [...(f.email ? [f.email] : []), ...(f.additionalEmails ?? [])]);
       const phones = [...facts.values()].flatMap((f) => (f.phone ? [f.phone] : []));
       const held = await contactIdsByHandles(this.db, ws, { emails, phones });
       contacts = await getContactsByIds(this.db, ws, [...held.emails.values(), ...held.phones.values()]);
@@ -712,7 +716,7 @@ export class ContactRun {
     const last = this.fields.lastName ? trimmed(record.properties[this.fields.lastName]) : null;
     if (first !== null && first !== contact.firstName) patch.firstName = first;
     if (last !== null && last !== contact.lastName) patch.lastName = last;
-    if (this.fields.email && f.email && !clash.email && contact.emails[0] !== f.email) patch.emails = withPrimary(contact.emails, f.email);
+    if (this.fields.email && f.email && !clash.email && contact.emails[0] !== f.email) patch.emails = withPrimary(contact.emails, f.email, f.additionalEmails);
     if (this.fields.phone && f.phone && !clash.phone && contact.phones[0] !== f.phone) patch.phones = withPrimary(contact.phones, f.phone);
     const at = record.modifiedAt ?? this.now().toISOString();
     return this.writeLocal(contact, patch, { firstName: at, lastName: at, emails: at, phones: at }, record.id);
@@ -735,7 +739,7 @@ export class ContactRun {
       changedAt["lastName"] = iso(pulled.lastName.changedAt, now);
     }
     if (pulled.email && !clash.email) {
-      patch.emails = withPrimary(contact.emails, pulled.email.value);
+      patch.emails = withPrimary(contact.emails, pulled.email.value, this.facts(record).additionalEmails);
       changedAt["emails"] = iso(pulled.email.changedAt, now);
     }
     if (pulled.phone && !clash.phone) {
@@ -765,7 +769,8 @@ export class ContactRun {
     const input: ContactInput = {
       firstName: first,
       lastName: last,
-      emails: this.fields.email && f.email && !clash.email ? [f.email] : [],
+      // The additional emails no other contact holds come along as secondary ones.
+      emails: this.fields.email && f.email && !clash.email ? [f.email, ...(f.additionalEmails ?? []).filter((e) => lookups.byEmail(e) === undefined)] : [],
       phones: this.fields.phone && f.phone && !clash.phone ? [f.phone] : [],
       tags: withLifecycleTag([], f.lifecycleStage),
       customerId: customerOf.get(record.id) ?? null,
