@@ -3,41 +3,42 @@
 // its progress and ends with a summary.
 import type { Config } from "../config.ts";
 import type { SyncRun } from "../db/schema.ts";
-import { startBackground } from "../sync/background.ts";
 import { requestFullContactSync } from "../sync/contact-sync/run.ts";
 import type { ContactCheckpoint } from "../sync/contact-sync/types.ts";
-import { triggerContactRun } from "../sync/contact-sync/jobs.ts";
+import { contactQueues, triggerContactRun } from "../sync/contact-sync/jobs.ts";
 import { loadContactSyncSettings } from "../sync/contact-sync/settings.ts";
 import { provider } from "../sync/hubspot-connection.ts";
-import { runWithProgress } from "./run-progress.ts";
-import { contextFor, openMigratedDatabase } from "./runtime.ts";
+import { runWithProgress, startCommandWorker, withSyncableWorkspace } from "./run-progress.ts";
 
 const phases: ContactCheckpoint["phase"][] = ["check", "source", "changes", "linked", "local", "create", "done"];
 
 export async function syncContacts(config: Config, workspaceId: string, options: { full: boolean; progress: boolean }): Promise<SyncRun> {
-  const database = await openMigratedDatabase(config);
-  const ctx = contextFor(config, database, config.port);
-  try {
-    if (!(await ctx.hubspot.isConnected(workspaceId))) throw new Error(`HubSpot is not connected for workspace ${workspaceId}.`);
+  return withSyncableWorkspace(config, workspaceId, async (parts) => {
+    const { database, ctx } = parts;
     const settings = await loadContactSyncSettings(database.db, workspaceId, provider);
-    if (settings.mode === "off") throw new Error("Contact sync is off for this workspace; choose a mode first (PUT /api/v1/crm/hubspot/contact-sync).");
-    if (settings.paused) throw new Error("Contact sync is paused for this workspace; resume it first.");
+    const where = "Integrations → HubSpot in the web app";
+    if (settings.mode === "off") throw new Error(`Contact sync is off for workspace ${workspaceId}: choose a mode first (${where}, or PUT /api/v1/crm/hubspot/contact-sync).`);
+    if (settings.paused) throw new Error(`Contact sync is paused for workspace ${workspaceId}: resume it first (${where}, or PUT /api/v1/crm/hubspot/contact-sync with "paused": false).`);
     if (settings.mode === "two_way" && settings.confirmedAt === null) {
-      throw new Error("Two-way contact sync has not been confirmed: preview it (POST .../contact-sync/preview) and confirm it (POST .../contact-sync/confirm) first.");
+      throw new Error(`Two-way contact sync is not confirmed for workspace ${workspaceId}: preview and confirm it first (${where}, or POST /api/v1/crm/hubspot/contact-sync/preview, then …/confirm).`);
+    }
+    const { source, sourceError } = settings;
+    if (sourceError && source.kind === "list" && source.listId === sourceError.listId) {
+      throw new Error(`The HubSpot list ${source.listId} that contact sync reads was deleted: choose another list first (${where}, or PUT /api/v1/crm/hubspot/contact-sync).`);
     }
     const kind = settings.mode === "inbound" ? "contacts" : "reconcile";
     if (options.full) await requestFullContactSync(database.db, workspaceId, provider);
-    return await runWithProgress({
+    return runWithProgress({
       db: database.db,
       workspaceId,
       kind,
+      jobs: ctx.queue,
+      queue: contactQueues[kind],
       phases,
       counters: ["read", "created", "updated"],
       progress: options.progress,
       trigger: () => triggerContactRun(ctx.queue, kind, { workspaceId, trigger: "manual", triggeredBy: null }).then(() => undefined),
-      startWorker: () => startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1 }),
+      startWorker: () => startCommandWorker(parts),
     });
-  } finally {
-    await database.close();
-  }
+  });
 }
