@@ -70,7 +70,8 @@ export class ListStore {
       added.push(id);
     }
     if (added.length > 0) {
-      list.members.push(...added);
+      // A loop, not push(...added): spreading 300,000 ids overflows the call stack.
+      for (const id of added) list.members.push(id);
       list.members.sort((a, b) => a - b);
       list.updatedAt = now;
       list.listVersion++;

@@ -29,6 +29,15 @@ describe("decideField", () => {
     expect(decideField(side("b", 50), side("c", 120), pushed)).toBe("pull");
   });
 
+  it("a crmsync side unchanged since the last sync takes the CRM's differing value, whatever the times say", () => {
+    // The CRM's time is unknown (no history read) or behind crmsync's clock: still a CRM edit.
+    expect(decideField(side("a", 50), side("b", null), null, true)).toBe("pull");
+    expect(decideField(side("a", 50), side("b", 10), null, true)).toBe("pull");
+    // An empty CRM value still never wipes, and crmsync's own write is still no edit.
+    expect(decideField(side("a", 50), side(null, 99), null, true)).toBe("push");
+    expect(decideField(side("b", 50), side("a", 100), { value: "a", at: 100 }, true)).toBe("push");
+  });
+
   it("property: with no echo, the final value is the most recently changed non-empty one", () => {
     const value = fc.option(fc.constantFrom("a", "b", "c"), { nil: null });
     fc.assert(

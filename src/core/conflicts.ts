@@ -8,6 +8,9 @@
 //   is not a CRM edit. Without this, the CRM's history time of crmsync's own write (later than the
 //   crmsync edit it carried, and possibly ahead of crmsync's clock) would beat a newer crmsync edit.
 //   Symmetrically, a crmsync value still equal to that push is not a crmsync edit.
+// - A contact not changed in crmsync since the two sides were last in step (both times from
+//   crmsync's own clock) has no crmsync edit to weigh: a differing CRM value is a CRM edit and wins
+//   without reading the CRM's property history.
 // - Two records of one person found in both systems (same email): the older is canonical; the
 //   newer only fills what the older lacks.
 
@@ -42,7 +45,7 @@ export function isEcho(remote: FieldSide, pushed: PushMemory | null | undefined)
   return remote.changedAt === null || remote.changedAt <= pushed.at;
 }
 
-export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMemory | null): FieldDecision {
+export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMemory | null, localInStep = false): FieldDecision {
   const localEmpty = isEmpty(local.value);
   const remoteEmpty = isEmpty(remote.value);
   if (localEmpty && remoteEmpty) return "equal";
@@ -50,6 +53,7 @@ export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMe
   if (remoteEmpty) return "push";
   if (localEmpty) return "pull";
   if (isEcho(remote, pushed)) return "push";
+  if (localInStep) return "pull";
   // crmsync still holds what it pushed and the CRM changed since: only the CRM was edited.
   if (pushed && local.value === pushed.value) return "pull";
   if (local.changedAt === null) return "pull";
@@ -66,6 +70,8 @@ export interface ContactSides {
   local: Partial<Record<SyncedField, FieldSide>>;
   remote: Partial<Record<SyncedField, FieldSide>>;
   pushed?: Partial<Record<SyncedField, PushMemory>>;
+  /** crmsync's record has not changed since the two sides were last in step. */
+  localInStep?: boolean;
 }
 
 export interface Resolution {
@@ -81,7 +87,7 @@ export function resolveContact(fields: readonly SyncedField[], sides: ContactSid
   for (const field of fields) {
     const local = sides.local[field] ?? { value: null, changedAt: null };
     const remote = sides.remote[field] ?? { value: null, changedAt: null };
-    const decision = decideField(local, remote, sides.pushed?.[field]);
+    const decision = decideField(local, remote, sides.pushed?.[field], sides.localInStep ?? false);
     if (decision === "pull" && remote.value !== null) out.pull[field] = { value: remote.value, changedAt: remote.changedAt };
     if (decision === "push" && local.value !== null) out.push[field] = local.value;
   }

@@ -100,6 +100,28 @@ describe("contact sync: two-way", () => {
     expect((await c.remote(h)).properties.lastname).toBe("Remote-Later");
   });
 
+  it("takes an edit made only in HubSpot without reading its property history, even with HubSpot's clock behind", async () => {
+    const email = uniqueEmail("remote-only");
+    const h = await c.addContact({ firstname: "Only", lastname: "Remote", email, lifecyclestage: "customer" });
+    await c.addMembers(list, [h]);
+    await c.runNow();
+    // HubSpot's clock an hour behind crmsync's: its change time looks older than crmsync's values.
+    c.h.emu.store.clock.advance(-60 * 60_000);
+    try {
+      await c.patchRemote(h, { lastname: "Edited-In-HubSpot" });
+      c.h.resetCounters();
+      const run = await c.runNow();
+      expect(run.status).toBe("succeeded");
+      expect(await c.contactByExternalId(h)).toMatchObject({ lastName: "Edited-In-HubSpot" });
+      expect((await c.remote(h)).properties.lastname).toBe("Edited-In-HubSpot");
+      // The change came with the search; no batch read (with or without history) was needed.
+      expect(c.h.counters().endpoints["contacts.batch.read"] ?? 0).toBe(0);
+      expect(c.h.counters().endpoints["contacts.batch.update"] ?? 0).toBe(0);
+    } finally {
+      c.h.emu.store.clock.advance(60 * 60_000);
+    }
+  });
+
   it("never wipes a value with an empty one, on either side", async () => {
     const email = uniqueEmail("empty");
     const h = await c.addContact({ firstname: "Em", lastname: "Pty", email, phone: "+1 212 555 0160", lifecyclestage: "customer" });

@@ -45,6 +45,11 @@ import type { CrmContact } from "../ports.ts";
 import { CrmWrites } from "./crm-writes.ts";
 import { ContactRunStopped, defaultContactLimit, fieldColumn, iso, parseMs, trimmed } from "./types.ts";
 
+/** Not changed in crmsync since it was last in step with the CRM (sync writes stamp both times alike). */
+function localInStep(contact: ContactRecord): boolean {
+  return contact.lastSyncedAt !== null && contact.updatedAt <= contact.lastSyncedAt;
+}
+
 export class CrmPage extends CrmWrites {
   protected facts(record: CrmContact): CrmContactFacts {
     const p = record.properties;
@@ -162,12 +167,14 @@ export class CrmPage extends CrmWrites {
             if (this.twoWay) {
               const sides = this.remoteSides(record);
               const local = this.localSides(contact);
-              const unsettled = (Object.keys(sides) as SyncedField[]).some((field) => needsTimes(local[field]?.value, sides[field]?.value));
+              // Only a contact changed on both sides needs the CRM's change times (history).
+              const inStep = localInStep(contact);
+              const unsettled = !inStep && (Object.keys(sides) as SyncedField[]).some((field) => needsTimes(local[field]?.value, sides[field]?.value));
               if (unsettled && !record.lastChanges) {
                 needHistory.push({ contact, record });
                 break;
               }
-              const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id) }), customerOf, lookups!);
+              const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id), localInStep: inStep }), customerOf, lookups!);
               if (updated) remember(updated);
             } else {
               const updated = await this.applyInbound(contact, record, f, customerOf, lookups!);
