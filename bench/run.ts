@@ -85,5 +85,5 @@ if (save) {
   if (chart) writeFileSync(`${dir}${size}-chart.svg`, `${chart}\n`);
   log(`saved bench/results/${size}.{md,json}${chart ? ` and ${size}-chart.svg` : ""}`);
 } else {
-  log("not saved (a partial run); --save saves it");
+  log(`not saved (${complete ? "--no-save" : "a partial run; --save saves it"})`);
 }

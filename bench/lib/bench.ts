@@ -7,17 +7,23 @@ import type { CounterSnapshot } from "../../emulator/index.ts";
 import type { Dialect } from "../../src/db/database.ts";
 import type { NaiveResult } from "../naive-baseline.ts";
 import type { AccountSyncResult } from "../scenarios/account-sync.ts";
+import { confirmTwoWay, configureInbound, contactChangeShare, editLocalContacts, type ContactSyncResult } from "../scenarios/contact-sync.ts";
 import type { ManualLinkResult } from "../scenarios/manual-link.ts";
 import type { ReadResult } from "../scenarios/read-companies.ts";
+import { int } from "./format.ts";
 import { startEmulatorInProcess, startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
 import { splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
 import { runScenarioInProcess, runScenarioProcess, type ScenarioAnswer, type ScenarioRequest } from "./scenarios.ts";
 import { setUpBench, type CustomerCounts } from "./setup.ts";
+import type { WorkTimes } from "./timing.ts";
 import type { TestDatabase } from "../../test/support/databases.ts";
 import { benchSeed, sizes, type SizeName } from "./sizes.ts";
 
-export const scenarioNames = ["full", "incremental", "manual-link", "naive", "read", "contacts"] as const;
+export const scenarioNames = ["full", "incremental", "manual-link", "naive", "read", "contacts", "contacts-incremental", "reconcile"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
+
+/** Scenarios that need another's state first: it runs before them even when not asked for. */
+export const scenarioNeeds: Partial<Record<ScenarioName, ScenarioName>> = { incremental: "full", "contacts-incremental": "contacts", reconcile: "contacts" };
 
 export function isScenarioName(value: string): value is ScenarioName {
   return (scenarioNames as readonly string[]).includes(value);
@@ -35,13 +41,16 @@ export interface Measured<T> {
   details: T;
 }
 
-export interface FullReport extends Measured<AccountSyncResult> {
-  lowerBound: number;
+export interface RunRates {
   recordsPerSecond: number;
   /** Records over the event loop's busy time: crmsync's own processing rate, the emulator's speed aside. */
   localRecordsPerSecond: number;
   /** Records over the process's CPU time: the same, unaffected by other processes on the machine. */
   cpuRecordsPerSecond: number;
+}
+
+export interface FullReport extends Measured<AccountSyncResult>, RunRates {
+  lowerBound: number;
 }
 
 export interface IncrementalReport extends FullReport {
@@ -61,6 +70,49 @@ export interface NaiveReport extends Measured<NaiveResult> {
   scaledCalls: Calls;
   scaledWallMs: number;
 }
+
+/** Records per second count the contacts the run read (the engine's own count). */
+export interface ContactRunReport extends Measured<ContactSyncResult>, RunRates {
+  lowerBound: number;
+}
+
+export interface ContactsReport {
+  /** The HubSpot list the runs read: every live contact of the portal. */
+  list: { listId: string; members: number };
+  full?: ContactRunReport;
+  incremental?: ContactRunReport & {
+    /** Contacts changed in HubSpot before the run. */
+    changed: number;
+    /** Calls as a share of the full inbound run's. */
+    shareOfFull: number | null;
+  };
+  /** The first reconcile after two-way was confirmed: a full pass. */
+  firstReconcile?: ContactRunReport;
+  /** A nightly reconcile after a day's edits on both sides. */
+  nightlyReconcile?: ContactRunReport & { changed: { crm: number; local: number; created: number } };
+}
+
+/**
+ * Lower bounds of contact sync's CRM calls, for a list source (docs/benchmarks.md gives the
+ * reasoning). Every run first checks the mapped properties exist (1 call) and the list exists
+ * (1); HubSpot has no "members changed since", so every run reads the whole membership, 250 ids
+ * a page.
+ */
+export const contactBounds = {
+  check: 2,
+  membership: (members: number) => Math.ceil(members / 250),
+  /** Every member read by id, 100 a batch. */
+  full: (members: number) => contactBounds.check + contactBounds.membership(members) + Math.ceil(members / 100),
+  /** The changed contacts found by search, 200 a page. */
+  incremental: (members: number, changed: number) => contactBounds.check + contactBounds.membership(members) + Math.ceil(changed / 200),
+  /**
+   * A reconcile after a day: HubSpot's changes by search; crmsync's changes sent in batch updates
+   * of 100 (the search already says which of them HubSpot changed too); crmsync's new contacts
+   * looked up by email (to link rather than duplicate) and created, 100 a batch each.
+   */
+  nightly: (members: number, changed: { crm: number; local: number; created: number }) =>
+    contactBounds.incremental(members, changed.crm) + Math.ceil(changed.local / 100) + 2 * Math.ceil(changed.created / 100),
+};
 
 export interface ReadReport {
   sdk: Measured<ReadResult>;
@@ -95,6 +147,7 @@ export interface BenchReport {
     manualLink?: ManualLinkReport;
     naive?: NaiveReport;
     read?: ReadReport;
+    contacts?: ContactsReport;
   };
   /** Scenarios that cannot run yet, with the reason. */
   unavailable: Record<string, string>;
@@ -103,7 +156,7 @@ export interface BenchReport {
 export interface BenchOptions {
   size: SizeName;
   dialect: Dialect;
-  /** Which scenarios to run; incremental brings a full run before it. */
+  /** Which scenarios to run; one that needs another (scenarioNeeds) brings it along. */
   scenarios: readonly ScenarioName[];
   /** Customers the naive baseline searches for; null for all. */
   naiveSample?: number | null | undefined;
@@ -144,6 +197,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => undefined);
   const size = sizes[options.size];
   const wanted = new Set(options.scenarios);
+  for (const name of options.scenarios) {
+    const needed = scenarioNeeds[name];
+    if (needed) wanted.add(needed);
+  }
   const began = performance.now();
   const loads: number[] = [loadavg()[0] ?? 0];
   const sampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 5_000);
@@ -160,9 +217,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     scenarios: {},
     unavailable: {},
   };
-  if (wanted.has("contacts")) {
-    report.unavailable["contacts"] = "not available yet: no contact-sync scenario in the benchmark yet (the emulator already generates the contacts)";
-  }
 
   log(`starting the emulator (${size.companies.toLocaleString("en-US")} companies, ${size.deals.toLocaleString("en-US")} deals, ${size.contacts.toLocaleString("en-US")} contacts)`);
   let database: TestDatabase | undefined;
@@ -188,7 +242,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
 
     const fullLowerBound = Math.ceil(report.portal.companies / 100) + Math.ceil(report.portal.deals / 100);
-    if (wanted.has("full") || wanted.has("incremental")) {
+    if (wanted.has("full")) {
       const { answer, counters } = await measured<AccountSyncResult>("full account sync", { kind: "account-sync", env, full: true });
       report.scenarios.full = accountReport(answer, counters, fullLowerBound);
     }
@@ -245,6 +299,45 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       };
       report.scenarios.read = { sdk: await read("sdk"), crmsync: await read("crmsync") };
     }
+    if (wanted.has("contacts")) {
+      const db = setup.database.db;
+      const ws = env.workspaceId;
+      const list = await emu.contactList();
+      await configureInbound(db, ws, list.listId);
+      const contacts: ContactsReport = { list };
+      report.scenarios.contacts = contacts;
+      const contactRun = async (label: string, run: "contacts" | "reconcile", full: boolean, lowerBound: number): Promise<ContactRunReport> => {
+        const { answer, counters } = await measured<ContactSyncResult>(label, { kind: "contact-sync", env, run, full });
+        return contactReport(answer, counters, lowerBound);
+      };
+      /** HubSpot's changes, then a wait until crmsync's clock has passed them (the emulator's clock runs a little ahead: each change moves it by 1 ms). */
+      const changeInHubSpot = async (offset: number): Promise<number> => {
+        const changed = await emu.mutateContacts(contactChangeShare, offset);
+        await waitUntil(changed.lastChangeMs + 1);
+        return changed.contacts;
+      };
+      const members = list.members;
+      contacts.full = await contactRun(`full inbound contact sync (list of ${int(members)})`, "contacts", true, contactBounds.full(members));
+      if (wanted.has("contacts-incremental")) {
+        const changed = await changeInHubSpot(0.5);
+        const base = await contactRun(`incremental inbound contact sync (${int(changed)} changed in HubSpot)`, "contacts", false, contactBounds.incremental(members, changed));
+        contacts.incremental = { ...base, changed, shareOfFull: base.calls.total / Math.max(1, contacts.full.calls.total) };
+      }
+      if (wanted.has("reconcile")) {
+        await confirmTwoWay(db, ws);
+        contacts.firstReconcile = await contactRun("first two-way reconcile (full pass)", "reconcile", true, contactBounds.full(members));
+        const crm = await changeInHubSpot(0.25);
+        const local = await editLocalContacts(db, ws, { share: contactChangeShare, offset: 0.75, created: Math.round(members * contactChangeShare) });
+        const changed = { crm, local: local.changed, created: local.created };
+        const base = await contactRun(
+          `nightly reconcile (${int(crm)} changed in HubSpot, ${int(local.changed)} changed and ${int(local.created)} new in crmsync)`,
+          "reconcile",
+          false,
+          contactBounds.nightly(members, changed),
+        );
+        contacts.nightlyReconcile = { ...base, changed };
+      }
+    }
   } finally {
     await database?.drop().catch(() => undefined);
     await emu.close();
@@ -255,17 +348,35 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-function accountReport(answer: ScenarioAnswer<AccountSyncResult>, counters: CounterSnapshot, lowerBound: number): FullReport {
-  const r = answer.result;
-  const records = r.read.companies + r.read.deals;
+async function waitUntil(epochMs: number): Promise<void> {
+  const wait = epochMs - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+function rates(records: number, times: WorkTimes): RunRates {
+  return {
+    recordsPerSecond: records / (Math.max(1, times.wallMs) / 1000),
+    localRecordsPerSecond: records / (Math.max(1, times.busyMs) / 1000),
+    cpuRecordsPerSecond: records / (Math.max(1, times.cpuMs) / 1000),
+  };
+}
+
+/** A run's calls against its bound, with its records per second of wall, busy and CPU time. */
+function runReport<T extends WorkTimes>(answer: ScenarioAnswer<T>, counters: CounterSnapshot, lowerBound: number, records: number): Measured<T> & RunRates & { lowerBound: number } {
   return {
     calls: toCalls(counters),
     lowerBound,
-    recordsPerSecond: records / (r.wallMs / 1000),
-    localRecordsPerSecond: records / (Math.max(1, r.busyMs) / 1000),
-    cpuRecordsPerSecond: records / (Math.max(1, r.cpuMs) / 1000),
+    ...rates(records, answer.result),
     peakRssBytes: answer.maxRssBytes,
     baselineRssBytes: answer.baselineRssBytes,
-    details: r,
+    details: answer.result,
   };
+}
+
+function accountReport(answer: ScenarioAnswer<AccountSyncResult>, counters: CounterSnapshot, lowerBound: number): FullReport {
+  return runReport(answer, counters, lowerBound, answer.result.read.companies + answer.result.read.deals);
+}
+
+function contactReport(answer: ScenarioAnswer<ContactSyncResult>, counters: CounterSnapshot, lowerBound: number): ContactRunReport {
+  return runReport(answer, counters, lowerBound, answer.result.runCounts.read);
 }

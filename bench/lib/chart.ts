@@ -1,6 +1,7 @@
 // A small SVG chart, no dependencies: CRM calls and time at HubSpot's limits per scenario,
 // crmsync against the naive baseline, on log scales (the baseline is orders of magnitude off).
 import type { BenchReport } from "./bench.ts";
+import { contactRuns } from "./contact-runs.ts";
 import { duration, int } from "./format.ts";
 
 interface Bar {
@@ -50,9 +51,13 @@ export function renderChart(report: BenchReport): string | null {
     const per = manualLink.calls.total / (manualLink.details.links + manualLink.details.warmup);
     rows.push({ label: "crmsync Save & Sync (1 link)", calls: per, seconds: manualLink.calls.timeAtLimits.seconds / (manualLink.details.links + manualLink.details.warmup), baseline: false });
   }
+  const contactLabels = { full: "contacts: full inbound", incremental: "contacts: incremental (1%)", firstReconcile: "contacts: first reconcile", nightlyReconcile: "contacts: nightly reconcile" } as const;
+  for (const { key, report: run } of contactRuns(report.scenarios.contacts)) {
+    rows.push({ label: contactLabels[key], calls: run.calls.total, seconds: run.calls.timeAtLimits.seconds, baseline: false });
+  }
   if (naive) rows.push({ label: "naive baseline, first sync", calls: naive.scaledCalls.total, seconds: naive.scaledCalls.timeAtLimits.seconds, baseline: true });
   if (rows.length === 0) return null;
-  const width = 640;
+  const width = 720;
   const height = 80 + rows.length * 34 * 2 + 80;
   const callsPanel = panel(
     "CRM calls (log scale)",
@@ -68,7 +73,7 @@ export function renderChart(report: BenchReport): string | null {
     72 + rows.length * 34 + 50,
     width,
   );
-  const title = `crmsync, ${report.size}: ${int(report.customers.total)} customers, ${int(report.portal.companies)} companies, ${int(report.portal.deals)} deals`;
+  const title = `crmsync, ${report.size}: ${int(report.customers.total)} customers, ${int(report.portal.companies)} companies, ${int(report.portal.deals)} deals, ${int(report.portal.contacts)} contacts`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { PRIVATE_APP_TOKEN, startEmulator, type CounterSnapshot } from "../../emulator/index.ts";
-import { catalog, mutate } from "./emulator-ops.ts";
+import { catalog, contactList, mutate, mutateContacts } from "./emulator-ops.ts";
 import type { EmulatorReady, EmulatorRequest, EmulatorResponse, PortalCatalog } from "./emulator-protocol.ts";
 
 type Op = EmulatorRequest extends infer R ? (R extends { op: infer O } ? O : never) : never;
@@ -13,6 +13,10 @@ export interface EmulatorHandle extends EmulatorReady {
   counters(): Promise<CounterSnapshot>;
   resetCounters(): Promise<void>;
   mutate(share: number): Promise<{ companies: number; deals: number }>;
+  /** Creates a HubSpot list of every live contact. */
+  contactList(): Promise<{ listId: string; members: number }>;
+  /** Changes `share` of the contacts in HubSpot; `offset` picks which (see emulator-ops.ts). */
+  mutateContacts(share: number, offset: number): Promise<{ contacts: number; lastChangeMs: number }>;
   memory(): Promise<{ rssBytes: number; maxRssBytes: number }>;
   close(): Promise<void>;
 }
@@ -60,6 +64,8 @@ export async function startEmulatorProcess(options: { seed: number; companies: n
     counters: () => ask<CounterSnapshot>("counters"),
     resetCounters: () => ask<void>("resetCounters"),
     mutate: (share) => ask("mutate", { share }),
+    contactList: () => ask("contactList"),
+    mutateContacts: (share, offset) => ask("mutateContacts", { share, offset }),
     memory: () => ask("memory"),
     async close() {
       if (exited) return;
@@ -86,6 +92,8 @@ export async function startEmulatorInProcess(options: { seed: number; companies:
     counters: () => Promise.resolve(emu.store.counters.snapshot()),
     resetCounters: () => Promise.resolve(emu.store.counters.reset()),
     mutate: (share) => Promise.resolve(mutate(emu.store, share)),
+    contactList: () => Promise.resolve(contactList(emu.store)),
+    mutateContacts: (share, offset) => Promise.resolve(mutateContacts(emu.store, share, offset)),
     memory: () => Promise.resolve({ rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 }),
     close: () => emu.close(),
   };

@@ -1,5 +1,6 @@
-// What the benchmark asks of the emulator's store: domains for customers, and changes as a
-// HubSpot user would make them. Used in the emulator's process, or in-process.
+// What the benchmark asks of the emulator's store: domains for customers, a list of contacts for
+// contact sync, and changes as a HubSpot user would make them. Used in the emulator's process, or
+// in-process.
 import type { EmulatorStore } from "../../emulator/index.ts";
 import { tryNormalizeDomain } from "../../src/core/domains.ts";
 import type { PortalCatalog } from "./emulator-protocol.ts";
@@ -41,7 +42,7 @@ export function catalog(store: EmulatorStore): PortalCatalog {
  * spread over a day do (a bulk import at one instant is read by id instead, a few calls more).
  */
 export function mutate(store: EmulatorStore, share: number): { companies: number; deals: number } {
-  const every = Math.max(1, Math.round(1 / share));
+  const every = everyNth(share);
   const changed = { companies: 0, deals: 0 };
   const edits = { companies: "numberofemployees", deals: "amount" } as const;
   for (const type of ["companies", "deals"] as const) {
@@ -57,3 +58,36 @@ export function mutate(store: EmulatorStore, share: number): { companies: number
   return changed;
 }
 
+
+function everyNth(share: number): number {
+  return Math.max(1, Math.round(1 / share));
+}
+
+/** A HubSpot list holding every live contact: contact sync's source in the benchmark. */
+export function contactList(store: EmulatorStore): { listId: string; members: number } {
+  const ids = store.collection("contacts").records.filter((r) => r.live).map((r) => r.id);
+  const list = store.createList("bench: all contacts", "contacts");
+  // In parts, as PUT /_emulator/lists/{id}/members would add them: the store spreads the ids it
+  // adds into one push(), which overflows the stack at a few hundred thousand.
+  for (let i = 0; i < ids.length; i += 10_000) store.lists.addMembers(list, ids.slice(i, i + 10_000), store.now());
+  return { listId: String(list.listId), members: list.members.length };
+}
+
+/**
+ * Changes the first name of `share` of the live contacts as a HubSpot user would, one change a
+ * millisecond apart as in mutate(). `offset` (0 to 1) says where in each stretch of 1/share
+ * contacts the changed one sits, so that two rounds change different contacts. Returns the
+ * emulator's time of the last change.
+ */
+export function mutateContacts(store: EmulatorStore, share: number, offset: number): { contacts: number; lastChangeMs: number } {
+  const every = everyNth(share);
+  const live = store.collection("contacts").records.filter((r) => r.live);
+  let contacts = 0;
+  for (let i = Math.min(every - 1, Math.floor(every * offset)); i < live.length; i += every) {
+    const record = live[i]!;
+    store.clock.advance(1);
+    store.setProperties("contacts", record.id, { firstname: `${record.props["firstname"] ?? "Contact"} (edited ${contacts})` });
+    contacts++;
+  }
+  return { contacts, lastChangeMs: store.now() };
+}

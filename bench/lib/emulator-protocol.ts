@@ -4,6 +4,8 @@ export type EmulatorRequest =
   | { id: number; op: "counters" }
   | { id: number; op: "resetCounters" }
   | { id: number; op: "mutate"; share: number }
+  | { id: number; op: "contactList" }
+  | { id: number; op: "mutateContacts"; share: number; offset: number }
   | { id: number; op: "memory" }
   | { id: number; op: "close" };
 

@@ -1,5 +1,6 @@
 // The report as markdown: what `npm run bench` prints and saves as bench/results/<size>.md.
-import type { BenchReport, Calls } from "./bench.ts";
+import type { BenchReport, Calls, ContactRunReport, ContactsReport } from "./bench.ts";
+import { contactRuns, type ContactRunKey } from "./contact-runs.ts";
 import { duration, fixed, int, mb, ms, percent, ratio } from "./format.ts";
 import { hubspotLimits } from "./limits.ts";
 import { checkTargets } from "./targets.ts";
@@ -7,6 +8,12 @@ import { checkTargets } from "./targets.ts";
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** Calls by endpoint, a column per run. */
+function endpointTable(columns: Array<[string, Calls]>): string {
+  const endpoints = [...new Set(columns.flatMap(([, c]) => Object.keys(c.byEndpoint)))].sort();
+  return table(["endpoint", ...columns.map(([n]) => n)], endpoints.map((e) => [`\`${e}\``, ...columns.map(([, c]) => (c.byEndpoint[e] ? int(c.byEndpoint[e]) : "·"))]));
 }
 
 function limitsCells(calls: Calls): [string, string] {
@@ -19,8 +26,65 @@ export function machineLine(report: BenchReport): string {
   return `${m.cpus} × ${m.cpuModel}, ${fixed(m.memoryGiB, 1)} GiB, Node ${m.node}, ${m.platform}${load}`;
 }
 
+function contactRowLabel(contacts: ContactsReport, key: ContactRunKey, run: ContactRunReport): string {
+  const ran = `ran as ${run.details.mode}`;
+  switch (key) {
+    case "full":
+      return `full inbound contact sync (list of ${int(contacts.list.members)}; ${ran})`;
+    case "incremental":
+      return `incremental inbound, 1% changed (${int(contacts.incremental?.changed ?? 0)} contacts; ${ran})`;
+    case "firstReconcile":
+      return `first two-way reconcile (${ran})`;
+    case "nightlyReconcile": {
+      const c = contacts.nightlyReconcile?.changed;
+      return `nightly reconcile (${int(c?.crm ?? 0)} changed in HubSpot, ${int(c?.local ?? 0)} changed and ${int(c?.created ?? 0)} new in crmsync; ${ran})`;
+    }
+  }
+}
+
+function rateCell(r: { recordsPerSecond: number; localRecordsPerSecond: number; cpuRecordsPerSecond: number }): string {
+  return `${int(r.recordsPerSecond)} (busy ${int(r.localRecordsPerSecond)}, CPU ${int(r.cpuRecordsPerSecond)})`;
+}
+
+function renderContacts(contacts: ContactsReport): string[] {
+  const runs = contactRuns(contacts);
+  const out: string[] = [];
+  out.push("### Contact sync: CRM calls by endpoint (emulator counters)");
+  out.push("");
+  out.push(endpointTable(runs.map((r) => [r.column, r.report.calls])));
+  out.push("");
+  out.push("### Contact sync: where the time goes");
+  out.push("");
+  out.push(
+    table(
+      ["run", "wall (limits off)", "CRM answer time (summed)", "event loop busy", "CPU time", "contacts read", "written to HubSpot"],
+      runs.map(({ column, report: { details: d } }) => [
+        column,
+        duration(d.wallMs / 1000),
+        duration(d.crmWaitMs / 1000),
+        duration(d.busyMs / 1000),
+        duration(d.cpuMs / 1000),
+        `${int(d.runCounts.read)}${d.read.history > 0 ? ` (+${int(d.read.history)} again with history)` : ""}`,
+        d.crmWrites.created + d.crmWrites.updated + d.crmWrites.failed > 0 ? `${int(d.crmWrites.created)} created, ${int(d.crmWrites.updated)} updated${d.crmWrites.failed > 0 ? `, ${int(d.crmWrites.failed)} refused` : ""}` : "—",
+      ]),
+    ),
+  );
+  out.push("");
+  const sentences = runs.map(({ column, report: { details: d } }) => {
+    const errors = Object.entries(d.errorsByCode).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${int(n)} \`${code}\``);
+    return (
+      `${column[0]!.toUpperCase()}${column.slice(1)}: ended \`${d.status}\`; the run's counts (either side) ${int(d.runCounts.created)} created, ${int(d.runCounts.updated)} updated, ` +
+      `${int(d.runCounts.linked)} linked, ${int(d.runCounts.skipped)} skipped${errors.length > 0 ? `; errors ${errors.join(", ")}` : ""}; it counted ${int(d.runCounts.crmCalls)} CRM calls itself; ` +
+      `${int(d.contacts.total)} contacts after it, ${int(d.contacts.linked)} linked.`
+    );
+  });
+  out.push(sentences.join(" "));
+  out.push("");
+  return out;
+}
+
 export function renderMarkdown(report: BenchReport): string {
-  const { full, incremental, manualLink, naive, read } = report.scenarios;
+  const { full, incremental, manualLink, naive, read, contacts } = report.scenarios;
   const out: string[] = [];
   out.push(`## ${report.size}: ${int(report.customers.total)} customers, ${int(report.portal.companies)} companies, ${int(report.portal.deals)} deals, ${int(report.portal.contacts)} contacts (${report.dialect})`);
   out.push("");
@@ -34,7 +98,7 @@ export function renderMarkdown(report: BenchReport): string {
   out.push(
     `Time at limits = the calls at HubSpot's limits (${hubspotLimits.perWindow} per ${hubspotLimits.windowSeconds} s, search ${hubspotLimits.searchPerSecond} per s, side by side), ` +
       "the floor a real portal imposes; at crmsync's budget = the same calls at the 80% share crmsync keeps to. Wall time and records/s are measured against the emulator with every limit off: " +
-      "companies and deals read over wall time, over the time crmsync's event loop was busy, and over its CPU time.",
+      "companies and deals (contacts, in the contact rows) read over wall time, over the time crmsync's event loop was busy, and over its CPU time.",
   );
   out.push("");
 
@@ -48,7 +112,7 @@ export function renderMarkdown(report: BenchReport): string {
       ratio(full.calls.total / full.lowerBound),
       ...limitsCells(full.calls),
       duration(d.wallMs / 1000),
-      `${int(full.recordsPerSecond)} (busy ${int(full.localRecordsPerSecond)}, CPU ${int(full.cpuRecordsPerSecond)})`,
+      rateCell(full),
       mb(full.peakRssBytes),
     ]);
   }
@@ -61,7 +125,7 @@ export function renderMarkdown(report: BenchReport): string {
       ratio(incremental.calls.total / Math.max(1, incremental.lowerBound)),
       ...limitsCells(incremental.calls),
       duration(d.wallMs / 1000),
-      `${int(incremental.recordsPerSecond)} (busy ${int(incremental.localRecordsPerSecond)}, CPU ${int(incremental.cpuRecordsPerSecond)})`,
+      rateCell(incremental),
       mb(incremental.peakRssBytes),
     ]);
   }
@@ -109,7 +173,20 @@ export function renderMarkdown(report: BenchReport): string {
       ]);
     }
   }
-  for (const [name, reason] of Object.entries(report.unavailable)) rows.push([`${name} sync`, reason, "", "", "", "", "", "", ""]);
+  for (const { key, report: run } of contactRuns(contacts)) {
+    const share = key === "incremental" && contacts?.incremental?.shareOfFull != null ? ` (${percent(contacts.incremental.shareOfFull)} of full)` : "";
+    rows.push([
+      contactRowLabel(contacts!, key, run),
+      `${int(run.calls.total)}${share}`,
+      int(run.lowerBound),
+      ratio(run.calls.total / Math.max(1, run.lowerBound)),
+      ...limitsCells(run.calls),
+      duration(run.details.wallMs / 1000),
+      rateCell(run),
+      mb(run.peakRssBytes),
+    ]);
+  }
+  for (const [name, reason] of Object.entries(report.unavailable ?? {})) rows.push([`${name} sync`, reason, "", "", "", "", "", "", ""]);
   out.push(
     table(["scenario", "CRM calls", "lower bound", "× bound", "time at limits", "at crmsync's budget", "wall (limits off)", "records/s", "peak RSS"], rows),
   );
@@ -123,10 +200,9 @@ export function renderMarkdown(report: BenchReport): string {
   ];
   const present = byEndpoint.filter((c): c is [string, Calls] => c[1] !== undefined);
   if (present.length > 0) {
-    const endpoints = [...new Set(present.flatMap(([, c]) => Object.keys(c.byEndpoint)))].sort();
     out.push("### CRM calls by endpoint (emulator counters)");
     out.push("");
-    out.push(table(["endpoint", ...present.map(([n]) => n)], endpoints.map((e) => [`\`${e}\``, ...present.map(([, c]) => (c.byEndpoint[e] ? int(c.byEndpoint[e]) : "·"))])));
+    out.push(endpointTable(present));
     out.push("");
   }
 
@@ -197,6 +273,8 @@ export function renderMarkdown(report: BenchReport): string {
     );
     out.push("");
   }
+
+  if (contacts && contactRuns(contacts).length > 0) out.push(...renderContacts(contacts));
 
   const checks = checkTargets(report);
   if (checks.length > 0) {

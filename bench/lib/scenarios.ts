@@ -3,6 +3,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runNaiveBaseline } from "../naive-baseline.ts";
 import { runAccountSyncScenario } from "../scenarios/account-sync.ts";
+import { runContactSyncScenario } from "../scenarios/contact-sync.ts";
 import { runManualLinkScenario } from "../scenarios/manual-link.ts";
 import { runReadCompanies } from "../scenarios/read-companies.ts";
 import type { BenchEnv } from "./env.ts";
@@ -12,7 +13,8 @@ export type ScenarioRequest =
   | { kind: "account-sync"; env: BenchEnv; full: boolean }
   | { kind: "manual-link"; env: BenchEnv; options: { links: number; warmup: number; companyIds: string[] } }
   | { kind: "naive"; env: BenchEnv; sample: number | null }
-  | { kind: "read"; env: BenchEnv; reader: "sdk" | "crmsync" };
+  | { kind: "read"; env: BenchEnv; reader: "sdk" | "crmsync" }
+  | { kind: "contact-sync"; env: BenchEnv; run: "contacts" | "reconcile"; full: boolean };
 
 export interface ScenarioAnswer<T> {
   result: T;
@@ -33,6 +35,8 @@ export async function runScenario(request: ScenarioRequest): Promise<unknown> {
       return runNaiveBaseline(request.env, { sample: request.sample });
     case "read":
       return runReadCompanies(request.env, request.reader);
+    case "contact-sync":
+      return runContactSyncScenario(request.env, { kind: request.run, full: request.full });
   }
 }
 

@@ -12,24 +12,13 @@ import { requestFullAccountSync, runAccountSync, type AccountCheckpoint } from "
 import { provider } from "../../src/sync/hubspot-connection.ts";
 import type { AccountSource } from "../../src/sync/ports.ts";
 import { openBenchContext, type BenchEnv } from "../lib/env.ts";
+import { startMeter, timedIterable, type WorkTimes } from "../lib/timing.ts";
 
-export interface AccountSyncResult {
+export interface AccountSyncResult extends WorkTimes {
   mode: AccountCheckpoint["mode"];
   status: string;
-  wallMs: number;
   /** Time from asking the CRM for a page to having it; the engine reads ahead, so part of it overlaps local work. */
   crmWaitMs: number;
-  /**
-   * Time the event loop was busy: crmsync's own work (JSON, mapping, matching, and SQLite, whose
-   * better-sqlite3 calls are synchronous) as opposed to waiting for the CRM. On PostgreSQL the
-   * database's own time is waiting too, so this undercounts there.
-   */
-  busyMs: number;
-  /**
-   * CPU time of this process (user + system). Unlike busy time it does not grow when other
-   * processes take the CPU away (a shared machine), but it leaves out waits for the disk.
-   */
-  cpuMs: number;
   /** Wall time of each phase as the source saw it: reading companies, reading deals, the rest. */
   phases: { companiesMs: number; dealsMs: number; localMs: number };
   read: { companies: number; deals: number };
@@ -43,23 +32,6 @@ interface Timing {
   dealsDoneAt: number | null;
   companies: number;
   deals: number;
-}
-
-function timedIterable<T>(source: AsyncIterable<T>, timing: Timing, count: (item: T) => number, done: () => void): AsyncIterable<T> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const iterator = source[Symbol.asyncIterator]();
-      for (;;) {
-        const started = performance.now();
-        const next = await iterator.next();
-        timing.crmWaitMs += performance.now() - started;
-        if (next.done) break;
-        count(next.value);
-        yield next.value;
-      }
-      done();
-    },
-  };
 }
 
 function timedSource(source: AccountSource, timing: Timing): AccountSource {
@@ -82,16 +54,13 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
     if (!session) throw new Error("the bench workspace is not connected");
     if (options.full) await requestFullAccountSync(database.db, env.workspaceId, provider);
     const timing: Timing = { crmWaitMs: 0, companiesDoneAt: null, dealsDoneAt: null, companies: 0, deals: 0 };
-    const elu = performance.eventLoopUtilization();
-    const cpu = process.cpuUsage();
-    const started = performance.now();
+    const meter = startMeter();
+    const started = meter.startedAt;
     const created = await createRun(database.db, { workspaceId: env.workspaceId, provider, kind: "accounts", trigger: "manual", triggeredBy: null });
     const run = await transitionRun(database.db, created.id, "running");
     const finished = await runAccountSync({ db: database.db, source: timedSource(session.source, timing), provider, takeCalls: session.takeCalls }, run);
-    const ended = performance.now();
-    const busyMs = performance.eventLoopUtilization(elu).active;
-    const cpuUsed = process.cpuUsage(cpu);
-    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+    const times = meter.stop();
+    const ended = started + times.wallMs;
     const companiesAt = timing.companiesDoneAt ?? started;
     const dealsAt = timing.dealsDoneAt ?? companiesAt;
 
@@ -105,10 +74,8 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
       // The engine names the mode it planned in the run's message.
       mode: finished.message?.startsWith("Incremental") ? "incremental" : "full",
       status: finished.status,
-      wallMs: ended - started,
+      ...times,
       crmWaitMs: timing.crmWaitMs,
-      busyMs,
-      cpuMs,
       phases: { companiesMs: companiesAt - started, dealsMs: dealsAt - companiesAt, localMs: ended - dealsAt },
       read: { companies: timing.companies, deals: timing.deals },
       customers: {
