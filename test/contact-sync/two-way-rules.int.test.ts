@@ -174,3 +174,30 @@ describe("contact sync: two-way needs the contacts write scope", () => {
     expect(inbound.status).toBe(200);
   });
 });
+
+describe("contact sync: from inbound to two-way", () => {
+  let c: ContactHarness;
+  beforeAll(async () => {
+    c = await ContactHarness.start("sqlite");
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it("the confirmed first reconcile is the full pass the preview showed, even right after an inbound run", async () => {
+    const remote = await c.addContact({ firstname: "In", lastname: "Bound", email: uniqueEmail("inbound"), lifecyclestage: "customer" });
+    const list = await c.createList("inbound-then-two-way", [remote]);
+    await c.configure({ mode: "inbound", source: { kind: "list", listId: list }, lifecycleStages: [] });
+    expect(await c.h.latestRun(c.ws, "contacts")).toMatchObject({ status: "succeeded", message: expect.stringContaining("(full)") });
+    const local = await c.createContact({ name: "Only Here", emails: [uniqueEmail("only-here")] });
+
+    // Only the mode changes: what contact sync reads stays the same.
+    await c.configure({ mode: "two_way" });
+    const preview = await c.preview();
+    expect(preview.crm.create).toBe(1);
+    const first = await c.confirm();
+    expect(first).toMatchObject({ status: "succeeded", message: expect.stringContaining("Reconcile (full)") });
+    expect(first.counters.read).toBe(1);
+    expect((await c.h.ok<{ externalId: string | null }>("GET", `/api/v1/contacts/${local.id}`)).externalId).toBeTruthy();
+  });
+});
