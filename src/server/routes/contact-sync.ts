@@ -213,8 +213,8 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       }
       const next = { ...settings, confirmedAt: new Date().toISOString() };
       await saveContactSyncSettings(ctx.db, workspaceId, provider, next);
-      // The first reconcile is the full pass the preview showed, even when an inbound run read the
-      // source lately: crmsync contacts created before two-way must go to HubSpot too.
+      // The first reconcile is the full pass the preview showed (every member and every linked
+      // contact compared), even when an inbound run read the source lately.
       await requestFullContactSync(ctx.db, workspaceId, provider);
       if (!next.paused) await triggerContactRun(ctx.queue, "reconcile", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
       return view(ctx, workspaceId, next);
