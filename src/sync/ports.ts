@@ -91,9 +91,33 @@ export type ContactWriteFailure = {
   message: string;
 };
 
+/** A CRM list of contacts, as the settings offer it to choose the source. */
+export interface CrmContactList {
+  id: string;
+  name: string;
+  /** Members, as the CRM counts them (an estimate on large lists); null when it does not say. */
+  size: number | null;
+  /** How membership is kept: MANUAL (static), DYNAMIC (active), SNAPSHOT. */
+  processingType: string;
+}
+
+/** A CRM contact property, as the field mapping offers it. */
+export interface CrmContactProperty {
+  name: string;
+  label: string;
+  /** The CRM's value type (string, number, enumeration, phone_number...). */
+  type: string;
+  /** How the CRM edits it (text, textarea, phonenumber, select...). */
+  fieldType: string;
+}
+
 export interface ContactSource {
   /** Names of every contact property of the portal. */
   contactPropertyNames(): Promise<Set<string>>;
+  /** The portal's visible contact properties, by label. */
+  contactProperties(): Promise<CrmContactProperty[]>;
+  /** Contact lists whose name contains `query` (every list when empty), by name, at most `limit`. */
+  searchContactLists(query: string, limit: number): Promise<CrmContactList[]>;
   /** Whether a list exists (false once deleted). */
   listExists(listId: string): Promise<boolean>;
   /** Member contact ids of a list, page by page (ids only, the CRM's largest page). */

@@ -54,6 +54,9 @@ describe("web UI: contact sync and notifications", () => {
     remote["nohandle"] = await addContact({ firstname: "No", lastname: "Handle", lifecyclestage: "customer" });
     const list = await h.control<{ listId?: string; list?: { listId: string } }>("POST", "/lists", { name: "Customers list", objectType: "contacts", memberIds: Object.values(remote) });
     listId = String(list.listId ?? list.list?.listId);
+    // More lists for the picker: another contact list, and a company list it must not offer.
+    await h.control("POST", "/lists", { name: "Newsletter list", objectType: "contacts", memberIds: [remote["sue"]], processingType: "SNAPSHOT" });
+    await h.control("POST", "/lists", { name: "Key accounts list", objectType: "companies", memberIds: [] });
 
     browser = await openBrowser();
     page = browser.page;
@@ -80,14 +83,41 @@ describe("web UI: contact sync and notifications", () => {
     expect(await form().getByRole("radio", { name: "Contacts of the synced companies" }).isDisabled()).toBe(true);
     await chooseMode("Inbound");
     await form().getByRole("button", { name: "Save settings" }).click();
-    await form().getByText("Enter the id of the HubSpot list whose members to sync.").waitFor();
-    await form().getByLabel("HubSpot list id").fill(listId);
+    await form().getByText("Choose the HubSpot list whose members to sync.").waitFor();
+    // The lists created in HubSpot are offered by name, with their size; a company list is not.
+    const picker = form().getByRole("combobox", { name: "HubSpot list", exact: true });
+    await picker.click();
+    const listbox = page.getByRole("listbox", { name: "HubSpot list" });
+    await listbox.getByRole("option", { name: /^Customers list/ }).waitFor();
+    const optionTexts = async () => (await listbox.getByRole("option").allInnerTexts()).map((text) => text.replace(/\s+/g, " ").trim());
+    expect(await optionTexts()).toEqual([`Customers list 4 contacts · static · id ${listId}`, expect.stringMatching(/^Newsletter list 1 contact · snapshot · id \d+$/)]);
+    // Typing searches HubSpot by name.
+    const searches = h.counters().endpoints["lists.search"] ?? 0;
+    await picker.fill("newsl");
+    await expect.poll(optionTexts).toEqual([expect.stringMatching(/^Newsletter list /)]);
+    await expect.poll(() => h.counters().endpoints["lists.search"] ?? 0).toBeGreaterThan(searches);
+    await picker.fill("nothing like it");
+    await listbox.getByText("No contact list matches “nothing like it”.").waitFor();
+    await picker.fill("customers");
+    await listbox.getByRole("option", { name: /^Customers list/ }).click();
+    expect(await picker.inputValue()).toBe("Customers list");
+    await form().getByText(`4 contacts · static · id ${listId}`).waitFor();
     // Lifecycle stages default to customer and subscriber (leads are left out).
     expect(await form().getByLabel("Lifecycle stages to bring in").inputValue()).toBe("");
     expect(await form().locator(".mantine-Pill-label").allInnerTexts()).toEqual(["Customer", "Subscriber"]);
-    expect(await form().getByLabel("HubSpot property for Email").inputValue()).toBe("email");
+    // The mapping offers the portal's text properties by label and name; the defaults stay.
+    const email = form().getByRole("combobox", { name: "HubSpot property for Email" });
+    await expect.poll(() => email.inputValue()).toBe("Email (email)");
+    expect(await form().getByRole("combobox", { name: "HubSpot property for First name" }).inputValue()).toBe("First Name (firstname)");
+    await email.click();
+    const emailOptions = page.getByRole("listbox", { name: "HubSpot property for Email" });
+    await emailOptions.getByRole("option", { name: /^Job Title/ }).waitFor();
+    // Not a text property: not offered for email.
+    expect(await emailOptions.getByRole("option", { name: /^Lifecycle Stage/ }).count()).toBe(0);
+    await page.keyboard.press("Escape");
     await form().getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Contact sync saved").waitFor();
+    expect((await h.ok<{ source: unknown; mapping: Record<string, string | null> }>("GET", "/api/v1/crm/hubspot/contact-sync")).source).toEqual({ kind: "list", listId });
     await card().getByText("Inbound", { exact: true }).first().waitFor();
     await h.drain();
 
@@ -133,7 +163,10 @@ describe("web UI: contact sync and notifications", () => {
   it("offers Edit in HubSpot only on the mapped fields", async () => {
     const ann = (await contacts(`&externalId=${remote["ann"]}`))[0]!;
     await page.getByRole("link", { name: "Integrations" }).click();
-    await form().getByLabel("HubSpot property for Phone").fill("");
+    const phone = form().getByRole("combobox", { name: "HubSpot property for Phone" });
+    await expect.poll(() => phone.inputValue()).toBe("Phone Number (phone)");
+    await form().getByRole("button", { name: "Clear HubSpot property for Phone" }).click();
+    expect(await phone.inputValue()).toBe("");
     await form().getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Contact sync saved").first().waitFor();
     await h.drain();
@@ -220,6 +253,29 @@ describe("web UI: contact sync and notifications", () => {
     await alert.getByText("crm.objects.contacts.write", { exact: true }).waitFor();
     expect(await alert.innerText()).toContain("Reconnect HubSpot and grant it");
     await page.unroute(authorize);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("says so in the pickers when HubSpot's properties or lists cannot be read", async () => {
+    await page.getByRole("link", { name: "Integrations" }).click();
+    h.emu.store.faults.add({ endpoint: "properties.contacts.list", kind: "status", status: 503, count: 100 });
+    await page.reload();
+    const alert = form().getByRole("alert").filter({ hasText: "HubSpot's contact properties could not be loaded" });
+    await alert.waitFor({ timeout: 20_000 });
+    // The mapped names still show, and can still be saved.
+    const email = form().getByRole("combobox", { name: "HubSpot property for Email" });
+    expect(await email.inputValue()).toBe("email");
+    h.emu.store.faults.clear();
+    await alert.getByRole("button", { name: "Try again" }).click();
+    await alert.waitFor({ state: "detached" });
+    await expect.poll(() => email.inputValue()).toBe("Email (email)");
+
+    // HubSpot access ends while the screen is open: the list picker says so at its next search.
+    await h.t.ctx.hubspot.markRevoked(h.ws.id, "revoked while the screen was open");
+    const picker = form().getByRole("combobox", { name: "HubSpot list", exact: true });
+    expect(await picker.inputValue()).toBe("Customers list");
+    await picker.fill("news");
+    await form().getByText("HubSpot is not connected: connect it above to choose from its contact lists.").waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

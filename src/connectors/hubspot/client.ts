@@ -1,4 +1,5 @@
 // crmsync's typed HubSpot client: paging as async iterables, batches at HubSpot's maxima.
+import { z } from "zod";
 import { HubSpotError, isHubSpotError } from "./errors.ts";
 import type { HubSpotProperty } from "./property-types.ts";
 import {
@@ -9,6 +10,7 @@ import {
   associationPageSchema,
   batchSchema,
   listEnvelopeSchema,
+  listSchema,
   membershipsSchema,
   nextAfter,
   pageSchema,
@@ -128,7 +130,25 @@ export interface HubSpotClient {
   getProperty(type: ObjectType, name: string): Promise<HubSpotProperty | null>;
   getList(listId: string): Promise<HubSpotList | null>;
   listMemberships(listId: string, options?: { after?: string | undefined; pageSize?: number | undefined }): AsyncIterable<Page<ListMembership>>;
+  /** Lists of every object type whose name contains `query` (all when empty), page by page; `size` filled from the list's size property. */
+  searchLists(options?: ListSearchOptions): AsyncIterable<ListSearchPage>;
   getAccessTokenInfo(token: string): Promise<AccessTokenInfo>;
+}
+
+export interface ListSearchOptions {
+  query?: string | undefined;
+  /** Resume at this offset (a previous page's `nextOffset`). */
+  offset?: number | undefined;
+  /** Lists a page, at most 500. */
+  pageSize?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** One page of `POST /crm/v3/lists/search`; `nextOffset` is absent on the last page. */
+export interface ListSearchPage {
+  results: HubSpotList[];
+  nextOffset?: number | undefined;
+  total?: number | undefined;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -382,6 +402,42 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     } while (after !== undefined);
   }
 
+  async function* searchLists(o: ListSearchOptions = {}): AsyncGenerator<ListSearchPage> {
+    const endpoint = "lists.search";
+    const maxPage = 500;
+    const answer = z.looseObject({ lists: z.array(listSchema), offset: z.number().optional(), hasMore: z.boolean().optional(), total: z.number().optional() });
+    // The search answers the size as the string property hs_list_size; GET answers it as `size`.
+    const sizeOf = (list: HubSpotList): number | undefined => {
+      if (typeof list.size === "number") return list.size;
+      const extra = list["additionalProperties"];
+      const raw = extra !== null && typeof extra === "object" ? (extra as Record<string, unknown>)["hs_list_size"] : undefined;
+      const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : typeof raw === "number" ? raw : Number.NaN;
+      return Number.isFinite(n) ? n : undefined;
+    };
+    let offset = o.offset ?? 0;
+    for (;;) {
+      const { status, body } = await call<unknown>({
+        endpoint,
+        method: "POST",
+        path: "/crm/v3/lists/search",
+        json: { query: o.query ?? "", offset, count: Math.min(o.pageSize ?? maxPage, maxPage), additionalProperties: ["hs_list_size"] },
+        signal: o.signal,
+      });
+      const page = parse(answer, body, endpoint, status);
+      const next = page.offset ?? offset + page.lists.length;
+      // Only a page that moved the offset forward can be followed.
+      const more = page.hasMore === true && page.lists.length > 0 && next > offset;
+      const results = page.lists.map((l) => {
+        const list = asList(l);
+        const size = sizeOf(list);
+        return size === undefined ? list : { ...list, size };
+      });
+      yield { results, ...(more ? { nextOffset: next } : {}), ...(page.total === undefined ? {} : { total: page.total }) };
+      if (!more) return;
+      offset = next;
+    }
+  }
+
   async function getAccessTokenInfo(token: string): Promise<AccessTokenInfo> {
     const endpoint = "oauth.accessToken.get";
     const { status, body } = await call<unknown>({
@@ -412,6 +468,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     getProperty,
     getList,
     listMemberships,
+    searchLists,
     getAccessTokenInfo,
   };
 }

@@ -7,6 +7,7 @@ import {
   type ContactSource,
   type ContactWriteFailure,
   type CrmContact,
+  type CrmContactList,
   type CrmPropertyChange,
   type SourcePage,
 } from "../../sync/ports.ts";
@@ -18,6 +19,12 @@ import type { BatchInputError, BatchResult, HubSpotRecord } from "./types.ts";
 
 /** HubSpot's default contact→company association type. */
 const contactToCompanyType = 279;
+
+/** HubSpot's object type id of contacts: list search answers lists of every object type. */
+const contactsObjectTypeId = "0-1";
+
+/** Pages of list search read at most for one look-up, whatever share of them are contact lists. */
+const listSearchPages = 5;
 
 function parseTime(value: string | null | undefined): number | null {
   if (value === null || value === undefined || value === "") return null;
@@ -88,6 +95,31 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
   return {
     contactPropertyNames() {
       return guarded(async () => new Set((await client.listProperties("contacts")).map((p) => p.name)));
+    },
+
+    contactProperties() {
+      return guarded(async () =>
+        (await client.listProperties("contacts"))
+          .filter((p) => p.hidden !== true && p.archived !== true)
+          .map((p) => ({ name: p.name, label: p.label || p.name, type: p.type, fieldType: p.fieldType }))
+          .sort((a, b) => a.label.localeCompare(b.label) || a.name.localeCompare(b.name)),
+      );
+    },
+
+    searchContactLists(query, limit) {
+      return guarded(async () => {
+        const out: CrmContactList[] = [];
+        let pages = 0;
+        for await (const page of client.searchLists({ query })) {
+          for (const list of page.results) {
+            // A list without an object type (an older answer) is offered rather than hidden.
+            if ((list.objectTypeId !== undefined && list.objectTypeId !== contactsObjectTypeId) || out.length >= limit) continue;
+            out.push({ id: list.listId, name: list.name, size: list.size ?? null, processingType: list.processingType ?? "UNKNOWN" });
+          }
+          if (out.length >= limit || ++pages >= listSearchPages) break;
+        }
+        return out.sort((a, b) => a.name.localeCompare(b.name) || Number(a.id) - Number(b.id));
+      });
     },
 
     listExists(listId) {

@@ -71,6 +71,27 @@ const previewSchema = z.object({
   previewedAt: z.string(),
 });
 
+const contactListSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    size: z.number().nullable().describe("Members, as HubSpot counts them; null when it does not say."),
+    processingType: z.string().describe("MANUAL (static), DYNAMIC (active) or SNAPSHOT."),
+  })
+  .meta({ id: "HubSpotContactList" });
+
+const contactPropertySchema = z
+  .object({
+    name: z.string().describe("Internal name, the value to map."),
+    label: z.string(),
+    type: z.string().describe("HubSpot's value type: string, number, enumeration, phone_number..."),
+    fieldType: z.string().describe("HubSpot's field type: text, textarea, phonenumber, select..."),
+  })
+  .meta({ id: "HubSpotContactProperty" });
+
+/** Contact lists offered at most for one look-up; a longer portal is narrowed by the query. */
+export const maxContactLists = 500;
+
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
 const runKinds = ["contacts", "reconcile", "push"] as const;
 
@@ -160,6 +181,46 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
     }
     return view(ctx, workspaceId, next);
   });
+
+  /** The workspace's ContactSource, or crm_not_connected. */
+  async function openSource(workspaceId: string) {
+    const session = await contactSession(ctx.hubspot, workspaceId);
+    if (!session) throw new AppError("crm_not_connected", "HubSpot is not connected for this workspace.");
+    return session.source;
+  }
+
+  app.get(
+    "/api/v1/crm/hubspot/contact-lists",
+    {
+      schema: {
+        tags,
+        summary: `HubSpot contact lists whose name contains the query (at most ${maxContactLists}), by name: the contact-sync source`,
+        querystring: z.object({ query: z.string().max(200).default("") }),
+        response: { 200: z.object({ items: z.array(contactListSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const source = await openSource(workspaceId);
+      return { items: await withCrm(ctx, workspaceId, () => source.searchContactLists(request.query.query.trim(), maxContactLists)) };
+    },
+  );
+
+  app.get(
+    "/api/v1/crm/hubspot/contact-properties",
+    {
+      schema: {
+        tags,
+        summary: "HubSpot contact properties, by label: what contact sync's field mapping can map",
+        response: { 200: z.object({ items: z.array(contactPropertySchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const source = await openSource(workspaceId);
+      return { items: await withCrm(ctx, workspaceId, () => source.contactProperties()) };
+    },
+  );
 
   app.post(
     `${base}/run`,

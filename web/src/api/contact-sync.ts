@@ -1,10 +1,20 @@
 // Contact sync (product spec §4): settings, Run now, and the two-way safety step — a dry-run
 // preview of the first reconcile that an admin must confirm before anything is written to HubSpot.
-import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, withQuery } from "./client.ts";
 import { keys } from "./keys.ts";
 import { isActive, livePollMs, useRefreshOnRunChange } from "./sync-runs.ts";
-import type { ContactFieldMapping, ContactSyncInput, ContactSyncPreview, ContactSyncRunResult, ContactSyncSettings, Page, SyncRun } from "./types.ts";
+import type {
+  ContactFieldMapping,
+  ContactSyncInput,
+  ContactSyncPreview,
+  ContactSyncRunResult,
+  ContactSyncSettings,
+  HubSpotContactList,
+  HubSpotContactProperty,
+  Page,
+  SyncRun,
+} from "./types.ts";
 
 const base = "/api/v1/crm/hubspot/contact-sync";
 
@@ -123,6 +133,28 @@ export function useRecentContactRuns(limit: number, live: boolean) {
     error: results.find((r) => r.isError)?.error ?? null,
     refetch: () => results.forEach((r) => void r.refetch()),
   };
+}
+
+/** The most contact lists one look-up answers; a longer portal is narrowed by typing. */
+export const maxContactLists = 500;
+
+/** The portal's contact lists whose name contains `query`; the previous answer stays shown while the next loads. */
+export function useContactLists(query: string) {
+  return useQuery({
+    queryKey: keys.contactLists(query),
+    queryFn: async () => (await api.get<{ items: HubSpotContactList[] }>(withQuery("/api/v1/crm/hubspot/contact-lists", { query }))).items,
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
+}
+
+/** The portal's contact properties, for the field mapping. */
+export function useContactProperties() {
+  return useQuery({
+    queryKey: keys.contactProperties,
+    queryFn: async () => (await api.get<{ items: HubSpotContactProperty[] }>("/api/v1/crm/hubspot/contact-properties")).items,
+    staleTime: 60_000,
+  });
 }
 
 export const mappedFieldLabels: Record<keyof ContactFieldMapping, string> = {

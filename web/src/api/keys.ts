@@ -16,6 +16,8 @@ export const keys = {
   connection: ["hubspot", "connection"] as const,
   accountSync: ["hubspot", "account-sync"] as const,
   contactSync: ["hubspot", "contact-sync"] as const,
+  contactLists: (query: string) => ["hubspot", "contact-lists", query] as const,
+  contactProperties: ["hubspot", "contact-properties"] as const,
   importable: ["hubspot", "importable-fields"] as const,
   companies: (query: string) => ["hubspot", "companies", query] as const,
   deals: (companyId: string) => ["hubspot", "deals", companyId] as const,

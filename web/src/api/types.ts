@@ -182,6 +182,24 @@ export interface HubSpotDeal {
   createdAt: string | null;
 }
 
+/** GET /api/v1/crm/hubspot/contact-lists: a contact list to sync the members of. */
+export interface HubSpotContactList {
+  id: string;
+  name: string;
+  /** Members, as HubSpot counts them; null when it does not say. */
+  size: number | null;
+  /** MANUAL (static), DYNAMIC (active) or SNAPSHOT. */
+  processingType: string;
+}
+
+/** GET /api/v1/crm/hubspot/contact-properties: a contact property the field mapping can map. */
+export interface HubSpotContactProperty {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+}
+
 export const contactSyncModes = ["off", "inbound", "two_way"] as const;
 export type ContactSyncMode = (typeof contactSyncModes)[number];
 

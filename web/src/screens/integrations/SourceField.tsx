@@ -1,4 +1,5 @@
-import { Radio, Stack, TextInput } from "@mantine/core";
+import { Radio, Stack } from "@mantine/core";
+import { ContactListSelect } from "./ContactListSelect.tsx";
 
 interface Props {
   kind: "synced_companies" | "list";
@@ -28,19 +29,7 @@ export function SourceField({ kind, listId, onChange, accountSyncOn, disabled, l
           <Radio value="list" label="Members of a HubSpot list" description="A contact list of your portal (static or active)." disabled={disabled} />
         </Stack>
       </Radio.Group>
-      {kind === "list" && (
-        <TextInput
-          label="HubSpot list id"
-          description="In HubSpot › Contacts › Lists, the number in the list's address."
-          placeholder="e.g. 42"
-          value={listId}
-          onChange={(e) => onChange({ kind, listId: e.currentTarget.value })}
-          error={listError}
-          disabled={disabled}
-          w={320}
-          ml={32}
-        />
-      )}
+      {kind === "list" && <ContactListSelect value={listId} onChange={(next) => onChange({ kind, listId: next })} error={listError} disabled={disabled} />}
     </Stack>
   );
 }
