@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import type { DatabaseTarget } from "../config.ts";
 import { migrations } from "./migrations/index.ts";
@@ -24,6 +24,44 @@ const pgTypes = {
   },
 };
 
+// Prepared statements a SQLite handle keeps. Kysely's driver prepares every query anew, which
+// cost 6.5–8% of a full account sync's CPU; its hot paths use a few dozen distinct statements.
+// A prepared statement's memory grows with its text (about 40 bytes a character: a 500-row
+// insert holds some 250 KB), so the total text is bounded too: about 10 MB at most.
+const statementCacheLimits = { statements: 200, sqlChars: 250_000 };
+
+/** The handle given to Kysely: reuses prepared statements by SQL text, least recently used evicted. */
+function withStatementCache(sqlite: SQLite.Database, limits: typeof statementCacheLimits): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  let sqlChars = 0;
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      const cached = cache.get(sql);
+      if (cached) {
+        cache.delete(sql);
+        // Busy: a stream still iterates it. Left to that stream (and to the garbage collector,
+        // should the stream be dropped unfinished) and replaced here.
+        if (!cached.busy) {
+          cache.set(sql, cached);
+          return cached;
+        }
+        sqlChars -= sql.length;
+      }
+      const statement = sqlite.prepare(sql);
+      if (sql.length > limits.sqlChars) return statement;
+      cache.set(sql, statement);
+      sqlChars += sql.length;
+      for (const oldest of cache.keys()) {
+        if (cache.size <= limits.statements && sqlChars <= limits.sqlChars) break;
+        cache.delete(oldest);
+        sqlChars -= oldest.length;
+      }
+      return statement;
+    },
+  };
+}
+
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): Db {
   if (target.dialect === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
@@ -32,7 +70,17 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // A multi-row write inside a transaction keeps a statement journal (to undo just that
+    // statement on a constraint error); in a temporary file that cost a write syscall for
+    // every page each statement first touched: 20% of a bulk upsert's time. Temporary tables
+    // and sorts stay in memory too, at crmsync's sizes a few MB.
+    sqlite.pragma("temp_store = MEMORY");
+    // A checkpoint copies every page changed since the last one into the database file and
+    // syncs it. Every 10,000 WAL pages (40 MB) instead of SQLite's 1,000, a page that bulk writes
+    // change again and again (index pages, the run's row) is copied once rather than each time,
+    // and each sync covers more: a large full account sync spent 8.6 s in commits, now 5.4 s.
+    sqlite.pragma("wal_autocheckpoint = 10000");
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, statementCacheLimits) }) });
     return { db, dialect: "sqlite", close: () => db.destroy() };
   }
   // JIT compilation pays off for long analytic queries; for crmsync's short keyset pages it

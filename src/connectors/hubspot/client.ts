@@ -15,6 +15,7 @@ import {
   nextAfter,
   pageSchema,
   parse,
+  parseRecordPage,
   propertiesSchema,
   propertySchema,
   recordSchema,
@@ -209,7 +210,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
         },
         signal: o.signal,
       });
-      const page = parse(pageSchema, body, endpoint, status);
+      const page = parseRecordPage(pageSchema, body, endpoint, status);
       after = nextAfter(page.paging);
       yield { results: page.results.map(toRecord), nextAfter: after };
     } while (after !== undefined);
@@ -232,7 +233,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       },
       signal: o.signal,
     });
-    const page = parse(searchSchema, body, endpoint, status);
+    const page = parseRecordPage(searchSchema, body, endpoint, status);
     return { total: page.total, results: page.results.map(toRecord), nextAfter: nextAfter(page.paging) };
   }
 

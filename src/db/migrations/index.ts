@@ -10,6 +10,7 @@ import * as notifications from "./20261123T0500_notifications.ts";
 import * as contactSync from "./20261123T0600_contact_sync.ts";
 import * as connectionDisconnectCause from "./20261123T0700_connection_disconnect_cause.ts";
 import * as contactHandlesByContact from "./20261202T0000_contact_handles_by_contact.ts";
+import * as crmMirrorWriteOrder from "./20261202T0100_crm_mirror_write_order.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T0600_contact_sync": contactSync,
   "20261123T0700_connection_disconnect_cause": connectionDisconnectCause,
   "20261202T0000_contact_handles_by_contact": contactHandlesByContact,
+  "20261202T0100_crm_mirror_write_order": crmMirrorWriteOrder,
 };

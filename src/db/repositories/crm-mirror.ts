@@ -1,10 +1,11 @@
 // The local mirror of CRM companies and deals (see the crm_mirror migration). Writes are
 // idempotent upserts, so a page read twice (a resumed run) changes nothing the second time.
 // Writers join the caller's transaction when given one (a page commits with its checkpoint).
-import type { Kysely, Transaction } from "kysely";
+import type { Insertable, Kysely, Transaction } from "kysely";
 import { CompanyDomainIndex, pickDeal } from "../../core/linking.ts";
 import type { CrmCompany, CrmDeal } from "../../sync/ports.ts";
-import type { Database } from "../schema.ts";
+import { insertRows } from "../bulk-insert.ts";
+import type { CrmRecordsTable, CrmCompanyDomainsTable, CrmDealCompaniesTable, Database } from "../schema.ts";
 import { inTransaction } from "./field-values.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -19,6 +20,8 @@ function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
   return out;
 }
 
+const recordColumns = ["workspace_id", "provider", "id", "properties", "crm_created_at", "crm_modified_at", "archived", "seen_at", "updated_at"] as const;
+
 async function upsertRecords(
   db: Db,
   table: MirrorTable,
@@ -29,32 +32,26 @@ async function upsertRecords(
 ): Promise<void> {
   const now = new Date().toISOString();
   for (const part of chunks(records)) {
-    await db
-      .insertInto(table)
-      .values(
-        part.map((r) => ({
-          workspace_id: workspaceId,
-          provider,
-          id: r.id,
-          properties: JSON.stringify(r.properties),
-          crm_created_at: r.createdAt,
-          crm_modified_at: r.modifiedAt,
-          archived: 0,
-          seen_at: seenAt,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(["workspace_id", "provider", "id"]).doUpdateSet((eb) => ({
-          properties: eb.ref("excluded.properties"),
-          crm_created_at: eb.ref("excluded.crm_created_at"),
-          crm_modified_at: eb.ref("excluded.crm_modified_at"),
-          archived: 0,
-          seen_at: eb.ref("excluded.seen_at"),
-          updated_at: eb.ref("excluded.updated_at"),
-        })),
-      )
-      .execute();
+    await insertRows<Database, Insertable<CrmRecordsTable>>(
+      db,
+      `${table}.upsert`,
+      recordColumns,
+      part.map((r) => [workspaceId, provider, r.id, JSON.stringify(r.properties), r.createdAt, r.modifiedAt, 0, seenAt, now]),
+      (db, values) =>
+        db
+          .insertInto(table)
+          .values(values)
+          .onConflict((oc) =>
+            oc.columns(["workspace_id", "provider", "id"]).doUpdateSet((eb) => ({
+              properties: eb.ref("excluded.properties"),
+              crm_created_at: eb.ref("excluded.crm_created_at"),
+              crm_modified_at: eb.ref("excluded.crm_modified_at"),
+              archived: 0,
+              seen_at: eb.ref("excluded.seen_at"),
+              updated_at: eb.ref("excluded.updated_at"),
+            })),
+          ),
+    );
   }
 }
 
@@ -70,8 +67,12 @@ export async function upsertCompanies(db: Kysely<Database>, workspaceId: string,
         .where("company_id", "in", part.map((c) => c.id))
         .execute();
     }
-    const domainRows = companies.flatMap((c) => [...new Set(c.domains)].map((domain) => ({ workspace_id: workspaceId, provider, company_id: c.id, domain })));
-    for (const part of chunks(domainRows)) await trx.insertInto("crm_company_domains").values(part).execute();
+    const domainRows = companies.flatMap((c) => [...new Set(c.domains)].map((domain) => [workspaceId, provider, c.id, domain]));
+    for (const part of chunks(domainRows)) {
+      await insertRows<Database, CrmCompanyDomainsTable>(trx, "crm_company_domains.insert", ["workspace_id", "provider", "company_id", "domain"], part, (db, values) =>
+        db.insertInto("crm_company_domains").values(values),
+      );
+    }
   });
 }
 
@@ -89,8 +90,12 @@ export async function upsertDeals(db: Kysely<Database>, workspaceId: string, pro
         .where("deal_id", "in", part.map((d) => d.id))
         .execute();
     }
-    const rows = withAssociations.flatMap((d) => [...new Set(d.companyIds)].map((companyId) => ({ workspace_id: workspaceId, provider, company_id: companyId, deal_id: d.id })));
-    for (const part of chunks(rows)) await trx.insertInto("crm_deal_companies").values(part).execute();
+    const rows = withAssociations.flatMap((d) => [...new Set(d.companyIds)].map((companyId) => [workspaceId, provider, companyId, d.id]));
+    for (const part of chunks(rows)) {
+      await insertRows<Database, CrmDealCompaniesTable>(trx, "crm_deal_companies.insert", ["workspace_id", "provider", "company_id", "deal_id"], part, (db, values) =>
+        db.insertInto("crm_deal_companies").values(values),
+      );
+    }
   });
 }
 
@@ -129,56 +134,80 @@ export async function archiveRecords(db: Kysely<Database>, table: MirrorTable, w
   }
 }
 
+// Rows a query reads at a time when a whole workspace's mirror is loaded for linking. One
+// result of 100,000+ row objects, alive while the index was built from it, raised how far V8
+// let the heap grow for the rest of the run (the large full run's peak RSS).
+const scanPage = 10_000;
+
 /** The domain index of every live mirrored company, for linking. */
 export async function loadCompanyDomainIndex(db: Kysely<Database>, workspaceId: string, provider: string): Promise<CompanyDomainIndex> {
-  const rows = await db
-    .selectFrom("crm_company_domains as d")
-    .innerJoin("crm_companies as c", (join) =>
-      join.onRef("c.workspace_id", "=", "d.workspace_id").onRef("c.provider", "=", "d.provider").onRef("c.id", "=", "d.company_id"),
-    )
-    .select(["d.company_id", "d.domain"])
-    .where("d.workspace_id", "=", workspaceId)
-    .where("d.provider", "=", provider)
-    .where("c.archived", "=", 0)
-    .execute();
-  const byCompany = new Map<string, string[]>();
-  for (const row of rows) {
-    const list = byCompany.get(row.company_id);
-    if (list) list.push(row.domain);
-    else byCompany.set(row.company_id, [row.domain]);
-  }
   const index = new CompanyDomainIndex();
-  for (const [id, domains] of byCompany) index.add({ id, domains });
+  // Rows come in key order, a company's domains together (possibly across two pages).
+  let company = null as { id: string; domains: string[] } | null;
+  let after: { companyId: string; domain: string } | null = null;
+  for (;;) {
+    const position = after;
+    let query = db
+      .selectFrom("crm_company_domains as d")
+      .innerJoin("crm_companies as c", (join) =>
+        join.onRef("c.workspace_id", "=", "d.workspace_id").onRef("c.provider", "=", "d.provider").onRef("c.id", "=", "d.company_id"),
+      )
+      .select(["d.company_id", "d.domain"])
+      .where("d.workspace_id", "=", workspaceId)
+      .where("d.provider", "=", provider)
+      .where("c.archived", "=", 0);
+    if (position) query = query.where((eb) => eb(eb.refTuple("d.company_id", "d.domain"), ">", eb.tuple(position.companyId, position.domain)));
+    const rows = await query.orderBy("d.company_id").orderBy("d.domain").limit(scanPage).execute();
+    for (const row of rows) {
+      if (company?.id !== row.company_id) {
+        if (company) index.add(company);
+        company = { id: row.company_id, domains: [] };
+      }
+      company.domains.push(row.domain);
+    }
+    if (rows.length < scanPage) break;
+    const last = rows[rows.length - 1]!;
+    after = { companyId: last.company_id, domain: last.domain };
+  }
+  if (company) index.add(company);
   return index;
 }
 
-/** For each company, the most recently created live deal associated with it (pickDeal). */
-export async function latestDealByCompany(db: Kysely<Database>, workspaceId: string, provider: string, companyIds: readonly string[]): Promise<Map<string, string>> {
-  const dealsByCompany = new Map<string, { id: string; createdAt: string }[]>();
-  for (const part of chunks(companyIds)) {
-    const rows = await db
+/**
+ * For each company, the most recently created live deal associated with it (pickDeal), over the
+ * whole mirror: one pass in the associations' key order, since they are keyed by deal (written
+ * as deals are listed) and not looked up by company.
+ */
+export async function latestDealsByCompany(db: Kysely<Database>, workspaceId: string, provider: string): Promise<Map<string, string>> {
+  const dealIds = new Map<string, string>();
+  const createdAts = new Map<string, string>();
+  let after: { dealId: string; companyId: string } | null = null;
+  for (;;) {
+    const position = after;
+    let query = db
       .selectFrom("crm_deal_companies as dc")
       .innerJoin("crm_deals as d", (join) =>
         join.onRef("d.workspace_id", "=", "dc.workspace_id").onRef("d.provider", "=", "dc.provider").onRef("d.id", "=", "dc.deal_id"),
       )
-      .select(["dc.company_id", "d.id", "d.crm_created_at"])
+      .select(["dc.deal_id", "dc.company_id", "d.crm_created_at", "d.archived"])
       .where("dc.workspace_id", "=", workspaceId)
-      .where("dc.provider", "=", provider)
-      .where("dc.company_id", "in", part)
-      .where("d.archived", "=", 0)
-      .execute();
+      .where("dc.provider", "=", provider);
+    if (position) query = query.where((eb) => eb(eb.refTuple("dc.deal_id", "dc.company_id"), ">", eb.tuple(position.dealId, position.companyId)));
+    const rows = await query.orderBy("dc.deal_id").orderBy("dc.company_id").limit(scanPage).execute();
     for (const row of rows) {
-      const list = dealsByCompany.get(row.company_id) ?? [];
-      list.push({ id: row.id, createdAt: row.crm_created_at ?? "" });
-      dealsByCompany.set(row.company_id, list);
+      if (row.archived !== 0) continue;
+      const deal = { id: row.deal_id, createdAt: row.crm_created_at ?? "" };
+      const currentId = dealIds.get(row.company_id);
+      if (currentId === undefined || pickDeal([{ id: currentId, createdAt: createdAts.get(row.company_id)! }, deal]) === deal.id) {
+        dealIds.set(row.company_id, deal.id);
+        createdAts.set(row.company_id, deal.createdAt);
+      }
     }
+    if (rows.length < scanPage) break;
+    const last = rows[rows.length - 1]!;
+    after = { dealId: last.deal_id, companyId: last.company_id };
   }
-  const result = new Map<string, string>();
-  for (const [companyId, deals] of dealsByCompany) {
-    const dealId = pickDeal(deals);
-    if (dealId) result.set(companyId, dealId);
-  }
-  return result;
+  return dealIds;
 }
 
 /** Mirrored property values by record id (archived records included: their last values stay). */

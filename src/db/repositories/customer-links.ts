@@ -58,39 +58,41 @@ export interface AutoLink {
   dealId: string | null;
 }
 
+/**
+ * Per-customer rows (workspace id, customer id, then `rest`) as the derived table "v", to update
+ * many customers in one statement: a statement per customer (and its preparation) dominated
+ * large runs, and CASE lists grow quadratically with the chunk. Its columns are column1,
+ * column2, … on SQLite and PostgreSQL alike. The workspace goes in every row rather than in a
+ * `workspace_id = ?` condition: given that constant, SQLite's planner scans the workspace's
+ * unlinked customers through (workspace_id, crm_company_id) and the VALUES list for each one;
+ * joined on both columns it looks each row up by (workspace_id, id).
+ */
+function customerRows<Rest extends Record<string, unknown>>(workspaceId: string, rows: readonly (readonly [customerId: string, ...rest: unknown[]])[]) {
+  return sql<{ column1: string; column2: string } & Rest>`(VALUES ${sql.join(rows.map((row) => sql`(${sql.join([workspaceId, ...row])})`))})`.as("v");
+}
+
 /** Links customers that are still unlinked; returns how many were linked. */
 export async function applyAutoLinks(db: Kysely<Database>, workspaceId: string, links: readonly AutoLink[], at: string): Promise<number> {
   if (links.length === 0) return 0;
   let linked = 0;
   await inTransaction(db, async (trx) => {
-    // One statement a chunk, the company and deal picked per row by CASE: row-by-row updates
-    // cost a statement (and its preparation) per customer, which dominated large runs.
-    // Five parameters a link keeps a chunk well under SQLite's and PostgreSQL's limits.
     for (let i = 0; i < links.length; i += chunkSize) {
       const part = links.slice(i, i + chunkSize);
-      const pick = (value: (link: AutoLink) => string | null) =>
-        sql<string | null>`CASE ${sql.ref("id")} ${sql.join(
-          part.map((link) => sql`WHEN ${link.customerId} THEN ${value(link)}`),
-          sql` `,
-        )} END`;
       const result = await trx
         .updateTable("customers")
-        .set({
-          crm_company_id: pick((link) => link.companyId),
-          crm_deal_id: pick((link) => link.dealId),
+        .from(customerRows<{ column3: string; column4: string | null }>(workspaceId, part.map((l) => [l.customerId, l.companyId, l.dealId])))
+        .set((eb) => ({
+          crm_company_id: eb.ref("v.column3"),
+          crm_deal_id: eb.ref("v.column4"),
           crm_link_source: "auto",
           crm_linked_at: at,
           unlinked_reason: null,
           link_candidates: null,
           link_checked_at: at,
-        })
-        .where("workspace_id", "=", workspaceId)
-        .where(
-          "id",
-          "in",
-          part.map((link) => link.customerId),
-        )
-        .where("crm_company_id", "is", null)
+        }))
+        .whereRef("customers.workspace_id", "=", "v.column1")
+        .whereRef("customers.id", "=", "v.column2")
+        .where("customers.crm_company_id", "is", null)
         .executeTakeFirst();
       linked += Number(result.numUpdatedRows);
     }
@@ -108,17 +110,15 @@ export interface LinkAttempt {
 export async function recordLinkAttempts(db: Kysely<Database>, workspaceId: string, attempts: readonly LinkAttempt[], at: string): Promise<void> {
   if (attempts.length === 0) return;
   await inTransaction(db, async (trx) => {
-    for (const attempt of attempts) {
+    for (let i = 0; i < attempts.length; i += chunkSize) {
+      const part = attempts.slice(i, i + chunkSize).map((a) => [a.customerId, a.reason, a.candidates.length > 0 ? JSON.stringify(a.candidates) : null] as const);
       await trx
         .updateTable("customers")
-        .set({
-          unlinked_reason: attempt.reason,
-          link_candidates: attempt.candidates.length > 0 ? JSON.stringify(attempt.candidates) : null,
-          link_checked_at: at,
-        })
-        .where("workspace_id", "=", workspaceId)
-        .where("id", "=", attempt.customerId)
-        .where("crm_company_id", "is", null)
+        .from(customerRows<{ column3: UnlinkedReason; column4: string | null }>(workspaceId, part))
+        .set((eb) => ({ unlinked_reason: eb.ref("v.column3"), link_candidates: eb.ref("v.column4"), link_checked_at: at }))
+        .whereRef("customers.workspace_id", "=", "v.column1")
+        .whereRef("customers.id", "=", "v.column2")
+        .where("customers.crm_company_id", "is", null)
         .execute();
     }
   });
@@ -182,15 +182,17 @@ export async function listLinkedCustomers(
 export async function fillDeals(db: Kysely<Database>, workspaceId: string, fills: readonly { customerId: string; companyId: string; dealId: string }[]): Promise<number> {
   let filled = 0;
   await inTransaction(db, async (trx) => {
-    for (const fill of fills) {
+    for (let i = 0; i < fills.length; i += chunkSize) {
+      const part = fills.slice(i, i + chunkSize).map((f) => [f.customerId, f.companyId, f.dealId] as const);
       const result = await trx
         .updateTable("customers")
-        .set({ crm_deal_id: fill.dealId })
-        .where("workspace_id", "=", workspaceId)
-        .where("id", "=", fill.customerId)
-        .where("crm_company_id", "=", fill.companyId)
-        .where("crm_deal_id", "is", null)
-        .where("crm_link_source", "=", "auto")
+        .from(customerRows<{ column3: string; column4: string }>(workspaceId, part))
+        .set((eb) => ({ crm_deal_id: eb.ref("v.column4") }))
+        .whereRef("customers.workspace_id", "=", "v.column1")
+        .whereRef("customers.id", "=", "v.column2")
+        .whereRef("customers.crm_company_id", "=", "v.column3")
+        .where("customers.crm_deal_id", "is", null)
+        .where("customers.crm_link_source", "=", "auto")
         .executeTakeFirst();
       filled += Number(result.numUpdatedRows);
     }

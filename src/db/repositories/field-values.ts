@@ -1,9 +1,10 @@
 // Custom field values: one row per (field, entity) holding a non-empty value. "No value" is
 // the absence of a row, so is_empty, the "(none)" bucket and the nulls-last tail of a sort
 // all mean the same thing.
-import type { Kysely, Transaction } from "kysely";
+import type { Insertable, Kysely, Transaction } from "kysely";
 import { fromStoredValue, type FieldValue, type StoredValue } from "../../core/fields.ts";
-import type { Database } from "../schema.ts";
+import { insertRows } from "../bulk-insert.ts";
+import type { Database, FieldValuesTable } from "../schema.ts";
 import type { FieldRecord } from "./custom-fields.ts";
 
 /** Runs `fn` in a transaction, or in the caller's when `db` already is one (Kysely does not nest). */
@@ -38,32 +39,31 @@ interface ValueWrite {
   value: StoredValue | null;
 }
 
+const valueColumns = ["workspace_id", "field_id", "entity_id", "text_value", "number_value", "updated_at"] as const;
+
 /** Upserts and deletes, one statement per chunk; the caller decides the transaction. */
 async function applyWrites(db: Kysely<Database>, workspaceId: string, writes: readonly ValueWrite[]): Promise<void> {
   const now = new Date().toISOString();
   const upserts = writes.filter((w) => !isEmpty(w.value));
   const deletes = writes.filter((w) => isEmpty(w.value));
   for (const chunk of chunks(upserts)) {
-    await db
-      .insertInto("field_values")
-      .values(
-        chunk.map((w) => ({
-          workspace_id: workspaceId,
-          field_id: w.fieldId,
-          entity_id: w.entityId,
-          text_value: w.value?.text ?? null,
-          number_value: w.value?.number ?? null,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(["field_id", "entity_id"]).doUpdateSet((eb) => ({
-          text_value: eb.ref("excluded.text_value"),
-          number_value: eb.ref("excluded.number_value"),
-          updated_at: eb.ref("excluded.updated_at"),
-        })),
-      )
-      .execute();
+    await insertRows<Database, Insertable<FieldValuesTable>>(
+      db,
+      "field_values.upsert",
+      valueColumns,
+      chunk.map((w) => [workspaceId, w.fieldId, w.entityId, w.value?.text ?? null, w.value?.number ?? null, now]),
+      (db, values) =>
+        db
+          .insertInto("field_values")
+          .values(values)
+          .onConflict((oc) =>
+            oc.columns(["field_id", "entity_id"]).doUpdateSet((eb) => ({
+              text_value: eb.ref("excluded.text_value"),
+              number_value: eb.ref("excluded.number_value"),
+              updated_at: eb.ref("excluded.updated_at"),
+            })),
+          ),
+    );
   }
   const byField = new Map<string, string[]>();
   for (const w of deletes) {

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Insertable } from "kysely";
+import { createTestDatabase, dialects, type TestDatabase } from "../../test/support/databases.ts";
+import { insertRows } from "./bulk-insert.ts";
+import type { Database, FieldValuesTable } from "./schema.ts";
+
+describe.each(dialects)("insertRows on %s", (dialect) => {
+  let t: TestDatabase;
+  const columns = ["workspace_id", "field_id", "entity_id", "text_value", "number_value", "updated_at"] as const;
+  const upsert = (rows: unknown[][]) =>
+    insertRows<Database, Insertable<FieldValuesTable>>(t.db, "test.upsert", columns, rows, (db, values) =>
+      db
+        .insertInto("field_values")
+        .values(values)
+        .onConflict((oc) => oc.columns(["field_id", "entity_id"]).doUpdateSet((eb) => ({ text_value: eb.ref("excluded.text_value"), number_value: eb.ref("excluded.number_value") }))),
+    );
+  const stored = () => t.db.selectFrom("field_values").select(["field_id", "entity_id", "text_value", "number_value"]).orderBy("field_id").orderBy("entity_id").execute();
+
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    const now = new Date().toISOString();
+    await t.db.insertInto("workspaces").values({ id: "w1", name: "W", created_at: now }).execute();
+    await t.db
+      .insertInto("custom_fields")
+      .values(["f1", "f2"].map((id, position) => ({ id, workspace_id: "w1", entity: "customer", key: id, label: id, type: "text", options: "[]", position, created_at: now, updated_at: now })))
+      .execute();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it("sends each call's own values through the SQL compiled for its shape and row count", async () => {
+    await upsert([["w1", "f1", "e1", "one", null, "t"]]);
+    await upsert([["w1", "f1", "e2", "two", null, "t"]]);
+    await upsert([
+      ["w1", "f2", "e1", null, 1.5, "t"],
+      ["w1", "f1", "e1", "uno", undefined, "t"],
+    ]);
+    expect(await stored()).toEqual([
+      { field_id: "f1", entity_id: "e1", text_value: "uno", number_value: null },
+      { field_id: "f1", entity_id: "e2", text_value: "two", number_value: null },
+      { field_id: "f2", entity_id: "e1", text_value: null, number_value: 1.5 },
+    ]);
+  });
+
+  it("does nothing for no rows, and fails like the statement it stands for", async () => {
+    await upsert([]);
+    await expect(upsert([["w1", "no-such-field", "e1", "x", null, "t"]])).rejects.toThrow();
+    expect(await stored()).toHaveLength(3);
+  });
+});
