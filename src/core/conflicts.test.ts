@@ -38,6 +38,14 @@ describe("decideField", () => {
     expect(decideField(side("b", 50), side("a", 100), { value: "a", at: 100 }, true)).toBe("push");
   });
 
+  it("a CRM record unchanged since crmsync last took it in gives way to crmsync's differing value, whatever the times say", () => {
+    // The CRM's time of the old value is ahead of crmsync's clock: still no CRM edit to weigh.
+    expect(decideField(side("mine", 50), side("theirs", 99), null, false, true)).toBe("push");
+    // An empty crmsync value still never wipes; a crmsync side also in step defers to the CRM.
+    expect(decideField(side(null, 50), side("theirs", 10), null, false, true)).toBe("pull");
+    expect(decideField(side("mine", 50), side("theirs", 10), null, true, true)).toBe("pull");
+  });
+
   it("property: with no echo, the final value is the most recently changed non-empty one", () => {
     const value = fc.option(fc.constantFrom("a", "b", "c"), { nil: null });
     fc.assert(

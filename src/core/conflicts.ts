@@ -10,7 +10,9 @@
 //   Symmetrically, a crmsync value still equal to that push is not a crmsync edit.
 // - A contact not changed in crmsync since the two sides were last in step (both times from
 //   crmsync's own clock) has no crmsync edit to weigh: a differing CRM value is a CRM edit and wins
-//   without reading the CRM's property history.
+//   without reading the CRM's property history. Symmetrically, a CRM record not modified since
+//   crmsync last took it in (the CRM's own modification time, as crmsync saw it then) has no CRM
+//   edit to weigh: a differing crmsync value is a crmsync edit and wins.
 // - Two records of one person found in both systems (same email): the older is canonical; the
 //   newer only fills what the older lacks.
 
@@ -45,7 +47,7 @@ export function isEcho(remote: FieldSide, pushed: PushMemory | null | undefined)
   return remote.changedAt === null || remote.changedAt <= pushed.at;
 }
 
-export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMemory | null, localInStep = false): FieldDecision {
+export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMemory | null, localInStep = false, remoteInStep = false): FieldDecision {
   const localEmpty = isEmpty(local.value);
   const remoteEmpty = isEmpty(remote.value);
   if (localEmpty && remoteEmpty) return "equal";
@@ -54,6 +56,7 @@ export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMe
   if (localEmpty) return "pull";
   if (isEcho(remote, pushed)) return "push";
   if (localInStep) return "pull";
+  if (remoteInStep) return "push";
   // crmsync still holds what it pushed and the CRM changed since: only the CRM was edited.
   if (pushed && local.value === pushed.value) return "pull";
   if (local.changedAt === null) return "pull";
@@ -72,6 +75,8 @@ export interface ContactSides {
   pushed?: Partial<Record<SyncedField, PushMemory>>;
   /** crmsync's record has not changed since the two sides were last in step. */
   localInStep?: boolean;
+  /** The CRM's record has not changed since crmsync last took it in. */
+  remoteInStep?: boolean;
 }
 
 export interface Resolution {
@@ -87,7 +92,7 @@ export function resolveContact(fields: readonly SyncedField[], sides: ContactSid
   for (const field of fields) {
     const local = sides.local[field] ?? { value: null, changedAt: null };
     const remote = sides.remote[field] ?? { value: null, changedAt: null };
-    const decision = decideField(local, remote, sides.pushed?.[field], sides.localInStep ?? false);
+    const decision = decideField(local, remote, sides.pushed?.[field], sides.localInStep ?? false, sides.remoteInStep ?? false);
     if (decision === "pull" && remote.value !== null) out.pull[field] = { value: remote.value, changedAt: remote.changedAt };
     if (decision === "push" && local.value !== null) out.push[field] = local.value;
   }

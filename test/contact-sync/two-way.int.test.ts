@@ -122,6 +122,30 @@ describe("contact sync: two-way", () => {
     }
   });
 
+  it("pushes an edit made only in crmsync without reading HubSpot's property history, even with HubSpot's clock ahead", async () => {
+    const email = uniqueEmail("local-only");
+    // HubSpot's clock an hour ahead of crmsync's: the history time of its (unchanged) last name
+    // looks newer than crmsync's edit.
+    c.h.emu.store.clock.advance(60 * 60_000);
+    try {
+      const h = await c.addContact({ firstname: "Only", lastname: "Local", email, lifecyclestage: "customer" });
+      await c.addMembers(list, [h]);
+      await c.runNow();
+      const local = (await c.contactByExternalId(h))!;
+      await c.patchContact(local.id, { lastName: "Edited-In-Crmsync" });
+      c.h.resetCounters();
+      const run = await c.runNow();
+      expect(run.status).toBe("succeeded");
+      expect((await c.remote(h)).properties.lastname).toBe("Edited-In-Crmsync");
+      expect(await c.contactByExternalId(h)).toMatchObject({ lastName: "Edited-In-Crmsync" });
+      // One batch read (the contact as HubSpot holds it now), no second one for its history.
+      expect(c.h.counters().endpoints["contacts.batch.read"] ?? 0).toBe(1);
+      expect(c.h.counters().endpoints["contacts.batch.update"] ?? 0).toBe(1);
+    } finally {
+      c.h.emu.store.clock.advance(-60 * 60_000);
+    }
+  });
+
   it("never wipes a value with an empty one, on either side", async () => {
     const email = uniqueEmail("empty");
     const h = await c.addContact({ firstname: "Em", lastname: "Pty", email, phone: "+1 212 555 0160", lifecyclestage: "customer" });

@@ -26,7 +26,7 @@ import {
 } from "../../core/conflicts.ts";
 import { AppError } from "../../core/errors.ts";
 import { isValidEmail } from "../../core/handles.ts";
-import { pushMemory, saveOutcomes } from "../../db/repositories/contact-sync-state.ts";
+import { pushMemory, saveOutcomes, sourceRecords, type SourceRecord } from "../../db/repositories/contact-sync-state.ts";
 import {
   contactIdsByHandles,
   getContactsByIds,
@@ -48,6 +48,17 @@ import { ContactRunStopped, defaultContactLimit, fieldColumn, iso, parseMs, trim
 /** Not changed in crmsync since it was last in step with the CRM (sync writes stamp both times alike). */
 function localInStep(contact: ContactRecord): boolean {
   return contact.lastSyncedAt !== null && contact.updatedAt <= contact.lastSyncedAt;
+}
+
+/**
+ * Not changed in the CRM since crmsync last took this record in: the CRM's own modification time
+ * is the one crmsync saw then (both from the CRM's clock). A record crmsync wrote to since has a
+ * later time, so it is never taken as unchanged.
+ */
+function crmInStep(record: CrmContact, lastSeenModifiedAt: string | null | undefined): boolean {
+  if (!lastSeenModifiedAt || !record.modifiedAt) return false;
+  const seen = parseMs(lastSeenModifiedAt);
+  return seen !== null && seen === parseMs(record.modifiedAt);
 }
 
 export class CrmPage extends CrmWrites {
@@ -96,6 +107,8 @@ export class CrmPage extends CrmWrites {
     const outcomes: { crmId: string; status: ContactSyncRecordStatus; crmModifiedAt: string | null }[] = [];
     const needHistory: { contact: ContactRecord; record: CrmContact }[] = [];
     let contacts = new Map<string, ContactRecord>();
+    // Two-way: each record's CRM modification time when crmsync last took it in.
+    let seen = new Map<string, SourceRecord>();
     let lookups: MatchLookups | null = null;
     let remember: (contact: ContactRecord) => void = () => undefined;
     let finished = false;
@@ -108,7 +121,10 @@ export class CrmPage extends CrmWrites {
       const linked = await listContactsByExternalIds(this.db, ws, allIds);
       const merged = await mergedAwayExternalIds(this.db, ws, records.map((r) => r.id));
       await this.applyCrmMerges(records, linked);
-      if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
+      if (this.twoWay) {
+        this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
+        seen = await sourceRecords(this.db, ws, this.deps.provider, records.map((r) => r.id));
+      }
 
       const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
       const emails = [...facts.values()].flatMap((f) => [...(f.email ? [f.email] : []), ...(f.additionalEmails ?? [])]);
@@ -169,12 +185,19 @@ export class CrmPage extends CrmWrites {
               const local = this.localSides(contact);
               // Only a contact changed on both sides needs the CRM's change times (history).
               const inStep = localInStep(contact);
-              const unsettled = !inStep && (Object.keys(sides) as SyncedField[]).some((field) => needsTimes(local[field]?.value, sides[field]?.value));
+              const remoteInStep = !inStep && crmInStep(record, seen.get(record.id)?.crmModifiedAt);
+              const unsettled = !inStep && !remoteInStep && (Object.keys(sides) as SyncedField[]).some((field) => needsTimes(local[field]?.value, sides[field]?.value));
               if (unsettled && !record.lastChanges) {
                 needHistory.push({ contact, record });
                 break;
               }
-              const updated = await this.applyTwoWay(contact, record, resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id), localInStep: inStep }), customerOf, lookups!);
+              const updated = await this.applyTwoWay(
+                contact,
+                record,
+                resolveContact(Object.keys(sides) as SyncedField[], { local, remote: sides, pushed: this.pushedFor(contact.id), localInStep: inStep, remoteInStep }),
+                customerOf,
+                lookups!,
+              );
               if (updated) remember(updated);
             } else {
               const updated = await this.applyInbound(contact, record, f, customerOf, lookups!);
