@@ -80,6 +80,10 @@ export function openDatabase(target: DatabaseTarget, options: { poolSize?: numbe
     // change again and again (index pages, the run's row) is copied once rather than each time,
     // and each sync covers more: a large full account sync spent 8.6 s in commits, now 5.4 s.
     sqlite.pragma("wal_autocheckpoint = 10000");
+    // SQLite's default page cache is 2 MB: a bulk pass over 100,000 customers reads the same
+    // index pages back from the OS again and again. 32 MB (filled only as pages are used) cut a
+    // large full account sync by about a fifth; 64 MB gained nothing more and cost RSS.
+    sqlite.pragma("cache_size = -32768");
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, statementCacheLimits) }) });
     return { db, dialect: "sqlite", close: () => db.destroy() };
   }
