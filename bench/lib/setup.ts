@@ -1,11 +1,11 @@
 // A benchmark workspace: a fresh database, a workspace with an admin API token, a HubSpot
 // connection to the emulator (private-app token), imported fields, HubSpot Sync on, and the
 // size's customers inserted in bulk with domains taken from the generated portal.
-import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Insertable } from "kysely";
 import { issueApiToken, provisionWorkspace } from "../../src/accounts.ts";
 import { generateSecretKey } from "../../src/core/security.ts";
+import { newId } from "../../src/db/ids.ts";
 import type { Dialect } from "../../src/db/database.ts";
 import { newCustomerRow } from "../../src/db/repositories/customers.ts";
 import { inTransaction } from "../../src/db/repositories/field-values.ts";
@@ -56,7 +56,7 @@ async function insertCustomers(database: TestDatabase, workspaceId: string, coun
     const domains: Insertable<CustomerDomainsTable>[] = [];
     for (let i = 0; i < n; i++) {
       const index = offset + i;
-      const id = randomUUID();
+      const id = newId();
       const name = `Customer ${index}`;
       customers.push(newCustomerRow(workspaceId, name, { id, now }));
       const roll = random();

@@ -1,10 +1,10 @@
 // Customers: name, domains (unique per workspace), custom field values and the CRM link.
 // Every write is one transaction, so a refused request leaves nothing behind.
-import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { normalizeDomains } from "../../core/domains.ts";
 import { AppError, fieldReadOnly, notFound } from "../../core/errors.ts";
 import { toStoredValue, validateFieldValue, type FieldValue, type StoredValue } from "../../core/fields.ts";
+import { newId } from "../ids.ts";
 import type { Customer, Database, LinkSource, UnlinkedReason } from "../schema.ts";
 import { listFields, type FieldRecord } from "./custom-fields.ts";
 import { deleteEntityValues, inTransaction, isUniqueViolation, readFieldValues, writeFieldValues } from "./field-values.ts";
@@ -202,7 +202,7 @@ export async function getCustomer(db: Kysely<Database>, workspaceId: string, id:
 export function newCustomerRow(workspaceId: string, name: string, options: { id?: string; now?: string } = {}): Customer {
   const now = options.now ?? new Date().toISOString();
   return {
-    id: options.id ?? randomUUID(),
+    id: options.id ?? newId(),
     workspace_id: workspaceId,
     name,
     name_key: customerNameKey(name),
