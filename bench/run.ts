@@ -14,7 +14,7 @@ import { renderMarkdown } from "./lib/report.ts";
 import { isSizeName, sizes } from "./lib/sizes.ts";
 
 const usage = `usage: npm run bench -- [--size small|medium|large] [--scenario ${scenarioNames.join("|")}]... [--json] [--dialect sqlite|postgres]
-       [--naive-sample N|all] [--links N] [--cpu-prof DIR] [--save | --no-save]`;
+       [--naive-sample N|all] [--links N] [--contacts N] [--cpu-prof DIR] [--save | --no-save]`;
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     dialect: { type: "string", default: "sqlite" },
     "naive-sample": { type: "string" },
     links: { type: "string", default: "200" },
+    contacts: { type: "string" },
     "cpu-prof": { type: "string" },
     save: { type: "boolean" },
     "no-save": { type: "boolean", default: false },
@@ -54,8 +55,15 @@ if (args["naive-sample"] !== undefined) {
   naiveSample = args["naive-sample"] === "all" ? null : Number(args["naive-sample"]);
   if (naiveSample !== null && (!Number.isInteger(naiveSample) || naiveSample < 1)) fail("--naive-sample takes a positive whole number or all");
 }
+// Another contact count than the size's: a run at another scale, never saved as the size's figures.
+let contacts: number | undefined;
+if (args.contacts !== undefined) {
+  contacts = Number(args.contacts);
+  if (!Number.isInteger(contacts) || contacts < 1) fail("--contacts takes a positive whole number");
+  if (args.save) fail("--contacts runs are not saved: the saved figures are the size's own");
+}
 const complete = scenarioNames.every((s) => scenarios.includes(s));
-const save = args["no-save"] ? false : (args.save ?? complete);
+const save = args["no-save"] || contacts !== undefined ? false : (args.save ?? complete);
 
 const began = performance.now();
 const log = (line: string): void => {
@@ -68,6 +76,7 @@ const report = await runBench({
   scenarios,
   naiveSample,
   manualLinks: links,
+  contacts,
   cpuProf: args["cpu-prof"],
   log,
 });
@@ -85,5 +94,5 @@ if (save) {
   if (chart) writeFileSync(`${dir}${size}-chart.svg`, `${chart}\n`);
   log(`saved bench/results/${size}.{md,json}${chart ? ` and ${size}-chart.svg` : ""}`);
 } else {
-  log(`not saved (${complete ? "--no-save" : "a partial run; --save saves it"})`);
+  log(`not saved (${contacts !== undefined ? "--contacts" : complete ? "--no-save" : "a partial run; --save saves it"})`);
 }

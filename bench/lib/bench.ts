@@ -161,6 +161,8 @@ export interface BenchOptions {
   /** Customers the naive baseline searches for; null for all. */
   naiveSample?: number | null | undefined;
   manualLinks?: number | undefined;
+  /** Contacts the emulator generates instead of the size's (the contact scenarios at another scale). */
+  contacts?: number | undefined;
   /**
    * Emulator and scenarios in this process (the test): faster to start, but peak RSS is then
    * the whole process's, emulator included.
@@ -195,7 +197,7 @@ export function defaultNaiveSample(size: SizeName): number | null {
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => undefined);
-  const size = sizes[options.size];
+  const size = { ...sizes[options.size], ...(options.contacts === undefined ? {} : { contacts: options.contacts }) };
   const wanted = new Set(options.scenarios);
   for (const name of options.scenarios) {
     const needed = scenarioNeeds[name];
