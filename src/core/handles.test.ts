@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors.ts";
 import { isValidEmail, normalizeEmail, normalizePhone, tryNormalizeEmail, tryNormalizePhone } from "./handles.ts";
@@ -154,6 +155,40 @@ describe("normalizePhone", () => {
   it("explains why an extension is refused", () => {
     expect(appErrorOf(() => normalizePhone("+1 212 555 0100 ext. 12")).message).toBe(
       '"+1 212 555 0100 ext. 12" has an extension, which a phone handle cannot store.',
+    );
+  });
+
+  // normalizePhone refuses these without asking libphonenumber-js (see parsePhone); this
+  // checks that the library, should it change, still cannot read them either.
+  it("refuses, as the library does, any number without a + when no default country is given", () => {
+    const library = (input: string) => {
+      const phone = parsePhoneNumberFromString(input.trim());
+      return phone !== undefined && phone.isValid() ? phone.number : null;
+    };
+    const examples = [
+      "212 555 0100",
+      "12125550100",
+      "0044 20 7946 0958",
+      "00 1 212 555 0100",
+      "011 44 20 7946 0958",
+      "\uFF0B1 212 555 0100",
+      "\uFF11\uFF12\uFF11\uFF12\uFF15\uFF15\uFF15\uFF10\uFF11\uFF10\uFF10",
+      "tel:2125550100;phone-context=example.com",
+      "tel:12125550100",
+      "1 (212) 555-0100 ext. 12",
+    ];
+    for (const input of examples) {
+      expect(library(input), input).toBeNull();
+      expect(tryNormalizePhone(input)).toBeNull();
+    }
+    const phoneish = fc.stringMatching(/^[0-9 ()\-.x#:;=a-z\uFF0B\uFF10-\uFF19]{0,30}$/);
+    fc.assert(
+      fc.property(fc.oneof(phoneish, fc.string()), (raw) => {
+        const input = raw.replaceAll("+", "");
+        expect(library(input)).toBeNull();
+        expect(tryNormalizePhone(input)).toBeNull();
+      }),
+      { numRuns: 2000 },
     );
   });
 

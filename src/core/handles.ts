@@ -47,12 +47,18 @@ export function isValidEmail(input: string): boolean {
 
 type PhoneResult = { ok: true; e164: string } | { ok: false; reason: string };
 
+function invalidPhone(input: string, defaultCountry: CountryCode | undefined): PhoneResult {
+  const hint = defaultCountry === undefined ? " Use the international format, starting with +." : "";
+  return { ok: false, reason: `"${input}" is not a valid phone number.${hint}` };
+}
+
 function parsePhone(input: string, defaultCountry: CountryCode | undefined): PhoneResult {
+  // Without a default country only a number with a "+" (written, or in an RFC 3966 phone-context)
+  // can have a country; libphonenumber-js refuses the others by throwing and catching a
+  // ParseError, which made them the dearest phones of an import to refuse.
+  if (defaultCountry === undefined && !input.includes("+")) return invalidPhone(input, defaultCountry);
   const phone = parsePhoneNumberFromString(input.trim(), defaultCountry);
-  if (phone === undefined || !phone.isValid()) {
-    const hint = defaultCountry === undefined ? " Use the international format, starting with +." : "";
-    return { ok: false, reason: `"${input}" is not a valid phone number.${hint}` };
-  }
+  if (phone === undefined || !phone.isValid()) return invalidPhone(input, defaultCountry);
   // E.164 cannot hold an extension, and a switchboard number shared by a whole office must
   // not become one person's handle: refuse rather than silently drop the extension.
   if (phone.ext !== undefined) {
