@@ -149,8 +149,6 @@ export interface BenchReport {
     read?: ReadReport;
     contacts?: ContactsReport;
   };
-  /** Scenarios that cannot run yet, with the reason. */
-  unavailable: Record<string, string>;
 }
 
 export interface BenchOptions {
@@ -217,7 +215,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     portal: { companies: 0, deals: 0, contacts: 0, emulatorStartMs: 0 },
     customers: { total: 0, unique: 0, ambiguous: 0, noDomain: 0, unmatched: 0, insertMs: 0 },
     scenarios: {},
-    unavailable: {},
   };
 
   log(`starting the emulator (${size.companies.toLocaleString("en-US")} companies, ${size.deals.toLocaleString("en-US")} deals, ${size.contacts.toLocaleString("en-US")} contacts)`);

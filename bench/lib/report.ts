@@ -186,7 +186,6 @@ export function renderMarkdown(report: BenchReport): string {
       mb(run.peakRssBytes),
     ]);
   }
-  for (const [name, reason] of Object.entries(report.unavailable ?? {})) rows.push([`${name} sync`, reason, "", "", "", "", "", "", ""]);
   out.push(
     table(["scenario", "CRM calls", "lower bound", "× bound", "time at limits", "at crmsync's budget", "wall (limits off)", "records/s", "peak RSS"], rows),
   );
