@@ -1,8 +1,9 @@
 // Contact sync's bookkeeping (see the contact_sync migration): the CRM contacts met in the
 // source, and what crmsync last pushed per contact and field. Writes are idempotent upserts, so
 // a page handled twice (a resumed run) changes nothing the second time.
-import type { Kysely } from "kysely";
-import type { ContactSyncRecordStatus, Database } from "../schema.ts";
+import type { Insertable, Kysely } from "kysely";
+import { insertRows } from "../bulk-insert.ts";
+import type { ContactSyncRecordsTable, ContactSyncRecordStatus, Database } from "../schema.ts";
 
 type Db = Kysely<Database>;
 
@@ -22,6 +23,11 @@ export interface SourceRecord {
   crmModifiedAt: string | null;
   seenAt: string;
 }
+
+// Every page of a run writes these (upserts of up to 500 rows), so they go through bulk-insert's
+// compiled statements rather than a Kysely query built per call.
+const recordColumns = ["workspace_id", "provider", "crm_id", "status", "customer_id", "crm_modified_at", "seen_at", "updated_at"] as const;
+type RecordRow = Insertable<ContactSyncRecordsTable>;
 
 /** The records among these CRM ids, keyed by id. */
 export async function sourceRecords(db: Db, workspaceId: string, provider: string, crmIds: readonly string[]): Promise<Map<string, SourceRecord>> {
@@ -47,13 +53,19 @@ export async function markInSource(db: Db, workspaceId: string, provider: string
   const now = new Date().toISOString();
   for (const part of chunks(members)) {
     if (part.length === 0) continue;
-    await db
-      .insertInto("contact_sync_records")
-      .values(part.map((m) => ({ workspace_id: workspaceId, provider, crm_id: m.crmId, status: "skipped" as const, customer_id: m.customerId, crm_modified_at: null, seen_at: seenAt, updated_at: now })))
-      .onConflict((oc) =>
-        oc.columns(["workspace_id", "provider", "crm_id"]).doUpdateSet((eb) => ({ customer_id: eb.ref("excluded.customer_id"), seen_at: eb.ref("excluded.seen_at"), updated_at: eb.ref("excluded.updated_at") })),
-      )
-      .execute();
+    await insertRows<Database, RecordRow>(
+      db,
+      "contact_sync_records.in_source",
+      recordColumns,
+      part.map((m) => [workspaceId, provider, m.crmId, "skipped", m.customerId, null, seenAt, now]),
+      (db, values) =>
+        db
+          .insertInto("contact_sync_records")
+          .values(values)
+          .onConflict((oc) =>
+            oc.columns(["workspace_id", "provider", "crm_id"]).doUpdateSet((eb) => ({ customer_id: eb.ref("excluded.customer_id"), seen_at: eb.ref("excluded.seen_at"), updated_at: eb.ref("excluded.updated_at") })),
+          ),
+    );
   }
 }
 
@@ -68,17 +80,23 @@ export async function saveOutcomes(
   const now = new Date().toISOString();
   for (const part of chunks(outcomes)) {
     if (part.length === 0) continue;
-    await db
-      .insertInto("contact_sync_records")
-      .values(part.map((o) => ({ workspace_id: workspaceId, provider, crm_id: o.crmId, status: o.status, customer_id: null, crm_modified_at: o.crmModifiedAt, seen_at: seenAt, updated_at: now })))
-      .onConflict((oc) =>
-        oc.columns(["workspace_id", "provider", "crm_id"]).doUpdateSet((eb) => ({
-          status: eb.ref("excluded.status"),
-          crm_modified_at: eb.ref("excluded.crm_modified_at"),
-          updated_at: eb.ref("excluded.updated_at"),
-        })),
-      )
-      .execute();
+    await insertRows<Database, RecordRow>(
+      db,
+      "contact_sync_records.outcome",
+      recordColumns,
+      part.map((o) => [workspaceId, provider, o.crmId, o.status, null, o.crmModifiedAt, seenAt, now]),
+      (db, values) =>
+        db
+          .insertInto("contact_sync_records")
+          .values(values)
+          .onConflict((oc) =>
+            oc.columns(["workspace_id", "provider", "crm_id"]).doUpdateSet((eb) => ({
+              status: eb.ref("excluded.status"),
+              crm_modified_at: eb.ref("excluded.crm_modified_at"),
+              updated_at: eb.ref("excluded.updated_at"),
+            })),
+          ),
+    );
   }
 }
 
