@@ -44,7 +44,15 @@ describe("mergeContacts", () => {
     expect(merged.emails).toEqual(["a@x.com", "b@x.com", "c@x.com"]);
     expect(merged.phones).toEqual(["+14155550100", "+14155550101"]);
     expect(merged.tags).toEqual(["vip", "customer"]);
-    expect(changed).toEqual(["emails", "phones", "tags"]);
+    // The primary email and phone stay the survivor's: their change times (weighed by two-way
+    // sync against the CRM's) do not move; the tags' do.
+    expect(changed).toEqual(["tags"]);
+  });
+
+  it("moves the change time of emails and phones when the survivor had none and takes the duplicate's", () => {
+    const { merged, changed } = mergeContacts(contact({ emails: ["a@x.com"] }), contact({ emails: ["b@x.com"], phones: ["+14155550101"] }));
+    expect(merged.phones).toEqual(["+14155550101"]);
+    expect(changed).toEqual(["phones"]);
   });
 
   it("keeps the survivor's external id and reports the duplicate's as dropped", () => {

@@ -8,6 +8,20 @@
 export const contactFields = ["name", "firstName", "lastName", "emails", "phones", "customerId", "tags"] as const;
 export type ContactField = (typeof contactFields)[number];
 
+/**
+ * Whether a change of `field` from `before` to `after` moves its change time. For emails and
+ * phones only the primary counts: it is the value a CRM holds and two-way sync weighs the change
+ * time against, so adding a secondary address must not make an older primary look newer than a
+ * CRM edit (nor, stamped oldest-possible by a CRM merge, older than a crmsync edit).
+ */
+export function movesChangeTime(field: ContactField, before: string | null | readonly string[], after: string | null | readonly string[]): boolean {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (field === "emails" || field === "phones") return (before[0] ?? null) !== (after[0] ?? null);
+    return before.length !== after.length || before.some((item, i) => item !== after[i]);
+  }
+  return before !== after;
+}
+
 export interface MergeableContact {
   name: string;
   firstName: string | null;
@@ -32,7 +46,7 @@ export interface MergeOutcome {
     externalId: string | null;
     lastSyncedAt: string | null;
   };
-  /** Survivor fields whose value the merge changed; their change times move to the merge time. */
+  /** Survivor fields the merge changed (movesChangeTime); their change times move to the merge time. */
   changed: ContactField[];
   /**
    * The duplicate's CRM id when it does not live on in the survivor: a later import of that
@@ -59,10 +73,6 @@ function union(survivor: readonly string[], duplicate: readonly string[]): strin
   return result;
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
 export function mergeContacts(survivor: MergeableContact, duplicate: MergeableContact): MergeOutcome {
   const takesExternalId = survivor.externalId === null && duplicate.externalId !== null;
   const merged: MergeOutcome["merged"] = {
@@ -77,11 +87,7 @@ export function mergeContacts(survivor: MergeableContact, duplicate: MergeableCo
     // The sync time belongs to the link: it moves with the external id.
     lastSyncedAt: takesExternalId ? duplicate.lastSyncedAt : survivor.lastSyncedAt,
   };
-  const changed = contactFields.filter((field) => {
-    const before = survivor[field];
-    const after = merged[field];
-    return Array.isArray(before) && Array.isArray(after) ? !sameList(before, after) : before !== after;
-  });
+  const changed = contactFields.filter((field) => movesChangeTime(field, survivor[field], merged[field]));
   const droppedExternalId = duplicate.externalId !== null && !takesExternalId && duplicate.externalId !== survivor.externalId ? duplicate.externalId : null;
   return { merged, changed, droppedExternalId };
 }

@@ -226,7 +226,39 @@ describe("contact sync: two-way reconcile property", () => {
         const counts = c.h.counters().endpoints;
         expect((counts["contacts.archive"] ?? 0) + (counts["contacts.batch.archive"] ?? 0) + (counts["contacts.merge"] ?? 0)).toBe(0);
       }),
-      { numRuns: 30, endOnFailure: true },
+      {
+        numRuns: 30,
+        endOnFailure: true,
+        // Cases the property once found: a crmsync edit of the primary phone lost to HubSpot's merge
+        // fill (the merge's appended secondary phone moved its change time); a value filled in by
+        // HubSpot's merge pushed over HubSpot's survivor because it equalled crmsync's own write.
+        examples: [
+          [
+            2,
+            [false, false, false],
+            [
+              { kind: "mergeRemote", a: 7, b: 10 },
+              { kind: "createRemote" },
+              { kind: "editRemote", person: 17, field: "phone", value: 2 },
+              { kind: "createLocal" },
+              { kind: "editRemote", person: 16, field: "lastName", value: 1 },
+              { kind: "editLocal", person: 0, field: "phone", value: null },
+              { kind: "editLocal", person: 3, field: "phone", value: 2 },
+              { kind: "editLocal", person: 4, field: "phone", value: 1 },
+            ],
+          ],
+          [
+            2,
+            [true, true, false],
+            [
+              { kind: "mergeRemote", a: 13, b: 2 },
+              { kind: "editLocal", person: 15, field: "firstName", value: 1 },
+              { kind: "editLocal", person: 18, field: "lastName", value: 1 },
+              { kind: "editLocal", person: 14, field: "firstName", value: null },
+            ],
+          ],
+        ],
+      },
     );
     // 30 cases of two reconciles each: about 10 s alone, more on a loaded machine.
   }, 120_000);

@@ -72,6 +72,13 @@ describe.each(dialects)("contacts repository on %s", (dialect) => {
       emails: "2026-01-02T00:00:00.000Z",
     });
     expect(await getContact(database.db, ws, contact.id)).toEqual(updated);
+
+    // A secondary email leaves the primary, the value a CRM holds, as it was: no new change time.
+    const secondary = await updateContact(database.db, ws, contact.id, { emails: ["ann@example.com", "ann@work.example"] }, { changedAt: "2026-04-01T00:00:00.000Z" });
+    expect(secondary.emails).toEqual(["ann@example.com", "ann@work.example"]);
+    expect(secondary.fieldChangedAt.emails).toBe("2026-01-02T00:00:00.000Z");
+    const primary = await updateContact(database.db, ws, contact.id, { emails: ["ann@work.example", "ann@example.com"] }, { changedAt: "2026-05-01T00:00:00.000Z" });
+    expect(primary.fieldChangedAt.emails).toBe("2026-05-01T00:00:00.000Z");
   });
 
   it("a sync write that changes nothing only moves lastSyncedAt", async () => {
@@ -189,7 +196,8 @@ describe.each(dialects)("contacts repository on %s", (dialect) => {
     const duplicate = await createContact(database.db, ws, { name: "D", emails: ["d@example.com"], phones: ["+14155550111"] }, { externalId: "hs-d" });
     const merged = await mergeContacts(database.db, ws, survivor.id, duplicate.id, { mergedAt: "2026-06-01T00:00:00.000Z" });
     expect(merged).toMatchObject({ externalId: "hs-s", emails: ["s@example.com", "d@example.com"], phones: ["+14155550111"] });
-    expect(merged.fieldChangedAt).toMatchObject({ emails: "2026-06-01T00:00:00.000Z", phones: "2026-06-01T00:00:00.000Z", name: survivor.fieldChangedAt.name });
+    // The phone is new to the survivor; its primary email is not (a secondary was added).
+    expect(merged.fieldChangedAt).toMatchObject({ emails: survivor.fieldChangedAt.emails, phones: "2026-06-01T00:00:00.000Z", name: survivor.fieldChangedAt.name });
     expect(await getContact(database.db, ws, survivor.id)).toEqual(merged);
     expect(await getContact(database.db, ws, duplicate.id)).toBeUndefined();
     expect(await wasMergedAway(database.db, ws, "hs-d")).toBe(true);

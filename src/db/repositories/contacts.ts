@@ -3,7 +3,7 @@
 // transaction, and stamps a per-field change time for the fields it really changed, which the
 // two-way conflict rule compares with the CRM's own property history (§4.4).
 import { sql, type Insertable, type Kysely, type Selectable } from "kysely";
-import { contactFields, mergeContacts as mergeRule, type ContactField, type MergeableContact } from "../../core/contact-merge.ts";
+import { contactFields, mergeContacts as mergeRule, movesChangeTime, type ContactField, type MergeableContact } from "../../core/contact-merge.ts";
 import { AppError, notFound } from "../../core/errors.ts";
 import { isValidEmail, normalizeEmail, normalizePhone, tryNormalizePhone } from "../../core/handles.ts";
 import { insertRows } from "../bulk-insert.ts";
@@ -625,7 +625,7 @@ export async function updateContact(db: Db, workspaceId: string, id: string, pat
 
       const now = new Date().toISOString();
       const fieldChangedAt = { ...current.fieldChangedAt };
-      for (const field of changed) fieldChangedAt[field] = timeFor(options, field, now);
+      for (const field of changed) if (movesChangeTime(field, current[field], next[field])) fieldChangedAt[field] = timeFor(options, field, now);
       const lastSyncedAt = options.source === "sync" ? now : current.lastSyncedAt;
       const updatedAt = changed.length > 0 ? now : current.updatedAt;
       if (changed.length > 0 || lastSyncedAt !== current.lastSyncedAt) {

@@ -16,6 +16,7 @@ import {
 } from "../../core/contact-matching.ts";
 import {
   isEmpty,
+  mergeFillTime,
   mergeOnLink,
   needsTimes,
   resolveContact,
@@ -282,7 +283,7 @@ export class CrmPage extends CrmWrites {
           // The CRM already merged the two records and its survivor's values are the merge's
           // result: what the local merge fills in is only a fallback for fields both CRM records
           // lacked, so it is stamped oldest-possible and any value the CRM holds wins over it.
-          const result = await mergeContacts(this.db, this.workspaceId, survivor.id, duplicate.id, { mergedAt: new Date(0).toISOString() });
+          const result = await mergeContacts(this.db, this.workspaceId, survivor.id, duplicate.id, { mergedAt: new Date(mergeFillTime).toISOString() });
           linked.set(record.id, result);
         } else {
           linked.set(record.id, await linkExternalId(this.db, this.workspaceId, duplicate.id, record.id));
