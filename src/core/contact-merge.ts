@@ -8,18 +8,23 @@
 export const contactFields = ["name", "firstName", "lastName", "emails", "phones", "customerId", "tags"] as const;
 export type ContactField = (typeof contactFields)[number];
 
+type FieldValue = string | null | readonly string[];
+
+/** Equal values of a contact field; lists in the same order. */
+export function sameFieldValue(a: FieldValue, b: FieldValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
+  return a === b;
+}
+
 /**
  * Whether a change of `field` from `before` to `after` moves its change time. For emails and
  * phones only the primary counts: it is the value a CRM holds and two-way sync weighs the change
  * time against, so adding a secondary address must not make an older primary look newer than a
  * CRM edit (nor, stamped oldest-possible by a CRM merge, older than a crmsync edit).
  */
-export function movesChangeTime(field: ContactField, before: string | null | readonly string[], after: string | null | readonly string[]): boolean {
-  if (Array.isArray(before) && Array.isArray(after)) {
-    if (field === "emails" || field === "phones") return (before[0] ?? null) !== (after[0] ?? null);
-    return before.length !== after.length || before.some((item, i) => item !== after[i]);
-  }
-  return before !== after;
+export function movesChangeTime(field: ContactField, before: FieldValue, after: FieldValue): boolean {
+  if ((field === "emails" || field === "phones") && Array.isArray(before) && Array.isArray(after)) return (before[0] ?? null) !== (after[0] ?? null);
+  return !sameFieldValue(before, after);
 }
 
 export interface MergeableContact {

@@ -3,7 +3,7 @@
 // transaction, and stamps a per-field change time for the fields it really changed, which the
 // two-way conflict rule compares with the CRM's own property history (§4.4).
 import { sql, type Insertable, type Kysely, type Selectable } from "kysely";
-import { contactFields, mergeContacts as mergeRule, movesChangeTime, type ContactField, type MergeableContact } from "../../core/contact-merge.ts";
+import { contactFields, mergeContacts as mergeRule, movesChangeTime, sameFieldValue, type ContactField, type MergeableContact } from "../../core/contact-merge.ts";
 import { AppError, notFound } from "../../core/errors.ts";
 import { isValidEmail, normalizeEmail, normalizePhone, tryNormalizePhone } from "../../core/handles.ts";
 import { insertRows } from "../bulk-insert.ts";
@@ -135,11 +135,6 @@ function requireIdentity(values: ContactValues): void {
 
 function isEmptyValue(value: ContactValues[ContactField]): boolean {
   return value === null || value === "" || (Array.isArray(value) && value.length === 0);
-}
-
-function sameValue(a: ContactValues[ContactField], b: ContactValues[ContactField]): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
-  return a === b;
 }
 
 function timeFor(options: WriteOptions, field: ContactField, now: string): string {
@@ -617,7 +612,7 @@ export async function updateContact(db: Db, workspaceId: string, id: string, pat
         next.name = deriveName(next.firstName, next.lastName);
       }
       requireIdentity(next);
-      const changed = contactFields.filter((field) => !sameValue(current[field], next[field]));
+      const changed = contactFields.filter((field) => !sameFieldValue(current[field], next[field]));
       if (changed.includes("customerId") && next.customerId !== null) await assertCustomerExists(tx, workspaceId, next.customerId);
       newEmails = next.emails.filter((email) => !current.emails.includes(email));
       newPhones = next.phones.filter((phone) => !current.phones.includes(phone));
