@@ -27,7 +27,7 @@ import {
 } from "../../core/conflicts.ts";
 import { AppError } from "../../core/errors.ts";
 import { isValidEmail } from "../../core/handles.ts";
-import { pushMemory, saveOutcomes, sourceRecords, type SourceRecord } from "../../db/repositories/contact-sync-state.ts";
+import { pushMemory, saveOutcomes, type SourceRecord } from "../../db/repositories/contact-sync-state.ts";
 import {
   contactIdsByHandles,
   getContactsByIds,
@@ -100,7 +100,16 @@ export class CrmPage extends CrmWrites {
     return out;
   }
 
-  protected async processRecords(records: CrmContact[], customerOf: Map<string, string | null>, before?: () => Promise<void>): Promise<void> {
+  /**
+   * `seen`: the source bookkeeping of these records as the caller read it before the page (two-way
+   * compares each record's CRM modification time with the one crmsync saw when it last took it in).
+   */
+  protected async processRecords(
+    records: CrmContact[],
+    customerOf: Map<string, string | null>,
+    seen: ReadonlyMap<string, SourceRecord>,
+    before?: () => Promise<void>,
+  ): Promise<void> {
     if (records.length === 0) {
       if (before) await this.inPage(before);
       return;
@@ -108,8 +117,6 @@ export class CrmPage extends CrmWrites {
     const outcomes: { crmId: string; status: ContactSyncRecordStatus; crmModifiedAt: string | null }[] = [];
     const needHistory: { contact: ContactRecord; record: CrmContact }[] = [];
     let contacts = new Map<string, ContactRecord>();
-    // Two-way: each record's CRM modification time when crmsync last took it in.
-    let seen = new Map<string, SourceRecord>();
     let lookups: MatchLookups | null = null;
     let remember: (contact: ContactRecord) => void = () => undefined;
     let finished = false;
@@ -122,10 +129,7 @@ export class CrmPage extends CrmWrites {
       const linked = await listContactsByExternalIds(this.db, ws, allIds);
       const merged = await mergedAwayExternalIds(this.db, ws, records.map((r) => r.id));
       await this.applyCrmMerges(records, linked);
-      if (this.twoWay) {
-        this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
-        seen = await sourceRecords(this.db, ws, this.deps.provider, records.map((r) => r.id));
-      }
+      if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
 
       const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
       const emails = [...facts.values()].flatMap((f) => [...(f.email ? [f.email] : []), ...(f.additionalEmails ?? [])]);

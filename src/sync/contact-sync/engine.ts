@@ -166,7 +166,7 @@ export class ContactRun extends CrmPage {
     for (let i = 0; i < toRead.length; i += sourceBuffer) {
       const ids = toRead.slice(i, i + sourceBuffer).map((m) => m.crmId);
       const { records, missing } = await this.deps.source.getContacts(ids, this.properties);
-      await this.processRecords(records, customerOf, () => this.markDeleted(missing));
+      await this.processRecords(records, customerOf, known, () => this.markDeleted(missing));
     }
   }
 
@@ -186,7 +186,7 @@ export class ContactRun extends CrmPage {
       });
       this.counts.skipped += records.length - relevant.length;
       const customerOf = new Map(relevant.map((r) => [r.id, known.get(r.id)?.customerId ?? null]));
-      await this.processRecords(relevant, customerOf);
+      await this.processRecords(relevant, customerOf, known);
     }
     await this.save({ phase: this.nextAfter("changes"), cursor: null });
   }
@@ -240,7 +240,7 @@ export class ContactRun extends CrmPage {
       contacts.map((c) => c.externalId!),
       this.properties,
     );
-    await this.processRecords(records, new Map(records.map((r) => [r.id, known.get(r.id)?.customerId ?? null])), async () => {
+    await this.processRecords(records, new Map(records.map((r) => [r.id, known.get(r.id)?.customerId ?? null])), known, async () => {
       await this.markDeleted(missing);
       if (!this.dry) {
         const gone = new Set(missing);
