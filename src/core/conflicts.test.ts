@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideField, isEcho, mergeFillTime, mergeOnLink, resolveContact, type FieldSide } from "./conflicts.ts";
+import { decideField, isEcho, mergeOnLink, resolveContact, type FieldSide } from "./conflicts.ts";
 
 const side = (value: string | null, changedAt: number | null): FieldSide => ({ value, changedAt });
 
@@ -47,9 +47,10 @@ describe("decideField", () => {
   });
 
   it("a value filled in by a CRM merge gives way to the CRM's, even to crmsync's own earlier write", () => {
-    expect(decideField(side("filled", mergeFillTime), side("mine-pushed", 100), { value: "mine-pushed", at: 100 })).toBe("pull");
+    const filled: FieldSide = { value: "filled", changedAt: 0, filledByCrmMerge: true };
+    expect(decideField(filled, side("mine-pushed", 100), { value: "mine-pushed", at: 100 })).toBe("pull");
     // It still fills a CRM gap.
-    expect(decideField(side("filled", mergeFillTime), side(null, 100))).toBe("push");
+    expect(decideField(filled, side(null, 100))).toBe("push");
   });
 
   it("property: with no echo, the final value is the most recently changed non-empty one", () => {

@@ -27,6 +27,12 @@ export interface FieldSide {
   value: string | null;
   /** Epoch ms of the last change; null when unknown. */
   changedAt: number | null;
+  /**
+   * crmsync only filled this value in from a duplicate when the CRM merged two records: the CRM's
+   * survivor already holds the merge's result, so whatever it holds wins, even a value that is
+   * crmsync's own earlier write.
+   */
+  filledByCrmMerge?: boolean;
 }
 
 /** What crmsync last wrote to the CRM for one field, and the CRM's time of that write. */
@@ -47,13 +53,6 @@ export function isEcho(remote: FieldSide, pushed: PushMemory | null | undefined)
   return remote.changedAt === null || remote.changedAt <= pushed.at;
 }
 
-/**
- * The change time of a value crmsync only filled in from a duplicate when the CRM merged two
- * records: the CRM's survivor already holds the merge's result, so whatever it holds wins, even
- * a value that is crmsync's own earlier write.
- */
-export const mergeFillTime = 0;
-
 export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMemory | null, localInStep = false, remoteInStep = false): FieldDecision {
   const localEmpty = isEmpty(local.value);
   const remoteEmpty = isEmpty(remote.value);
@@ -61,7 +60,7 @@ export function decideField(local: FieldSide, remote: FieldSide, pushed?: PushMe
   if (!localEmpty && !remoteEmpty && local.value === remote.value) return "equal";
   if (remoteEmpty) return "push";
   if (localEmpty) return "pull";
-  if (local.changedAt === mergeFillTime) return "pull";
+  if (local.filledByCrmMerge) return "pull";
   if (isEcho(remote, pushed)) return "push";
   if (localInStep) return "pull";
   if (remoteInStep) return "push";

@@ -16,7 +16,6 @@ import {
 } from "../../core/contact-matching.ts";
 import {
   isEmpty,
-  mergeFillTime,
   mergeOnLink,
   needsTimes,
   resolveContact,
@@ -50,6 +49,12 @@ import { ContactRunStopped, defaultContactLimit, fieldColumn, iso, parseMs, trim
 function localInStep(contact: ContactRecord): boolean {
   return contact.lastSyncedAt !== null && contact.updatedAt <= contact.lastSyncedAt;
 }
+
+/**
+ * The change time stamped on what crmsync fills in when it follows a CRM merge: the oldest possible,
+ * so it marks such a value (FieldSide.filledByCrmMerge) as well as dating it.
+ */
+const crmMergeFillMs = 0;
 
 /**
  * Not changed in the CRM since crmsync last took this record in: the CRM's own modification time
@@ -96,7 +101,10 @@ export class CrmPage extends CrmWrites {
   protected localSides(contact: ContactRecord): Partial<Record<SyncedField, FieldSide>> {
     const values: Record<SyncedField, string | null> = { firstName: contact.firstName, lastName: contact.lastName, email: contact.emails[0] ?? null, phone: contact.phones[0] ?? null };
     const out: Partial<Record<SyncedField, FieldSide>> = {};
-    for (const field of Object.keys(this.fields) as SyncedField[]) out[field] = { value: values[field], changedAt: parseMs(contact.fieldChangedAt[fieldColumn[field]]) };
+    for (const field of Object.keys(this.fields) as SyncedField[]) {
+      const changedAt = parseMs(contact.fieldChangedAt[fieldColumn[field]]);
+      out[field] = changedAt === crmMergeFillMs ? { value: values[field], changedAt, filledByCrmMerge: true } : { value: values[field], changedAt };
+    }
     return out;
   }
 
@@ -287,7 +295,7 @@ export class CrmPage extends CrmWrites {
           // The CRM already merged the two records and its survivor's values are the merge's
           // result: what the local merge fills in is only a fallback for fields both CRM records
           // lacked, so it is stamped oldest-possible and any value the CRM holds wins over it.
-          const result = await mergeContacts(this.db, this.workspaceId, survivor.id, duplicate.id, { mergedAt: new Date(mergeFillTime).toISOString() });
+          const result = await mergeContacts(this.db, this.workspaceId, survivor.id, duplicate.id, { mergedAt: new Date(crmMergeFillMs).toISOString() });
           linked.set(record.id, result);
         } else {
           linked.set(record.id, await linkExternalId(this.db, this.workspaceId, duplicate.id, record.id));
