@@ -436,7 +436,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   }
 
   async function getAccountDetails(): Promise<AccountDetails> {
-    const endpoint = "account.details";
+    const endpoint = "accountInfo.details";
     const { status, body } = await call<unknown>({ endpoint, method: "GET", path: hubspotPaths.accountDetails() });
     const parsed = parse(accountDetailsSchema, body, endpoint, status);
     return { ...parsed, portalId: String(parsed.portalId) };
