@@ -3,6 +3,7 @@
 import pg from "pg";
 import type { Config } from "../config.ts";
 import { createPostgresBudgetStore, type PostgresBudgetStore } from "../connectors/hubspot/budget-postgres.ts";
+import { assertReachable, unreachable } from "../db/connection-check.ts";
 import { migrateToLatest, openDatabase, type Db } from "../db/database.ts";
 import { GraphileJobQueue } from "../jobs/graphile-queue.ts";
 import type { SqlJobQueue } from "../jobs/sql-queue.ts";
@@ -10,10 +11,25 @@ import { createMailer } from "../notify/mailer.ts";
 import { buildApp, type App } from "../server/app.ts";
 import { buildAppContext, type AppContext } from "../server/context.ts";
 import { startBackground, type Background } from "../sync/background.ts";
+import { warnAboutExposedDataFiles } from "./data-file-check.ts";
 import { resolveSecretKey } from "./secret-key.ts";
 
 export async function openMigratedDatabase(config: Config): Promise<Db> {
-  const database = openDatabase(config.database);
+  // DATABASE_URL when set; otherwise the SQLite file lives in DATA_DIR.
+  const variable = config.databaseUrlGiven ? "DATABASE_URL" : "DATA_DIR";
+  let database: Db;
+  try {
+    database = openDatabase(config.database);
+  } catch (error) {
+    throw unreachable(config.database, variable, error);
+  }
+  warnAboutExposedDataFiles(config);
+  try {
+    await assertReachable(database, config.database, variable);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   await migrateToLatest(database.db);
   return database;
 }
