@@ -10,6 +10,7 @@ export const apiErrorCodes = [
   "unsupported_media_type",
   "unauthorized",
   "forbidden",
+  "cross_origin",
   "not_found",
   "conflict",
   "domain_invalid",

@@ -13,6 +13,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case "unauthorized":
       return 401;
     case "forbidden":
+    case "cross_origin":
       return 403;
     case "not_found":
       return 404;
