@@ -44,6 +44,8 @@ export type DatabaseTarget = { dialect: "sqlite"; file: string } | { dialect: "p
 
 export interface Config {
   database: DatabaseTarget;
+  /** Whether DATABASE_URL was set (else the SQLite file in DATA_DIR): which variable a database problem names. */
+  databaseUrlGiven: boolean;
   dataDir: string;
   host: string;
   port: number;
@@ -111,7 +113,9 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   return { dialect: "sqlite", file: url.replace(/^sqlite:(\/\/)?/, "") };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable counts as unset: `FOO=` in a shell, `FOO: ${FOO:-}` in a compose file.
+  const env = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : problemsOf(parsed.error.issues);
   const bad = new Set(problems.map((p) => p.variable));
@@ -123,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const baseUrl = e.HUBSPOT_BASE_URL ?? "https://api.hubapi.com";
   return {
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    databaseUrlGiven: e.DATABASE_URL !== undefined,
     dataDir: e.DATA_DIR,
     host: e.HOST,
     port: e.PORT,

@@ -26,6 +26,7 @@ export const apiErrorCodes = [
   "invalid_cursor",
   "invalid_filter",
   "crm_not_connected",
+  "crm_list_not_found",
   "crm_error",
   "sync_disabled",
   "oauth_state_invalid",

@@ -185,8 +185,6 @@ export const hubspotRoutes: RouteModule = (app, ctx) => {
     { schema: { tags, summary: "Run account sync now", response: { 202: z.object({ queued: z.boolean(), coalesced: z.boolean() }), ...errors } } },
     async (request, reply) => {
       const principal = requireAdmin(request);
-      const settings = await getSyncSettings(ctx.db, principal.workspaceId, provider);
-      if (!settings.accountSyncEnabled) throw new AppError("sync_disabled", "Turn HubSpot Sync on first.");
       const result = await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: false });
       return reply.status(202).send({ queued: true, coalesced: result.coalesced });
     },
