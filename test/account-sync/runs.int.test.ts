@@ -166,6 +166,33 @@ describe("account sync: rate limits and outages", () => {
     expect(sorted(done.crmCalls.byEndpoint)).toEqual(endpointCounts(hubspot));
   });
 
+  it("HubSpot's daily limit pauses the run until the next day, and the run says which limit and when it resumes", async () => {
+    await h.setSync(false);
+    const limits = h.emu.store.rateLimiter.config;
+    // The portal's daily budget is spent: HubSpot answers 429 DAILY, with no Retry-After.
+    h.emu.store.rateLimiter.config = { ...limits, enabled: true, privateDailyMax: 0, privateTenSecondMax: 100_000, searchPerSecond: 100_000 };
+    try {
+      await h.setSync(true);
+      await h.drain();
+    } finally {
+      h.emu.store.rateLimiter.config = limits;
+    }
+    const paused = await h.latestRun();
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    expect(paused.status).toBe("queued");
+    expect(paused.pause).toEqual({ limit: "daily", resumesAt: expect.any(String) });
+    expect(Math.abs(Date.parse(paused.pause!.resumesAt) - midnight.getTime())).toBeLessThan(60_000);
+    expect(paused.message).toBe(`Paused: HubSpot's daily API limit was reached; resumes at ${midnight.toISOString().slice(0, 10)} 00:00 UTC.`);
+    // The job waits until then, rather than knocking every few seconds.
+    const [job] = await h.t.ctx.queue.listJobs({ workspaceId: h.ws.id, status: "pending" });
+    expect(Math.abs(job!.runAt.getTime() - midnight.getTime())).toBeLessThan(60_000);
+
+    await makeDue();
+    await h.drain();
+    expect(await h.latestRun()).toMatchObject({ id: paused.id, status: "succeeded", pause: null });
+  });
+
   it("an outage retries the run later and it completes; the calls that failed are counted", async () => {
     const c = uniquelyMatchableCompanies(h.emu.store)[0]!;
     await h.patchRecord("companies", c.companyId, { annualrevenue: "31337" });
