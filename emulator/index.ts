@@ -1,5 +1,6 @@
 import type { PrivateAppTier } from "./auth.ts";
 import { type GeneratorSizes } from "./generator.ts";
+import { registerAccountInfoRoutes } from "./routes/account-info.ts";
 import { registerAssociationRoutes } from "./routes/associations.ts";
 import { registerControlRoutes } from "./routes/control.ts";
 import { registerListRoutes } from "./routes/lists.ts";
@@ -66,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerAssociationRoutes(app, store);
   registerListRoutes(app, store);
   registerOAuthRoutes(app, store);
+  registerAccountInfoRoutes(app, store);
   registerControlRoutes(app, store, () => ({ url }));
 
   await app.listen({ port: options.port ?? 0, host });

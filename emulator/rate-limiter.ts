@@ -65,6 +65,14 @@ export class RateLimiter {
     this.dailyUsed = 0;
   }
 
+  /** The portal's private-app calls today and the day's limit (for the API-usage endpoint). */
+  dailyUsage(now: number): { used: number; limit: number; resetsAt: number } {
+    const day = new Date(now).toISOString().slice(0, 10);
+    const used = day === this.dailyDay ? this.dailyUsed : 0;
+    const t = TIER_LIMITS[this.config.privateAppTier];
+    return { used, limit: this.config.privateDailyMax ?? t.daily, resetsAt: Date.parse(`${day}T00:00:00.000Z`) + 86_400_000 };
+  }
+
   private limits(kind: TokenKind, tier: PrivateAppTier | undefined): { tenSecond: number; daily: number | undefined } {
     if (kind === "oauth") return { tenSecond: this.config.oauthTenSecondMax, daily: undefined };
     const t = TIER_LIMITS[tier ?? this.config.privateAppTier];

@@ -44,6 +44,8 @@ export type DatabaseTarget = { dialect: "sqlite"; file: string } | { dialect: "p
 
 export interface Config {
   database: DatabaseTarget;
+  /** Whether DATABASE_URL was set (else the SQLite file in DATA_DIR): which variable a database problem names. */
+  databaseUrlGiven: boolean;
   dataDir: string;
   host: string;
   port: number;
@@ -125,6 +127,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
   const baseUrl = e.HUBSPOT_BASE_URL ?? "https://api.hubapi.com";
   return {
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    databaseUrlGiven: e.DATABASE_URL !== undefined,
     dataDir: e.DATA_DIR,
     host: e.HOST,
     port: e.PORT,

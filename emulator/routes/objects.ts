@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { endpointKey, objectsBase, versionedPaths, type ApiVersion } from "../api-versions.ts";
 import { findType } from "../associations.ts";
 import type { AssociationInput } from "../store.ts";
 import { HubSpotError, notFound, validationError } from "../errors.ts";
@@ -10,7 +11,7 @@ import type { EmulatorStore } from "../store.ts";
 import type { InputValue } from "../values.ts";
 import { apiSource, batchTimes, body, boolParam, intParam, query, requireInputs } from "./common.ts";
 
-/** CRM objects v3: basic CRUD, batch and merge for companies, deals and contacts. */
+/** CRM objects (2026-09 and legacy v3): basic CRUD, batch and merge for companies, deals and contacts. */
 interface AssociationBody {
   to?: { id?: string | number };
   types?: Array<{ associationCategory?: string; associationTypeId?: number }>;
@@ -70,8 +71,9 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
     const render = (r: StoredRecord, names: readonly string[], history?: readonly string[]): PublicObject =>
       renderRecord(type, r, { names, history }, store.properties.map(type));
 
-    for (const base of [`/crm/v3/objects/${type}`, `/crm/v3/objects/${info.typeId}`]) {
-      app.get(base, route({ endpoint: `${type}.list`, scopes: read }), async (req) => {
+    for (const { version, base } of versionedPaths((v) => [objectsBase(v, type), objectsBase(v, info.typeId)])) {
+      const key = (name: string): string => endpointKey(version, `${type}.${name}`);
+      app.get(base, route({ endpoint: key("list"), scopes: read }), async (req) => {
         const q = query(req);
         const limit = intParam(q.limit, "limit", 10, 100);
         const after = q.after === undefined || q.after === "" ? 0 : Number(q.after);
@@ -89,7 +91,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         return out;
       });
 
-      app.get(`${base}/:id`, route({ endpoint: `${type}.get`, scopes: read }), async (req) => {
+      app.get(`${base}/:id`, route({ endpoint: key("get"), scopes: read }), async (req) => {
         const q = query(req);
         const { id } = req.params as { id: string };
         const idProperty = typeof q.idProperty === "string" ? q.idProperty : undefined;
@@ -101,7 +103,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         return renderRecord(type, rec, { names, history: listParam(q.propertiesWithHistory), associations: assocOpts(q.associations) }, store.properties.map(type));
       });
 
-      app.post(base, route({ endpoint: `${type}.create`, scopes: write }), async (req, reply) => {
+      app.post(base, route({ endpoint: key("create"), scopes: write }), async (req, reply) => {
         const b = body<CreateBody>(req);
         const props = store.validate(type, b.properties);
         const associations = parseAssociations(store, type, b.associations);
@@ -110,7 +112,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         return render(rec, projection(type, defs, Object.keys(props)));
       });
 
-      app.patch(`${base}/:id`, route({ endpoint: `${type}.update`, scopes: write }), async (req) => {
+      app.patch(`${base}/:id`, route({ endpoint: key("update"), scopes: write }), async (req) => {
         const q = query(req);
         const { id } = req.params as { id: string };
         const b = body<CreateBody>(req);
@@ -121,14 +123,14 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         return render(rec, projection(type, defs, Object.keys(props)));
       });
 
-      app.delete(`${base}/:id`, route({ endpoint: `${type}.archive`, scopes: write }), async (req, reply) => {
+      app.delete(`${base}/:id`, route({ endpoint: key("archive"), scopes: write }), async (req, reply) => {
         const { id } = req.params as { id: string };
         const rec = lookup(store, type, id, undefined);
         if (rec && !rec.archived) store.archiveRecord(type, rec);
         return reply.code(204).send();
       });
 
-      app.post(`${base}/merge`, route({ endpoint: `${type}.merge`, scopes: write }), async (req) => {
+      app.post(`${base}/merge`, route({ endpoint: key("merge"), scopes: write }), async (req) => {
         const b = body<{ primaryObjectId?: string; objectIdToMerge?: string }>(req);
         if (b.primaryObjectId === undefined || b.objectIdToMerge === undefined)
           throw validationError("Invalid input JSON: primaryObjectId and objectIdToMerge are required");
@@ -136,13 +138,14 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         return render(rec, projection(type, defs, undefined));
       });
 
-      registerBatch(app, store, type, base, read, write);
+      registerBatch(app, store, type, base, version, read, write);
     }
   }
 }
 
-function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectType, base: string, read: string[], write: string[]): void {
+function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectType, base: string, version: ApiVersion, read: string[], write: string[]): void {
   const info = OBJECT_INFO[type];
+  const key = (name: string): string => endpointKey(version, `${type}.batch.${name}`);
   const defsOf = () => store.properties.map(type);
   const notFoundError = (ids: string[], verb: string) => ({
     status: "error",
@@ -153,7 +156,7 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
     links: {},
   });
 
-  app.post(`${base}/batch/read`, route({ endpoint: `${type}.batch.read`, scopes: read }), async (req, reply) => {
+  app.post(`${base}/batch/read`, route({ endpoint: key("read"), scopes: read }), async (req, reply) => {
     const started = Date.now();
     const b = body<{ inputs?: unknown; properties?: string[]; propertiesWithHistory?: string[]; idProperty?: string; archived?: boolean }>(req);
     const history = b.propertiesWithHistory && b.propertiesWithHistory.length > 0 ? b.propertiesWithHistory : undefined;
@@ -181,7 +184,7 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
     return { status: "COMPLETE", results, ...batchTimes(started) };
   });
 
-  app.post(`${base}/batch/create`, route({ endpoint: `${type}.batch.create`, scopes: write }), async (req, reply) => {
+  app.post(`${base}/batch/create`, route({ endpoint: key("create"), scopes: write }), async (req, reply) => {
     const started = Date.now();
     const inputs = requireInputs<CreateBody>(body(req), 100);
     const prepared = inputs.map((i) => ({ props: store.validate(type, i?.properties), assoc: parseAssociations(store, type, i?.associations) }));
@@ -204,7 +207,7 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
     return { status: "COMPLETE", results, ...batchTimes(started) };
   });
 
-  app.post(`${base}/batch/update`, route({ endpoint: `${type}.batch.update`, scopes: write }), async (req, reply) => {
+  app.post(`${base}/batch/update`, route({ endpoint: key("update"), scopes: write }), async (req, reply) => {
     const started = Date.now();
     const inputs = requireInputs<{ id?: string | number; idProperty?: string; properties?: Record<string, InputValue> }>(body(req), 100);
     const prepared = inputs.map((i) => ({ id: String(i?.id ?? ""), idProperty: i?.idProperty, props: store.validate(type, i?.properties) }));
@@ -227,7 +230,7 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
     return { status: "COMPLETE", results, ...batchTimes(started) };
   });
 
-  app.post(`${base}/batch/upsert`, route({ endpoint: `${type}.batch.upsert`, scopes: write }), async (req) => {
+  app.post(`${base}/batch/upsert`, route({ endpoint: key("upsert"), scopes: write }), async (req) => {
     const started = Date.now();
     const inputs = requireInputs<{ id?: string; idProperty?: string; properties?: Record<string, InputValue> }>(body(req), 100);
     const source = apiSource(req);
@@ -251,7 +254,7 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
     return { status: "COMPLETE", results, ...batchTimes(started) };
   });
 
-  app.post(`${base}/batch/archive`, route({ endpoint: `${type}.batch.archive`, scopes: write }), async (req, reply) => {
+  app.post(`${base}/batch/archive`, route({ endpoint: key("archive"), scopes: write }), async (req, reply) => {
     const inputs = requireInputs<{ id?: string | number }>(body(req), 100);
     for (const i of inputs) {
       const rec = lookup(store, type, String(i?.id ?? ""), undefined);

@@ -27,7 +27,7 @@ async function oauthTokens(): Promise<{ access_token: string; refresh_token: str
 describe("authentication", () => {
   it("rejects a missing or unknown token with 401 INVALID_AUTHENTICATION", async () => {
     for (const token of [null, "pat-unknown"]) {
-      const r = await api(emu.url, "/crm/v3/objects/companies", { token });
+      const r = await api(emu.url, "/crm/objects/2026-09/companies", { token });
       expect(r.status).toBe(401);
       expect(r.body).toMatchObject({ status: "error", category: "INVALID_AUTHENTICATION" });
       expect(r.body.correlationId).toBeTruthy();
@@ -37,9 +37,9 @@ describe("authentication", () => {
   it("expires access tokens after the configured lifetime (401 EXPIRED_AUTHENTICATION)", async () => {
     const t = await oauthTokens();
     expect(t.expires_in).toBe(60);
-    expect((await api(emu.url, "/crm/v3/objects/companies", { token: t.access_token })).status).toBe(200);
+    expect((await api(emu.url, "/crm/objects/2026-09/companies", { token: t.access_token })).status).toBe(200);
     emu.store.clock.advance(61_000);
-    const r = await api(emu.url, "/crm/v3/objects/companies", { token: t.access_token });
+    const r = await api(emu.url, "/crm/objects/2026-09/companies", { token: t.access_token });
     expect(r.status).toBe(401);
     expect(r.body.category).toBe("EXPIRED_AUTHENTICATION");
     const meta = await api(emu.url, `/oauth/v1/access-tokens/${t.access_token}`, { token: null });
@@ -50,20 +50,20 @@ describe("authentication", () => {
       form: { grant_type: "refresh_token", client_id: OAUTH_CLIENT_ID, client_secret: OAUTH_CLIENT_SECRET, refresh_token: t.refresh_token },
     });
     expect(refreshed.body.refresh_token).toBe(t.refresh_token);
-    expect((await api(emu.url, "/crm/v3/objects/companies", { token: refreshed.body.access_token })).status).toBe(200);
+    expect((await api(emu.url, "/crm/objects/2026-09/companies", { token: refreshed.body.access_token })).status).toBe(200);
   });
 
   it("control API expiry works too", async () => {
     const t = await oauthTokens();
     await control(emu.url, "/tokens/expire", { token: t.access_token });
-    expect((await api(emu.url, "/crm/v3/objects/companies", { token: t.access_token })).body.category).toBe("EXPIRED_AUTHENTICATION");
+    expect((await api(emu.url, "/crm/objects/2026-09/companies", { token: t.access_token })).body.category).toBe("EXPIRED_AUTHENTICATION");
   });
 
   it("revoking the refresh token kills it and its access tokens", async () => {
     const t = await oauthTokens();
     const del = await api(emu.url, `/oauth/v1/refresh-tokens/${t.refresh_token}`, { method: "DELETE", token: null });
     expect(del.status).toBe(204);
-    const r = await api(emu.url, "/crm/v3/objects/companies", { token: t.access_token });
+    const r = await api(emu.url, "/crm/objects/2026-09/companies", { token: t.access_token });
     expect(r.status).toBe(401);
     expect(r.body.category).toBe("INVALID_AUTHENTICATION");
     const refresh = await api(emu.url, "/oauth/v3/token", {
@@ -90,7 +90,7 @@ describe("authentication", () => {
 
   it("enforces scopes with 403 MISSING_SCOPES", async () => {
     const t = await oauthTokens();
-    const r = await api(emu.url, "/crm/v3/objects/contacts", { token: t.access_token });
+    const r = await api(emu.url, "/crm/objects/2026-09/contacts", { token: t.access_token });
     expect(r.status).toBe(403);
     expect(r.body.category).toBe("MISSING_SCOPES");
   });

@@ -3,6 +3,7 @@
 import pg from "pg";
 import type { Config } from "../config.ts";
 import { createPostgresBudgetStore, type PostgresBudgetStore } from "../connectors/hubspot/budget-postgres.ts";
+import { assertReachable, unreachable } from "../db/connection-check.ts";
 import { migrateToLatest, openDatabase, type Db } from "../db/database.ts";
 import { GraphileJobQueue } from "../jobs/graphile-queue.ts";
 import type { SqlJobQueue } from "../jobs/sql-queue.ts";
@@ -10,12 +11,27 @@ import { createMailer } from "../notify/mailer.ts";
 import { buildApp, type App } from "../server/app.ts";
 import { buildAppContext, type AppContext } from "../server/context.ts";
 import { startBackground, type Background } from "../sync/background.ts";
+import { warnAboutExposedDataFiles } from "./data-file-check.ts";
 import type { Logger } from "./logging.ts";
 import { resolveSecretKey } from "./secret-key.ts";
 
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Db> {
-  // The pool drops and replaces a connection the server closed; say so, it explains slow requests.
-  const database = openDatabase(config.database, { onIdleError: (err) => logger.error({ err }, "database pool: an idle PostgreSQL connection failed and was dropped") });
+  // DATABASE_URL when set; otherwise the SQLite file lives in DATA_DIR.
+  const variable = config.databaseUrlGiven ? "DATABASE_URL" : "DATA_DIR";
+  let database: Db;
+  try {
+    // The pool drops and replaces a connection the server closed; say so, it explains slow requests.
+    database = openDatabase(config.database, { onIdleError: (err) => logger.error({ err }, "database pool: an idle PostgreSQL connection failed and was dropped") });
+  } catch (error) {
+    throw unreachable(config.database, variable, error);
+  }
+  warnAboutExposedDataFiles(config);
+  try {
+    await assertReachable(database, config.database, variable);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   await migrateToLatest(database.db);
   return database;
 }
