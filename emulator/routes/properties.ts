@@ -22,7 +22,10 @@ interface PropertyBody {
   hidden?: boolean;
   displayOrder?: number;
   formField?: boolean;
+  dataSensitivity?: string;
 }
+
+const SENSITIVITIES = new Set(["non_sensitive", "sensitive", "highly_sensitive"]);
 
 function applyOptions(input: PropertyBody["options"]): PropertyDefinition["options"] {
   return (input ?? []).map((o, i) => ({
@@ -57,6 +60,8 @@ export function registerPropertyRoutes(app: FastifyInstance, store: EmulatorStor
         if (!b.name || !b.label || !b.type || !b.fieldType || !b.groupName)
           throw validationError("Invalid input JSON: name, label, type, fieldType and groupName are required");
         if (!TYPES.has(b.type)) throw validationError(`Invalid property type ${b.type}`);
+        if (b.dataSensitivity !== undefined && !SENSITIVITIES.has(b.dataSensitivity))
+          throw validationError(`Invalid dataSensitivity ${b.dataSensitivity}: one of non_sensitive, sensitive, highly_sensitive`);
         if (store.properties.map(type).has(b.name)) throw new HubSpotError(409, "CONFLICT", `Property named '${b.name}' already exists.`);
         const now = new Date(store.now()).toISOString();
         const def: PropertyDefinition = {
@@ -74,6 +79,7 @@ export function registerPropertyRoutes(app: FastifyInstance, store: EmulatorStor
           hidden: b.hidden ?? false,
           hubspotDefined: false,
           formField: b.formField ?? true,
+          dataSensitivity: (b.dataSensitivity ?? "non_sensitive") as PropertyDefinition["dataSensitivity"],
           modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
           createdAt: now,
           updatedAt: now,

@@ -61,6 +61,36 @@ describe("ten-second rolling limit", () => {
     expect(r.headers.get("x-hubspot-ratelimit-daily")).toBeNull();
   });
 
+  it("sends the -Secondly pair a tenth of the ten-second limit, and no rate-limit headers on search", async () => {
+    const first = await api(emu.url, "/crm/objects/2026-09/companies?limit=1");
+    expect(first.headers.get("x-hubspot-ratelimit-secondly")).toBe("10");
+    expect(first.headers.get("x-hubspot-ratelimit-secondly-remaining")).toBe("9");
+    const second = await api(emu.url, "/crm/objects/2026-09/companies?limit=1");
+    expect(second.headers.get("x-hubspot-ratelimit-secondly-remaining")).toBe("8");
+    emu.store.clock.advance(1_001);
+    expect((await api(emu.url, "/crm/objects/2026-09/companies?limit=1")).headers.get("x-hubspot-ratelimit-secondly-remaining")).toBe("9");
+    const oauth = await control(emu.url, "/tokens/oauth", {});
+    const o = await api(emu.url, "/crm/objects/2026-09/companies?limit=1", { token: oauth.body.access_token });
+    expect(o.headers.get("x-hubspot-ratelimit-secondly")).toBe("11");
+    const s = await search();
+    expect(s.status).toBe(200);
+    const names: string[] = [];
+    s.headers.forEach((_v, name) => names.push(name));
+    expect(names.filter((h) => h.startsWith("x-hubspot-ratelimit"))).toEqual([]);
+    expect(s.headers.get("x-hubspot-correlation-id")).toBeTruthy();
+  });
+
+  it("limits service keys like private apps (their own window, the daily headers)", async () => {
+    const key = (await control(emu.url, "/service-keys", { tier: "enterprise" })).body.key as string;
+    const r = await api(emu.url, "/crm/objects/2026-09/companies?limit=1", { token: key });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-hubspot-ratelimit-max")).toBe("190");
+    expect(r.headers.get("x-hubspot-ratelimit-daily")).toBe("1000000");
+    for (let i = 0; i < 189; i++) await api(emu.url, "/crm/objects/2026-09/companies?limit=1", { token: key });
+    expect((await api(emu.url, "/crm/objects/2026-09/companies?limit=1", { token: key })).status).toBe(429);
+    expect((await api(emu.url, "/crm/objects/2026-09/companies?limit=1")).status).toBe(200);
+  });
+
   it("keeps a separate window per token", async () => {
     await control(emu.url, "/tokens/private", { token: "pat-other" });
     for (let i = 0; i < 100; i++) await api(emu.url, "/crm/objects/2026-09/companies?limit=1");

@@ -25,7 +25,7 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
   } catch (error) {
     throw unreachable(config.database, variable, error);
   }
-  warnAboutExposedDataFiles(config);
+  warnAboutExposedDataFiles(config, (message) => logger.warn(message));
   try {
     await assertReachable(database, config.database, variable);
   } catch (error) {
