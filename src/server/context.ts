@@ -7,6 +7,7 @@ import { SqlJobQueue } from "../jobs/sql-queue.ts";
 import type { Mailer } from "../notify/mailer.ts";
 import { notifyRunFinished, type NotifyLogger } from "../notify/run-notifications.ts";
 import { HubSpotConnections, type HubSpotSettings } from "../sync/hubspot-connection.ts";
+import { LoginThrottle, type LoginThrottleOptions } from "./login-throttle.ts";
 
 export interface AppContext {
   db: Kysely<Database>;
@@ -22,6 +23,8 @@ export interface AppContext {
   hubspot: HubSpotConnections;
   /** Tells people about a finished run's errors (in-app, and by email when SMTP is set). */
   notifyRunFinished(runId: string): Promise<void>;
+  /** Counts sign-in attempts and bounds password checks (this process's share). */
+  loginThrottle: LoginThrottle;
 }
 
 export interface ContextOptions {
@@ -32,6 +35,7 @@ export interface ContextOptions {
   logger?: NotifyLogger;
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
   queue?: JobQueue;
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
 /** Wires the process's parts (queue, HubSpot connections) around one database. */
@@ -49,6 +53,7 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     // Without a queue given, Q is its default, SqlJobQueue.
     queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
     hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
+    loginThrottle: new LoginThrottle(options.loginThrottle),
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };

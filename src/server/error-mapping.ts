@@ -13,6 +13,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case "unauthorized":
       return 401;
     case "forbidden":
+    case "cross_origin":
       return 403;
     case "not_found":
       return 404;
@@ -22,6 +23,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case "phone_taken":
     case "field_key_taken":
     case "crm_not_connected":
+    case "crm_list_not_found":
     case "sync_disabled":
       return 409;
     case "payload_too_large":

@@ -25,6 +25,8 @@ const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
+      const retryAfter = error.details["retryAfterSeconds"];
+      if (error.code === "rate_limited" && typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
       return reply.status(httpStatusFor(error.code)).send(body(error.code, error.message, error.details));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
