@@ -16,15 +16,20 @@ const GRANTS: Record<"2026-03" | "2026-09", readonly GrantType[]> = {
   "2026-09": ["authorization_code", "refresh_token"],
 };
 
-/** The standard error body; `subCategory` keeps HubSpot's v1 status code (BAD_REFRESH_TOKEN, …). */
+/**
+ * The error body: the spec's `Error` (`category`, `correlationId`, `message`, `errors`) whose
+ * category is HubSpot's OAuth code (BAD_REFRESH_TOKEN, …), plus the fields HubSpot's changelog
+ * says every OAuth error carries since the v3 endpoints: `status` (the same code), and the
+ * RFC 6749 `error` and `error_description`.
+ */
 function oauthError(reply: FastifyReply, e: GrantError): FastifyReply {
-  const category = e.oauthError === "invalid_client" ? "INVALID_AUTHENTICATION" : "VALIDATION_ERROR";
   return reply.code(400).send({
-    status: "error",
-    category,
-    subCategory: e.code,
-    correlationId: randomUUID(),
+    status: e.code,
+    category: e.code,
     message: e.message,
+    correlationId: randomUUID(),
+    error: e.oauthError,
+    error_description: e.message,
     errors: [{ message: e.message, in: e.field, code: e.oauthError }],
   });
 }
