@@ -17,15 +17,16 @@ const GRANTS: Record<"2026-03" | "2026-09", readonly GrantType[]> = {
 };
 
 /**
- * The error body: the spec's `Error` (`category`, `correlationId`, `message`, `errors`) whose
- * category is HubSpot's OAuth code (BAD_REFRESH_TOKEN, …), plus the fields HubSpot's changelog
- * says every OAuth error carries since the v3 endpoints: `status` (the same code), and the
- * RFC 6749 `error` and `error_description`.
+ * The error body: the spec's `Error` (`category`, `correlationId`, `message`, `errors`), with
+ * HubSpot's OAuth code (BAD_REFRESH_TOKEN, …) as `subCategory` and, as HubSpot's changelog
+ * says every OAuth error keeps since the v3 endpoints, as `status`, beside the RFC 6749 `error`
+ * and `error_description`.
  */
 function oauthError(reply: FastifyReply, e: GrantError): FastifyReply {
   return reply.code(400).send({
     status: e.code,
-    category: e.code,
+    category: e.oauthError === "invalid_client" ? "INVALID_AUTHENTICATION" : "VALIDATION_ERROR",
+    subCategory: e.code,
     message: e.message,
     correlationId: randomUUID(),
     error: e.oauthError,
