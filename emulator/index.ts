@@ -107,3 +107,5 @@ export { OBJECT_TYPES, OBJECT_INFO, type ObjectType } from "./object-types.ts";
 export { type PropertyDefinition } from "./properties.ts";
 export { StoredRecord, type Props } from "./records.ts";
 export { SEARCH_LIMITS } from "./search.ts";
+export { API_VERSIONS, DATE_VERSION, endpointKey, type ApiVersion } from "./api-versions.ts";
+export { type ValidationRule } from "./validation-rules.ts";

@@ -90,7 +90,7 @@ export class RateLimiter {
    * Counts one request. Search requests are limited per portal per second and carry no
    * rate-limit headers at all (as HubSpot's search answers); both kinds use the private-app
    * daily budget. Other answers carry the ten-second headers, HubSpot's (deprecated but still
-   * sent) `-Secondly` pair (a tenth of the ten-second limit), and for private apps and service
+   * sent) `-Secondly` pair (the window's limit per second: a tenth of the ten-second limit), and for private apps and service
    * keys the daily pair; OAuth answers have no daily headers.
    */
   check(tokenKey: string, kind: TokenKind, tier: PrivateAppTier | undefined, portalId: number, isSearch: boolean, now: number): RateDecision {
@@ -127,7 +127,8 @@ export class RateLimiter {
     }
     w.add(now);
     headers["x-hubspot-ratelimit-remaining"] = String(tenSecond - used - 1);
-    const secondly = Math.ceil(tenSecond / 10);
+    // The window's limit per second (a tenth of it for HubSpot's ten-second window).
+    const secondly = Math.ceil((tenSecond * 1000) / this.config.windowMs);
     headers["x-hubspot-ratelimit-secondly"] = String(secondly);
     headers["x-hubspot-ratelimit-secondly-remaining"] = String(Math.max(0, secondly - w.recent(now, 1000)));
     if (daily !== undefined) {

@@ -172,13 +172,14 @@ function registerVersion(app: FastifyInstance, store: EmulatorStore, version: Ap
     const known = ids.filter((id) => store.objects.contacts.get(id) ?? store.objects.companies.get(id) ?? store.objects.deals.get(id));
     const added = store.lists.addMembers(l, known, store.now());
     // "recordsIdsAdded" (sic) is the name HubSpot and its SDK use.
-    return { recordsIdsAdded: added.map(String), recordIdsMissing: ids.filter((i) => !known.includes(i)).map(String) };
+    return { recordsIdsAdded: added.map(String), recordIdsRemoved: [], recordIdsMissing: ids.filter((i) => !known.includes(i)).map(String) };
   });
 
   app.put(`${base}/:listId/memberships/remove`, route({ endpoint: key("lists.memberships.remove"), scopes: WRITE }), async (req) => {
     const l = requireList((req.params as { listId: string }).listId);
     const ids = memberIds(req.body);
     const removed = store.lists.removeMembers(l, ids, store.now());
-    return { recordIdsRemoved: removed.map(String), recordIdsMissing: ids.filter((i) => !removed.includes(i)).map(String) };
+    // The spec's MembershipsUpdateResponse has all three arrays on both answers.
+    return { recordsIdsAdded: [], recordIdsRemoved: removed.map(String), recordIdsMissing: ids.filter((i) => !removed.includes(i)).map(String) };
   });
 }

@@ -16,15 +16,21 @@ const GRANTS: Record<"2026-03" | "2026-09", readonly GrantType[]> = {
   "2026-09": ["authorization_code", "refresh_token"],
 };
 
-/** The standard error body; `subCategory` keeps HubSpot's v1 status code (BAD_REFRESH_TOKEN, …). */
+/**
+ * The error body: the spec's `Error` (`category`, `correlationId`, `message`, `errors`), with
+ * HubSpot's OAuth code (BAD_REFRESH_TOKEN, …) as `subCategory` and, as HubSpot's changelog
+ * says every OAuth error keeps since the v3 endpoints, as `status`, beside the RFC 6749 `error`
+ * and `error_description`.
+ */
 function oauthError(reply: FastifyReply, e: GrantError): FastifyReply {
-  const category = e.oauthError === "invalid_client" ? "INVALID_AUTHENTICATION" : "VALIDATION_ERROR";
   return reply.code(400).send({
-    status: "error",
-    category,
+    status: e.code,
+    category: e.oauthError === "invalid_client" ? "INVALID_AUTHENTICATION" : "VALIDATION_ERROR",
     subCategory: e.code,
-    correlationId: randomUUID(),
     message: e.message,
+    correlationId: randomUUID(),
+    error: e.oauthError,
+    error_description: e.message,
     errors: [{ message: e.message, in: e.field, code: e.oauthError }],
   });
 }

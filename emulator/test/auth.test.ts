@@ -122,13 +122,20 @@ describe("OAuth 2026-03 / 2026-09", () => {
   it("refuses JSON bodies and parameters outside the body, with the standard error body", async () => {
     const json = await api(emu.url, "/oauth/2026-03/token", { token: null, body: { grant_type: "refresh_token", ...client, refresh_token: "x" } });
     expect(json.status).toBe(400);
-    expect(json.body).toMatchObject({ category: "VALIDATION_ERROR" });
+    expect(json.body).toMatchObject({ category: "VALIDATION_ERROR", subCategory: "BAD_GRANT_TYPE", status: "BAD_GRANT_TYPE" });
     expect(json.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     const query = await api(emu.url, `/oauth/2026-03/token?client_id=${OAUTH_CLIENT_ID}&client_secret=${OAUTH_CLIENT_SECRET}`, { token: null, form: { grant_type: "client_credentials" } });
     expect(query.status).toBe(400);
-    expect(query.body).toMatchObject({ category: "INVALID_AUTHENTICATION", subCategory: "BAD_CLIENT_ID" });
+    expect(query.body).toMatchObject({ category: "INVALID_AUTHENTICATION", subCategory: "BAD_CLIENT_ID", error: "invalid_client" });
     const badRefresh = await form("/oauth/2026-03/token", { grant_type: "refresh_token", ...client, refresh_token: "nope" });
-    expect(badRefresh.body).toMatchObject({ category: "VALIDATION_ERROR", subCategory: "BAD_REFRESH_TOKEN", errors: [{ in: "refresh_token", code: "invalid_grant" }] });
+    expect(badRefresh.body).toMatchObject({
+      status: "BAD_REFRESH_TOKEN",
+      category: "VALIDATION_ERROR",
+      subCategory: "BAD_REFRESH_TOKEN",
+      error: "invalid_grant",
+      error_description: "missing or unknown refresh token",
+      errors: [{ in: "refresh_token", code: "invalid_grant" }],
+    });
   });
 
   it("grants client_credentials on 2026-03 only", async () => {
@@ -140,7 +147,7 @@ describe("OAuth 2026-03 / 2026-09", () => {
     expect((await api(emu.url, "/crm/objects/2026-09/companies", { token: cc.body.access_token })).status).toBe(403);
     const late = await form("/oauth/2026-09/token", { grant_type: "client_credentials", ...client });
     expect(late.status).toBe(400);
-    expect(late.body.subCategory).toBe("BAD_GRANT_TYPE");
+    expect(late.body).toMatchObject({ category: "VALIDATION_ERROR", subCategory: "BAD_GRANT_TYPE", error: "unsupported_grant_type" });
   });
 
   it("introspects access and refresh tokens for the owning client, inactive once revoked or expired", async () => {

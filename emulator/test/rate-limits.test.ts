@@ -72,6 +72,13 @@ describe("ten-second rolling limit", () => {
     const oauth = await control(emu.url, "/tokens/oauth", {});
     const o = await api(emu.url, "/crm/objects/2026-09/companies?limit=1", { token: oauth.body.access_token });
     expect(o.headers.get("x-hubspot-ratelimit-secondly")).toBe("11");
+    // A shorter window (tests) scales the per-second figure with it.
+    await control(emu.url, "/rate-limits", { windowMs: 1_000 }, "PUT");
+    try {
+      expect((await api(emu.url, "/crm/objects/2026-09/companies?limit=1")).headers.get("x-hubspot-ratelimit-secondly")).toBe("100");
+    } finally {
+      await control(emu.url, "/rate-limits", { windowMs: 10_000 }, "PUT");
+    }
     const s = await search();
     expect(s.status).toBe(200);
     const names: string[] = [];
