@@ -6,7 +6,9 @@ import type { JobQueue } from "../jobs/queue.ts";
 import { SqlJobQueue } from "../jobs/sql-queue.ts";
 import type { Mailer } from "../notify/mailer.ts";
 import { notifyRunFinished, type NotifyLogger } from "../notify/run-notifications.ts";
-import { HubSpotConnections, type HubSpotSettings } from "../sync/hubspot-connection.ts";
+import { CrmConnections } from "../connections/connections.ts";
+import { connectorRegistry, type ConnectorSettings } from "../connectors/registry.ts";
+import type { CrmProvider } from "../sync/connector.ts";
 
 export interface AppContext {
   db: Kysely<Database>;
@@ -19,7 +21,10 @@ export interface AppContext {
   secureCookies: boolean;
   /** Where triggers enqueue sync runs. */
   queue: JobQueue;
-  hubspot: HubSpotConnections;
+  /** Every registered CRM's connections, by provider. */
+  crm: CrmConnections;
+  /** The CRM workspaces sync with (the first registered; one per deployment until jobs carry a provider). */
+  provider: CrmProvider;
   /** Tells people about a finished run's errors (in-app, and by email when SMTP is set). */
   notifyRunFinished(runId: string): Promise<void>;
 }
@@ -27,19 +32,21 @@ export interface AppContext {
 export interface ContextOptions {
   secretKey: string;
   publicUrl: string;
-  hubspot: Omit<HubSpotSettings, "redirectUri">;
+  /** Each connector's settings (src/config.ts). */
+  connectors: ConnectorSettings;
   mailer?: Mailer | null;
   logger?: NotifyLogger;
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
   queue?: JobQueue;
 }
 
-/** Wires the process's parts (queue, HubSpot connections) around one database. */
+/** Wires the process's parts (queue, CRM connections) around one database. */
 export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
   database: { db: Kysely<Database>; dialect: Dialect },
   options: ContextOptions & { queue?: Q },
 ): AppContext & { queue: Q } {
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
+  const crm = new CrmConnections(database.db, options.secretKey, connectorRegistry(options.connectors), publicUrl);
   return {
     db: database.db,
     dialect: database.dialect,
@@ -48,7 +55,8 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     secureCookies: publicUrl.startsWith("https://"),
     // Without a queue given, Q is its default, SqlJobQueue.
     queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
-    hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
+    crm,
+    provider: crm.providers.list()[0]!,
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };

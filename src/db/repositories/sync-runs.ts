@@ -11,7 +11,7 @@ import { inTransaction } from "./field-values.ts";
 
 export interface NewRun {
   workspaceId: string;
-  provider?: string;
+  provider: string;
   kind: RunKind;
   trigger: RunTrigger;
   triggeredBy?: string | null;
@@ -21,7 +21,7 @@ export async function createRun(db: Kysely<Database>, input: NewRun): Promise<Sy
   const row: SyncRun = {
     id: randomUUID(),
     workspace_id: input.workspaceId,
-    provider: input.provider ?? "hubspot",
+    provider: input.provider,
     kind: input.kind,
     trigger: input.trigger,
     status: "queued",
