@@ -2,6 +2,8 @@
 import { z } from "zod";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** auto: readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
+const logFormats = ["auto", "pretty", "json"] as const;
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -25,6 +27,7 @@ const envSchema = z.object({
   HUBSPOT_PRIVATE_APP_LIMIT: z.coerce.number().int().min(10).max(1000).default(100),
   HUBSPOT_RESERVED_SHARE: z.coerce.number().min(0).max(0.9).default(0.1),
   LOG_LEVEL: z.enum(logLevels).default("info"),
+  LOG_FORMAT: z.enum(logFormats).default("auto"),
   SMTP_URL: z
     .string()
     .url()
@@ -41,6 +44,8 @@ export type DatabaseTarget = { dialect: "sqlite"; file: string } | { dialect: "p
 
 export interface Config {
   database: DatabaseTarget;
+  /** Whether DATABASE_URL was set (else the SQLite file in DATA_DIR): which variable a database problem names. */
+  databaseUrlGiven: boolean;
   dataDir: string;
   host: string;
   port: number;
@@ -58,14 +63,48 @@ export interface Config {
     reservedShare: number;
   };
   logLevel: (typeof logLevels)[number];
+  logFormat: (typeof logFormats)[number];
   /** Outgoing mail for notifications; null means in-app notifications only. */
   smtp: { url: string; from: string } | null;
 }
 
+export interface ConfigProblem {
+  variable: string;
+  detail: string;
+}
+
+/** Every bad variable at once, so a start fails once, not once per mistake. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
-    super(`Invalid configuration: ${variable} ${detail}`);
+  readonly problems: ConfigProblem[];
+
+  constructor(variable: string, detail: string, ...more: ConfigProblem[]) {
+    const problems = [{ variable, detail }, ...more];
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${variable} ${detail}`
+        : `Invalid configuration: ${problems.length} variables are wrong\n${problems.map((p) => `  ${p.variable} ${p.detail}`).join("\n")}`,
+    );
+    this.problems = problems;
   }
+
+  /** The first bad variable. */
+  get variable(): string {
+    return this.problems[0]!.variable;
+  }
+}
+
+function configError([first, ...more]: ConfigProblem[]): ConfigError {
+  return new ConfigError(first?.variable ?? "environment", first?.detail ?? "is invalid", ...more);
+}
+
+/** One problem per variable (zod may find several in one value: the first says enough). */
+function problemsOf(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  const byVariable = new Map<string, string>();
+  for (const issue of issues) {
+    const variable = String(issue.path[0] ?? "environment");
+    if (!byVariable.has(variable)) byVariable.set(variable, issue.message);
+  }
+  return [...byVariable].map(([variable, detail]) => ({ variable, detail }));
 }
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -74,19 +113,21 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   return { dialect: "sqlite", file: url.replace(/^sqlite:(\/\/)?/, "") };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable counts as unset: `FOO=` in a shell, `FOO: ${FOO:-}` in a compose file.
+  const env = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
-  }
-  const e = parsed.data;
+  const problems = parsed.success ? [] : problemsOf(parsed.error.issues);
+  const bad = new Set(problems.map((p) => p.variable));
   // Half a mail setup is a mistake to report at start, not a silent "no emails".
-  if (e.SMTP_URL && !e.SMTP_FROM) throw new ConfigError("SMTP_FROM", "is required when SMTP_URL is set");
-  if (e.SMTP_FROM && !e.SMTP_URL) throw new ConfigError("SMTP_URL", "is required when SMTP_FROM is set");
+  if (env["SMTP_URL"] && !env["SMTP_FROM"] && !bad.has("SMTP_URL")) problems.push({ variable: "SMTP_FROM", detail: "is required when SMTP_URL is set" });
+  if (env["SMTP_FROM"] && !env["SMTP_URL"] && !bad.has("SMTP_FROM")) problems.push({ variable: "SMTP_URL", detail: "is required when SMTP_FROM is set" });
+  if (!parsed.success || problems.length > 0) throw configError(problems);
+  const e = parsed.data;
   const baseUrl = e.HUBSPOT_BASE_URL ?? "https://api.hubapi.com";
   return {
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATA_DIR),
+    databaseUrlGiven: e.DATABASE_URL !== undefined,
     dataDir: e.DATA_DIR,
     host: e.HOST,
     port: e.PORT,
@@ -101,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reservedShare: e.HUBSPOT_RESERVED_SHARE,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };
 }

@@ -18,7 +18,7 @@ export function resolveSecretKey(config: Config): string {
     if (!/^[0-9a-f]{64}$/.test(key)) throw new ConfigError("CRMSYNC_SECRET", `file ${file} does not hold 64 hex characters`);
     return key;
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = generateSecretKey();
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(file, 0o600);

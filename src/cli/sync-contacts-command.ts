@@ -37,7 +37,7 @@ export async function syncContacts(config: Config, workspaceId: string, options:
       phases,
       counters: ["read", "created", "updated"],
       progress: options.progress,
-      trigger: () => triggerContactRun(ctx.queue, kind, { workspaceId, trigger: "manual", triggeredBy: null }).then(() => undefined),
+      trigger: () => triggerContactRun(database.db, ctx.queue, provider, kind, { workspaceId, trigger: "manual", triggeredBy: null }).then(() => undefined),
       startWorker: () => startCommandWorker(parts),
     });
   });

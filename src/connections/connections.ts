@@ -16,6 +16,8 @@ export interface ConnectionView {
   displayName: string;
   capabilities: CrmProvider["capabilities"];
   authMethods: readonly string[];
+  /** Kinds of key/token the CRM takes (HubSpot: service_key, private_app), the usual one first. */
+  tokenKinds: readonly string[];
   status: "connected" | "disconnected" | "not_connected";
   authKind: string | null;
   /** The CRM account (HubSpot portal, Salesforce org). */
@@ -57,7 +59,7 @@ export class CrmConnections {
 
   async view(workspaceId: string, providerId: string): Promise<ConnectionView> {
     const provider = this.provider(providerId);
-    const about = { provider: provider.id, displayName: provider.displayName, capabilities: provider.capabilities, authMethods: provider.authMethods };
+    const about = { provider: provider.id, displayName: provider.displayName, capabilities: provider.capabilities, authMethods: provider.authMethods, tokenKinds: provider.tokenKinds };
     const row = await getConnection(this.db, workspaceId, provider.id);
     if (!row) return { ...about, status: "not_connected", authKind: null, portalId: null, scopes: [], statusReason: null, connectedAt: null };
     return {
@@ -94,11 +96,14 @@ export class CrmConnections {
     });
   }
 
-  /** Connects with a key or token the connector checks first. */
-  async connectWithToken(workspaceId: string, providerId: string, token: string, userId: string | null): Promise<ConnectionView> {
+  /** Connects with a key or token the connector checks first; `kind` defaults to the CRM's usual kind. */
+  async connectWithToken(workspaceId: string, providerId: string, token: string, userId: string | null, kind?: string): Promise<ConnectionView> {
     const provider = this.provider(providerId);
-    if (!provider.authMethods.includes("token")) throw new AppError("capability_missing", `${provider.displayName} cannot be connected with a token.`);
-    await this.save(workspaceId, provider, await provider.connectWithToken(token), userId);
+    const tokenKind = kind ?? provider.tokenKinds[0];
+    if (!provider.authMethods.includes("token") || tokenKind === undefined || !provider.tokenKinds.includes(tokenKind)) {
+      throw new AppError("capability_missing", `${provider.displayName} cannot be connected with a ${kind ?? "token"}.`, { tokenKinds: provider.tokenKinds });
+    }
+    await this.save(workspaceId, provider, await provider.connectWithToken(tokenKind, token), userId);
     return this.view(workspaceId, provider.id);
   }
 
@@ -136,7 +141,7 @@ export class CrmConnections {
       await provider.oauth.revoke(this.grantOf(row)).catch(() => undefined);
     }
     await markDisconnected(this.db, row.id, "manual", reason);
-    if (row.portal_id) provider.releaseBudget(row.portal_id);
+    provider.releaseBudget({ authKind: row.auth_kind, credentials: {}, accountId: row.portal_id ?? row.id });
   }
 
   /** The grant is gone (invalid_grant, revoked): the connection stops until a person reconnects. */

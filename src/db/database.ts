@@ -1,10 +1,9 @@
 // Opens the one Kysely handle the app uses, on SQLite (embedded default) or PostgreSQL.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import type { DatabaseTarget } from "../config.ts";
+import { createPrivateFile } from "./data-files.ts";
 import { migrations } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
@@ -64,7 +63,7 @@ function withStatementCache(sqlite: SQLite.Database, limits: typeof statementCac
 
 export function openDatabase(target: DatabaseTarget, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): Db {
   if (target.dialect === "sqlite") {
-    if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
+    if (target.file !== ":memory:") createPrivateFile(target.file);
     const sqlite = new SQLite(target.file);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
@@ -106,7 +105,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error");
-    throw new Error(`Migration ${failed?.migrationName ?? "?"} failed: ${String(result.error)}`, { cause: result.error });
+    // No migration ran (the migrator could not even lock or read its table): say so, not "Migration ?".
+    if (!failed) throw new Error(`Could not start the migrations: ${String(result.error)}`, { cause: result.error });
+    throw new Error(`Migration ${failed.migrationName} failed: ${String(result.error)}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

@@ -9,6 +9,7 @@ import { notifyRunFinished, type NotifyLogger } from "../notify/run-notification
 import { CrmConnections } from "../connections/connections.ts";
 import { connectorRegistry, type ConnectorSettings } from "../connectors/registry.ts";
 import type { CrmProvider } from "../sync/connector.ts";
+import { LoginThrottle, type LoginThrottleOptions } from "./login-throttle.ts";
 
 export interface AppContext {
   db: Kysely<Database>;
@@ -27,6 +28,8 @@ export interface AppContext {
   provider: CrmProvider;
   /** Tells people about a finished run's errors (in-app, and by email when SMTP is set). */
   notifyRunFinished(runId: string): Promise<void>;
+  /** Counts sign-in attempts and bounds password checks (this process's share). */
+  loginThrottle: LoginThrottle;
 }
 
 export interface ContextOptions {
@@ -38,6 +41,7 @@ export interface ContextOptions {
   logger?: NotifyLogger;
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
   queue?: JobQueue;
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
 /** Wires the process's parts (queue, CRM connections) around one database. */
@@ -57,6 +61,7 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
     crm,
     provider: crm.providers.list()[0]!,
+    loginThrottle: new LoginThrottle(options.loginThrottle),
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };

@@ -16,6 +16,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case "unauthorized":
       return 401;
     case "forbidden":
+    case "cross_origin":
       return 403;
     case "not_found":
     case "provider_unknown":
@@ -26,6 +27,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case "phone_taken":
     case "field_key_taken":
     case "crm_not_connected":
+    case "crm_list_not_found":
     case "sync_disabled":
     case "capability_missing":
       return 409;

@@ -27,6 +27,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Routes map connector failures with the CRM's name (withCrm); one that slips by still gets its code.
     if (error instanceof ConnectorError) error = appErrorForConnector(error, { displayName: "The CRM" });
     if (error instanceof AppError) {
+      const retryAfter = error.details["retryAfterSeconds"];
+      if (error.code === "rate_limited" && typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
       return reply.status(httpStatusFor(error.code)).send(body(error.code, error.message, error.details));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -12,6 +12,7 @@ import { accountSyncJob, syncQueues } from "../jobs/scheduler.ts";
 import { requestFullAccountSync, runAccountSync } from "./account-sync.ts";
 import type { AccountSource } from "./ports.ts";
 import { settleRunError } from "./run-failure.ts";
+import { accountSyncBlocker } from "./run-now.ts";
 
 export const accountSyncQueue = syncQueues.accountSync;
 
@@ -42,7 +43,10 @@ export interface AccountSyncJobDeps {
   watchIntervalMs?: number;
 }
 
-/** Queues an account-sync run; `full` asks the next run to read everything again. */
+/**
+ * Queues an account-sync run; `full` asks the next run to read everything again. Throws
+ * RunCannotStart (409) when the run could not happen: HubSpot Sync off, HubSpot not connected.
+ */
 export async function triggerAccountSync(
   db: Kysely<Database>,
   queue: JobQueue,
@@ -50,6 +54,8 @@ export async function triggerAccountSync(
   payload: AccountSyncPayload,
   options: { full: boolean },
 ): Promise<{ coalesced: boolean }> {
+  const blocker = await accountSyncBlocker(db, payload.workspaceId, provider);
+  if (blocker) throw blocker;
   if (options.full) await requestFullAccountSync(db, payload.workspaceId, provider);
   // Coalesced and exclusive per workspace: a trigger during a run becomes one follow-up run.
   const { coalesced } = await queue.enqueue(accountSyncJob(payload));

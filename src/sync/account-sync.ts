@@ -25,6 +25,7 @@ import {
   upsertCompanies,
   upsertDeals,
 } from "../db/repositories/crm-mirror.ts";
+import { refreshPlannerStatistics, type TableName } from "../db/planner-statistics.ts";
 import { addRunProgress, countRunErrors, recordSyncErrors, saveCheckpoint, transitionRun, type RecordedError } from "../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
 import type { AccountSource } from "./ports.ts";
@@ -75,6 +76,11 @@ export const stateKeys = {
 // (4.0 s to 2.2 s) for some 10 MB more held per batch.
 const customerBatch = 10_000;
 const defaultOverlapMs = 5 * 60 * 1000;
+// Tables the mirror phases fill in bulk and the link and value phases then query (and the
+// customers a user may just have imported): their planner statistics are refreshed in between,
+// where stale (db/planner-statistics.ts). The values written are the next run's and the API's.
+const linkTables: TableName[] = ["crm_companies", "crm_company_domains", "crm_deals", "crm_deal_companies", "customers", "customer_domains", "field_values"];
+const writtenTables: TableName[] = ["customers", "field_values"];
 const defaultFullPassEveryMs = 24 * 3600 * 1000;
 
 /** Chooses full or incremental when a run starts (not on resume). */
@@ -270,6 +276,7 @@ function sameCandidates(a: readonly string[], b: readonly string[]): boolean {
 
 async function link(ctx: RunContext): Promise<void> {
   const { deps } = ctx;
+  await refreshPlannerStatistics(ctx.db, linkTables);
   const index = await loadCompanyDomainIndex(ctx.db, ctx.ws, deps.provider);
   let after = ctx.checkpoint.cursor;
   for (;;) {
@@ -407,6 +414,7 @@ export async function runAccountSync(deps: AccountSyncDeps, run: SyncRun): Promi
   await setSyncState(deps.db, run.workspace_id, deps.provider, stateKeys.watermarkMs, String(Date.parse(ctx.checkpoint.passStartedAt)));
   if (ctx.checkpoint.mode === "full") await setSyncState(deps.db, run.workspace_id, deps.provider, stateKeys.lastFullAt, ctx.checkpoint.passStartedAt);
   await ctx.progress({});
+  await refreshPlannerStatistics(deps.db, writtenTables);
   return transitionRun(deps.db, run.id, outcomeStatus(ctx.errors, false), {
     message: `${ctx.checkpoint.mode === "full" ? "Full" : "Incremental"} account sync`,
   });

@@ -77,8 +77,10 @@ export interface Connector<S, C> {
   capabilities: ConnectorCapabilities;
   auth: {
     methods: readonly AuthMethod[];
+    /** The kinds of key/token an admin can paste in (HubSpot: service_key, private_app), the usual one first. */
+    tokenKinds: readonly string[];
     /** Checks a key/token with one cheap call; ConnectorError credentials_refused when refused. */
-    connectWithToken(settings: S, token: string): Promise<Grant>;
+    connectWithToken(settings: S, kind: string, token: string): Promise<Grant>;
     oauth: {
       /** Why OAuth cannot be used with these settings (no client id), or null. */
       unavailable(settings: S): string | null;
@@ -103,7 +105,7 @@ export interface Connector<S, C> {
   takeCalls(client: C): () => Record<string, number>;
   budget: {
     /** The account disconnected: its share of the CRM's limit is no longer held for it. */
-    release(settings: S, accountId: string): void;
+    release(settings: S, grant: StoredGrant): void;
   };
   /** The record's page in the CRM ("Open in HubSpot"); null when the account is unknown. */
   recordUrl(accountId: string | null, object: RecordObject, id: string): string | null;
@@ -123,9 +125,10 @@ export interface CrmProvider {
   displayName: string;
   capabilities: ConnectorCapabilities;
   authMethods: readonly AuthMethod[];
+  tokenKinds: readonly string[];
   twoWayScopes: readonly string[];
   defaultContactMapping: Record<SyncedField, string>;
-  connectWithToken(token: string): Promise<Grant>;
+  connectWithToken(kind: string, token: string): Promise<Grant>;
   oauth: {
     unavailable(): string | null;
     authorizeUrl(o: { state: string; redirectUri: string }): string;
@@ -133,7 +136,7 @@ export interface CrmProvider {
     revoke(grant: StoredGrant): Promise<void>;
   } | null;
   open(grant: StoredGrant, hooks: OpenHooks): OpenedCrm;
-  releaseBudget(accountId: string): void;
+  releaseBudget(grant: StoredGrant): void;
   recordUrl(accountId: string | null, object: RecordObject, id: string): string | null;
 }
 
@@ -150,9 +153,10 @@ export function bindConnector<S, C>(connector: Connector<S, C>, settings: S): Cr
     displayName: connector.displayName,
     capabilities: connector.capabilities,
     authMethods: connector.auth.methods,
+    tokenKinds: connector.auth.tokenKinds,
     twoWayScopes: connector.auth.twoWayScopes,
     defaultContactMapping: connector.contactModel.defaultMapping,
-    connectWithToken: (token) => connector.auth.connectWithToken(settings, token),
+    connectWithToken: (kind, token) => connector.auth.connectWithToken(settings, kind, token),
     oauth: oauth
       ? {
           unavailable: () => oauth.unavailable(settings),
@@ -172,7 +176,7 @@ export function bindConnector<S, C>(connector: Connector<S, C>, settings: S): Cr
         takeCalls: connector.takeCalls(client),
       };
     },
-    releaseBudget: (accountId) => connector.budget.release(settings, accountId),
+    releaseBudget: (grant) => connector.budget.release(settings, grant),
     recordUrl: (accountId, object, id) => connector.recordUrl(accountId, object, id),
   };
 }

@@ -93,8 +93,11 @@ describe("contact sync: sources, settings and stopping errors", () => {
     expect((await c.errors(failed)).map((e) => e.code)).toEqual(["crm_list_not_found"]);
     const view = await c.settings();
     expect(view.sourceError).toMatchObject({ code: "crm_list_not_found", listId: list });
-    // Stopped: a trigger runs nothing.
-    await c.h.ok("POST", "/api/v1/crm/hubspot/contact-sync/run");
+    // Stopped: "run now" says why, and nothing is queued.
+    const refused = await c.h.api<{ error: { code: string; message: string } }>("POST", "/api/v1/crm/hubspot/contact-sync/run");
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "crm_list_not_found", message: expect.stringContaining(list) });
+    expect(await c.h.t.ctx.queue.listJobs({ workspaceId: c.ws.id, status: "pending" })).toEqual([]);
     await c.h.drain();
     expect((await c.h.latestRun(c.ws, "contacts")).id).toBe(failed.id);
     // Another list: running again.

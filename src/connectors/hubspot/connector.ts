@@ -1,7 +1,7 @@
 // The HubSpot connector as the engine sees it: one Connector value (decision 0011).
 import type { Connector } from "../../sync/connector.ts";
 import { createHubSpotAccountSource } from "./account-source.ts";
-import { authorizeUrl, callTaker, connectPrivateApp, exchange, oauthUnavailable, openHubSpot, revoke, type HubSpotSession, type HubSpotSettings } from "./auth.ts";
+import { authorizeUrl, budgetKey, callTaker, connectKey, exchange, keyKinds, oauthUnavailable, openHubSpot, revoke, type HubSpotSession, type HubSpotSettings } from "./auth.ts";
 import { portalBudgets } from "./budget.ts";
 import { createHubSpotCatalog } from "./catalog.ts";
 import { createHubSpotContactSource } from "./contact-source.ts";
@@ -24,7 +24,8 @@ export const hubspotConnector: Connector<HubSpotSettings, HubSpotSession> = {
   },
   auth: {
     methods: ["oauth", "token"],
-    connectWithToken: connectPrivateApp,
+    tokenKinds: keyKinds,
+    connectWithToken: connectKey,
     oauth: {
       unavailable: oauthUnavailable,
       authorizeUrl,
@@ -43,8 +44,11 @@ export const hubspotConnector: Connector<HubSpotSettings, HubSpotSession> = {
   writer: (session) => createHubSpotContactSource(session.client),
   takeCalls: (session) => callTaker(session.counter),
   budget: {
-    release: (settings, accountId) => (settings.budgets ?? portalBudgets).forget(accountId),
+    release: (settings, grant) => {
+      const key = budgetKey(grant);
+      if (key !== null) (settings.budgets ?? portalBudgets).forget(key);
+    },
   },
   recordUrl: (portalId, object, id) =>
-    portalId === null || portalId.startsWith("private-") ? null : `https://app.hubspot.com/contacts/${encodeURIComponent(portalId)}/record/${recordTypeIds[object]}/${encodeURIComponent(id)}`,
+    portalId === null ? null : `https://app.hubspot.com/contacts/${encodeURIComponent(portalId)}/record/${recordTypeIds[object]}/${encodeURIComponent(id)}`,
 };

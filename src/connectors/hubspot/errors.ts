@@ -1,6 +1,7 @@
 // One error type for every way a HubSpot call can fail, so the sync engine switches on `kind`
 // instead of on status codes, and the run records a stable sync error code.
 import type { SyncErrorCode } from "../../core/errors.ts";
+import type { ErrorDetail } from "./types.ts";
 
 export type HubSpotErrorKind = "rate_limited" | "auth_revoked" | "unavailable" | "not_found" | "bad_request" | "conflict";
 
@@ -14,6 +15,8 @@ export interface HubSpotErrorInit {
   correlationId?: string | undefined;
   /** HubSpot's rate-limit policy (TEN_SECONDLY_ROLLING, SECONDLY, DAILY) on 429s. */
   policyName?: string | undefined;
+  /** HubSpot's `errors[]`: for a validation refusal, the property (`in`) and why. */
+  details?: ErrorDetail[] | undefined;
   /** When waiting this long should make the same call succeed (rate limits). */
   retryAfterMs?: number | undefined;
   attempts?: number | undefined;
@@ -27,6 +30,7 @@ export class HubSpotError extends Error {
   readonly category: string | undefined;
   readonly correlationId: string | undefined;
   readonly policyName: string | undefined;
+  readonly details: ErrorDetail[];
   readonly retryAfterMs: number | undefined;
   readonly attempts: number;
 
@@ -39,6 +43,7 @@ export class HubSpotError extends Error {
     this.category = init.category;
     this.correlationId = init.correlationId;
     this.policyName = init.policyName;
+    this.details = init.details ?? [];
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 1;
   }
@@ -84,6 +89,19 @@ export interface ErrorBodyFields {
   category: string | undefined;
   correlationId: string | undefined;
   policyName: string | undefined;
+  details: ErrorDetail[];
+}
+
+function readDetails(value: unknown): ErrorDetail[] {
+  if (!Array.isArray(value)) return [];
+  const out: ErrorDetail[] = [];
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const e = entry as Record<string, unknown>;
+    if (typeof e["message"] !== "string") continue;
+    out.push({ message: e["message"], ...(typeof e["in"] === "string" ? { in: e["in"] } : {}), ...(typeof e["code"] === "string" ? { code: e["code"] } : {}) });
+  }
+  return out;
 }
 
 export function readErrorBody(body: unknown): ErrorBodyFields {
@@ -95,5 +113,6 @@ export function readErrorBody(body: unknown): ErrorBodyFields {
     category: str("category") ?? str("errorType") ?? (str("status") !== "error" ? str("status") : undefined) ?? str("error"),
     correlationId: str("correlationId"),
     policyName: str("policyName"),
+    details: readDetails(record["errors"]),
   };
 }

@@ -21,6 +21,7 @@ export {
   buildAuthorizeUrl,
   defaultAuthorizeUrl,
   exchangeCode,
+  introspectAccessToken,
   missingScopes,
   readScopes,
   refreshAccessToken,
@@ -28,7 +29,8 @@ export {
   revokeRefreshToken,
   twoWayScopes,
 } from "./oauth.ts";
-export type { AuthorizeUrlOptions, OAuthClientConfig, OAuthTokenProviderOptions, OAuthTokens } from "./oauth.ts";
+export type { AuthorizeUrlOptions, GrantInfo, OAuthClientConfig, OAuthTokenProviderOptions, OAuthTokens } from "./oauth.ts";
+export { apiVersion, hubspotPaths, oauthVersion } from "./api-paths.ts";
 export { parseTimestamp, windowRequest, windowStep, windowedSearch } from "./search-window.ts";
 export type { ModifiedCursor, WindowedPage } from "./search-window.ts";
 export { backoffDelay, createTransport, defaultBaseUrl, defaultRetry, parseRetryAfter, staticTokenAuth } from "./transport.ts";

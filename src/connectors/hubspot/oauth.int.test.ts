@@ -10,6 +10,7 @@ import {
   OAuthTokenProvider,
   buildAuthorizeUrl,
   exchangeCode,
+  introspectAccessToken,
   missingScopes,
   readScopes,
   refreshAccessToken,
@@ -68,7 +69,8 @@ describe("authorize and exchange", () => {
     expect(tokens.accessToken).not.toBe("");
     expect(tokens.refreshToken).not.toBe("");
     expect(tokens.expiresAt).toBeGreaterThanOrEqual(before + 1_790_000);
-    const info = await createHubSpotClient({ baseUrl: emu.url, auth: providerFor(tokens) }).getAccessTokenInfo(tokens.accessToken);
+    expect(tokens.hubId).toBe(PORTAL_ID);
+    const info = await introspectAccessToken(config, tokens.accessToken);
     expect(info.hub_id).toBe(PORTAL_ID);
     expect(missingScopes(info.scopes, readScopes)).toEqual([]);
     expect(missingScopes(info.scopes, twoWayScopes)).toEqual(["crm.objects.contacts.write"]);

@@ -8,6 +8,7 @@ import type { FaultRuleInput, RunningEmulator } from "../../../emulator/index.ts
 import { createHubSpotClient } from "./client.ts";
 import type { HubSpotClient } from "./client.ts";
 import { HubSpotError } from "./errors.ts";
+import { introspectAccessToken } from "./oauth.ts";
 import { createTransport, staticTokenAuth } from "./transport.ts";
 import type { TransportLogger } from "./transport.ts";
 import { CallCounter } from "./types.ts";
@@ -33,20 +34,29 @@ const logger: TransportLogger = {
   warn: (obj, msg) => logLines.push(`${msg} ${JSON.stringify(obj)}`),
 };
 
+// Only a hung request needs the client's timeout, and an answer on a loaded machine may take
+// longer than a short one: a 300 ms timeout for every test made the last, successful attempt of
+// "survives 3 × 500" time out now and then. The hang tests get a timeout of their own.
+const hangTimeoutMs = 1_000;
+
+function testClient(timeoutMs: number | undefined): HubSpotClient {
+  return createHubSpotClient({
+    baseUrl: emu.url,
+    auth: staticTokenAuth(PRIVATE_APP_TOKEN),
+    counter,
+    retry: { maxAttempts, baseDelayMs: 5, maxDelayMs: 40 },
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    logger,
+  });
+}
+
 beforeEach(() => {
   emu.store.counters.reset();
   emu.store.faults.clear();
   emu.store.faults.releaseHung();
   counter = new CallCounter();
   logLines = [];
-  client = createHubSpotClient({
-    baseUrl: emu.url,
-    auth: staticTokenAuth(PRIVATE_APP_TOKEN),
-    counter,
-    retry: { maxAttempts, baseDelayMs: 5, maxDelayMs: 40 },
-    timeoutMs: 300,
-    logger,
-  });
+  client = testClient(undefined);
 });
 
 const faults: Array<{ name: string; fault: Omit<FaultRuleInput, "endpoint" | "count">; kind: HubSpotError["kind"] }> = [
@@ -65,7 +75,7 @@ describe("retries", () => {
   for (const { name, fault } of faults) {
     it(`survives ${maxAttempts - 1} × ${name} and succeeds on the last attempt`, async () => {
       emu.store.faults.add({ endpoint, ...fault, count: maxAttempts - 1 });
-      const properties = await client.listProperties("companies");
+      const properties = await testClient(fault.kind === "hang" ? hangTimeoutMs : undefined).listProperties("companies");
       expect(properties.length).toBeGreaterThan(10);
       expect(emu.store.counters.get(endpoint)).toBe(maxAttempts);
       expect(counter.get(endpoint)).toBe(maxAttempts);
@@ -75,7 +85,7 @@ describe("retries", () => {
   for (const { name, fault, kind } of faults) {
     it(`gives up after ${maxAttempts} × ${name} as ${kind}`, async () => {
       emu.store.faults.add({ endpoint, ...fault, count: maxAttempts + 5 });
-      const error = await client.listProperties("companies").catch((e: unknown) => e);
+      const error = await testClient(fault.kind === "hang" ? hangTimeoutMs : undefined).listProperties("companies").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HubSpotError);
       expect(error).toMatchObject({ kind, endpoint, attempts: maxAttempts });
       expect(emu.store.counters.get(endpoint)).toBe(maxAttempts);
@@ -98,10 +108,12 @@ describe("retries", () => {
     expect(logLines.join("\n")).not.toContain("pat-not-a-real-token");
   });
 
-  it("never logs the token of a token-info call", async () => {
-    await expect(client.getAccessTokenInfo("secret-token-value")).rejects.toMatchObject({ kind: "not_found" });
-    expect(logLines.join("\n")).toContain("[redacted]");
+  it("never logs the token or the client secret of an introspection, which go in the form body", async () => {
+    const config = { baseUrl: emu.url, clientId: "not-a-client", clientSecret: "secret-client-value", logger, retry: { maxAttempts: 1 } };
+    await expect(introspectAccessToken(config, "secret-token-value")).rejects.toBeInstanceOf(HubSpotError);
+    expect(logLines.join("\n")).toContain("oauth.introspect");
     expect(logLines.join("\n")).not.toContain("secret-token-value");
+    expect(logLines.join("\n")).not.toContain("secret-client-value");
   });
 });
 

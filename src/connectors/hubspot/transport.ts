@@ -205,6 +205,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       category: fields.category,
       correlationId: fields.correlationId,
       policyName: fields.policyName,
+      details: fields.details,
       retryAfterMs,
     });
     if (status === 429) {
@@ -248,6 +249,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           category: error.category,
           correlationId: error.correlationId,
           policyName: error.policyName,
+          details: error.details,
           retryAfterMs: error.retryAfterMs,
           attempts,
           cause: error.cause,

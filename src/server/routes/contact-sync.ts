@@ -184,7 +184,7 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       await cancelPending(ctx, workspaceId);
     } else if (next.mode === "inbound" && (prev.mode !== "inbound" || prev.paused || readChanged)) {
       // Turning inbound on, resuming it or changing what it reads: a run now, not in a day.
-      await triggerContactRun(ctx.queue, "contacts", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
+      await triggerContactRun(ctx.db, ctx.queue, provider, "contacts", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
     }
     return view(ctx, workspaceId, provider, next);
   });
@@ -235,11 +235,8 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
       const settings = await loadContactSyncSettings(ctx.db, principal.workspaceId, provider);
-      if (settings.mode === "off") throw new AppError("sync_disabled", "Contact sync is off; choose a mode first.");
-      if (settings.paused) throw new AppError("sync_disabled", "Contact sync is paused; resume it first.");
-      if (settings.mode === "two_way" && settings.confirmedAt === null) throw new AppError("conflict", "Preview the first two-way reconcile and confirm it before running it.", {});
-      const kind = settings.mode === "inbound" ? "contacts" : "reconcile";
-      const result = await triggerContactRun(ctx.queue, kind, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId });
+      const kind = settings.mode === "two_way" ? "reconcile" : "contacts";
+      const result = await triggerContactRun(ctx.db, ctx.queue, provider, kind, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId });
       return reply.status(202).send({ queued: true, kind, coalesced: result.coalesced });
     },
   );
@@ -288,7 +285,7 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       // The first reconcile is the full pass the preview showed (every member and every linked
       // contact compared), even when an inbound run read the source lately.
       await requestFullContactSync(ctx.db, workspaceId, provider.id);
-      if (!next.paused) await triggerContactRun(ctx.queue, "reconcile", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
+      if (!next.paused) await triggerContactRun(ctx.db, ctx.queue, provider, "reconcile", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
       return view(ctx, workspaceId, provider, next);
     },
   );

@@ -16,7 +16,8 @@ import {
   updateContact,
 } from "../../db/repositories/contacts.ts";
 import { triggerContactRun } from "../../sync/contact-sync/jobs.ts";
-import { loadContactSyncSettings, runnable } from "../../sync/contact-sync/settings.ts";
+import { contactRunBlocker } from "../../sync/run-now.ts";
+import { loadContactSyncSettings } from "../../sync/contact-sync/settings.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
@@ -89,8 +90,10 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principal;
       const contact = await createContact(ctx.db, workspaceId, request.body, { source: "api" });
       // Two-way: the new contact reaches HubSpot within seconds, through a durable, retried job (§4.4).
-      if (runnable(await loadContactSyncSettings(ctx.db, workspaceId, ctx.provider), "push")) {
-        await triggerContactRun(ctx.queue, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });
+      const provider = ctx.provider;
+      const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
+      if ((await contactRunBlocker(ctx.db, workspaceId, provider.id, settings, "push")) === null) {
+        await triggerContactRun(ctx.db, ctx.queue, provider, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });
       }
       return reply.status(201).send(contact);
     },

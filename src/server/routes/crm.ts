@@ -9,6 +9,7 @@ import { getField } from "../../db/repositories/custom-fields.ts";
 import { syncQueues } from "../../jobs/scheduler.ts";
 import { triggerAccountSync } from "../../sync/account-sync-job.ts";
 import { importFields, listImportableFields, refreshFieldDefinition } from "../../sync/field-import.ts";
+import type { ConnectionView } from "../../connections/connections.ts";
 import type { CrmProvider } from "../../sync/connector.ts";
 import { principalOf, requireAdmin, sessionCookie } from "../auth.ts";
 import type { AppContext } from "../context.ts";
@@ -40,8 +41,9 @@ const connectionSchema = z
     displayName: z.string().describe("The CRM's name as people know it (HubSpot)"),
     capabilities: capabilitiesSchema,
     authMethods: z.array(z.string()),
+    tokenKinds: z.array(z.string()).describe("Kinds of key/token the CRM takes (HubSpot: service_key, private_app), the usual one first"),
     status: z.enum(["connected", "disconnected", "not_connected"]),
-    authKind: z.string().nullable().describe("How it connected: oauth, or the CRM's key/token kind (HubSpot: private_app)"),
+    authKind: z.string().nullable().describe("How it connected: oauth, or the CRM's key/token kind (HubSpot: service_key, private_app)"),
     portalId: z.string().nullable().describe("The CRM account (HubSpot portal)"),
     scopes: z.array(z.string()),
     statusReason: z.string().nullable(),
@@ -92,6 +94,11 @@ async function accountSyncView(ctx: AppContext, workspaceId: string, provider: s
   };
 }
 
+/** The connection answer (readonly arrays copied for the schema). */
+function present(view: ConnectionView): z.infer<typeof connectionSchema> {
+  return { ...view, capabilities: { ...view.capabilities, contactSources: [...view.capabilities.contactSources] }, authMethods: [...view.authMethods], tokenKinds: [...view.tokenKinds] };
+}
+
 /** The registered CRM named in the URL, or 404 provider_unknown. */
 export function crmOf(ctx: AppContext, params: { provider: string }): CrmProvider {
   return ctx.crm.provider(params.provider);
@@ -110,27 +117,28 @@ export const crmRoutes: RouteModule = (app, ctx) => {
   });
 
   app.get(`${base}/connection`, { schema: { tags, summary: "The workspace's connection to the CRM, with the CRM's name and capabilities", params, response: { 200: connectionSchema, 401: errorBodySchema, 404: errorBodySchema } } }, async (request) => {
-    const view = await ctx.crm.view(principalOf(request).workspaceId, request.params.provider);
-    return { ...view, capabilities: { ...view.capabilities, contactSources: [...view.capabilities.contactSources] }, authMethods: [...view.authMethods] };
+    return present(await ctx.crm.view(principalOf(request).workspaceId, request.params.provider));
   });
 
-  const connectWithToken = {
-    schema: {
-      tags,
-      summary: "Connect the CRM with a key or token (HubSpot: a private-app token)",
-      params,
-      body: z.strictObject({ token: z.string().min(10).max(500) }),
-      response: { 200: connectionSchema, ...errors },
+  app.post(
+    `${base}/connection/:keyKind`,
+    {
+      schema: {
+        tags,
+        summary: "Connect the CRM with a key or token: `token` for the CRM's usual kind, or the kind itself (HubSpot: service-key, private-app)",
+        params: params.extend({ keyKind: z.string().min(1).max(64) }),
+        body: z.strictObject({ token: z.string().min(10).max(500) }),
+        response: { 200: connectionSchema, ...errors },
+      },
     },
-  };
-  for (const path of [`${base}/connection/token`, `${base}/connection/private-app`]) {
-    app.post(path, connectWithToken, async (request) => {
+    async (request) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
-      const view = await withCrm(ctx, principal.workspaceId, provider, () => ctx.crm.connectWithToken(principal.workspaceId, provider.id, request.body.token.trim(), principal.userId));
-      return { ...view, capabilities: { ...view.capabilities, contactSources: [...view.capabilities.contactSources] }, authMethods: [...view.authMethods] };
-    });
-  }
+      const kind = request.params.keyKind === "token" ? undefined : request.params.keyKind.replaceAll("-", "_");
+      const view = await withCrm(ctx, principal.workspaceId, provider, () => ctx.crm.connectWithToken(principal.workspaceId, provider.id, request.body.token.trim(), principal.userId, kind));
+      return present(view);
+    },
+  );
 
   app.post(
     `${base}/oauth/start`,
@@ -210,8 +218,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
     async (request, reply) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
-      const settings = await getSyncSettings(ctx.db, principal.workspaceId, provider.id);
-      if (!settings.accountSyncEnabled) throw new AppError("sync_disabled", `Turn ${provider.displayName} Sync on first.`);
+      // The trigger refuses (409, with what to do) a run that could not happen.
       const result = await triggerAccountSync(ctx.db, ctx.queue, provider.id, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: false });
       return reply.status(202).send({ queued: true, coalesced: result.coalesced });
     },

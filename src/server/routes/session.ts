@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { AppError } from "../../core/errors.ts";
 import { tryNormalizeEmail } from "../../core/handles.ts";
-import { generateToken, hashToken, verifyPassword } from "../../core/security.ts";
+import { generateToken, hashToken } from "../../core/security.ts";
 import { createSession, deleteSession } from "../../db/repositories/credentials.ts";
 import { findUserByEmail, getUser } from "../../db/repositories/users.ts";
 import { getWorkspace } from "../../db/repositories/workspaces.ts";
@@ -22,20 +22,23 @@ export const sessionRoutes: RouteModule = (app, ctx) => {
   app.post(
     "/api/v1/session",
     {
-      config: { public: true },
+      config: { public: true, signIn: true },
       schema: {
         tags: ["auth"],
         summary: "Sign in with email and password; sets the session cookie",
         body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
-        response: { 200: meSchema, 401: errorBodySchema },
+        response: { 200: meSchema, 401: errorBodySchema, 429: errorBodySchema },
       },
     },
     async (request, reply) => {
       const email = tryNormalizeEmail(request.body.email);
+      const attempt = await ctx.loginThrottle.begin(email ?? request.body.email, request.ip);
       const user = email ? await findUserByEmail(ctx.db, email) : undefined;
-      if (!user || !(await verifyPassword(request.body.password, user.password_hash))) {
+      // An unknown email is checked against a stand-in hash: the answer takes as long as for a known one.
+      if (!(await attempt.check(request.body.password, user?.password_hash)) || !user) {
         throw new AppError("unauthorized", "The email or password is incorrect.");
       }
+      await attempt.succeeded();
       const token = generateToken("css_");
       await createSession(ctx.db, { tokenHash: hashToken(token), userId: user.id, workspaceId: user.workspace_id, ttlMs: sessionTtlMs });
       void reply.setCookie(sessionCookie, token, {

@@ -10,6 +10,7 @@ import { LeaseLostError, type EnqueueInput, type JobHandler, type JobQueue } fro
 import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../../jobs/scheduler.ts";
 import type { ContactSourceAndWriter } from "../ports.ts";
 import { settleRunError } from "../run-failure.ts";
+import { contactRunBlocker } from "../run-now.ts";
 import { runContactSync } from "./run.ts";
 import type { ContactRunKind, ContactSyncDeps } from "./types.ts";
 import { loadContactSyncSettings, runnable, saveContactSyncSettings, type ContactSettingsProvider } from "./settings.ts";
@@ -54,7 +55,14 @@ export interface ContactSyncJobDeps {
   contactLimit?: number;
 }
 
-export async function triggerContactRun(queue: JobQueue, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
+/**
+ * Queues a contact-sync run of this kind. Throws RunCannotStart (409) when the worker would not
+ * run it: contact sync off, paused or in the other mode, two-way unconfirmed, the source list
+ * deleted, HubSpot not connected.
+ */
+export async function triggerContactRun(db: Kysely<Database>, queue: JobQueue, provider: ContactSettingsProvider, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
+  const blocker = await contactRunBlocker(db, input.workspaceId, provider.id, await loadContactSyncSettings(db, input.workspaceId, provider), kind);
+  if (blocker) throw blocker;
   const job = kind === "contacts" ? contactSyncJob(input) : kind === "reconcile" ? reconcileJob(input) : contactPushJob(input);
   const { coalesced } = await queue.enqueue(job);
   return { coalesced };

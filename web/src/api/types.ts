@@ -150,7 +150,7 @@ export interface HubSpotConnection {
   capabilities: CrmCapabilities;
   authMethods: string[];
   status: "connected" | "disconnected" | "not_connected";
-  /** oauth, or the CRM's key/token kind (HubSpot: private_app). */
+  /** oauth, or the CRM's key/token kind (HubSpot: service_key, private_app). */
   authKind: string | null;
   portalId: string | null;
   scopes: string[];
