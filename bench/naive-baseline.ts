@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { createHubSpotClient, limits } from "../src/connectors/hubspot/client.ts";
 import { staticTokenAuth } from "../src/connectors/hubspot/transport.ts";
 import { openDatabase } from "../src/db/database.ts";
-import { companyBaseProperties, dealBaseProperties } from "../src/sync/ports.ts";
+import { companyBaseProperties, dealBaseProperties } from "../src/connectors/hubspot/mappers.ts";
 import type { BenchEnv } from "./lib/env.ts";
 import { importedFields } from "./lib/setup.ts";
 

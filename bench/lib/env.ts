@@ -14,7 +14,7 @@ export interface BenchEnv {
 }
 
 /** HubSpot settings for an emulator with its limits off: crmsync's budget off too, as in the tests. */
-export function hubspotSettings(env: BenchEnv): ContextOptions["hubspot"] {
+export function hubspotSettings(env: BenchEnv): ContextOptions["connectors"]["hubspot"] {
   return {
     baseUrl: env.emulatorUrl,
     authorizeUrl: `${env.emulatorUrl}/oauth/authorize`,
@@ -27,5 +27,5 @@ export function hubspotSettings(env: BenchEnv): ContextOptions["hubspot"] {
 }
 
 export function openBenchContext(database: Pick<Db, "db" | "dialect">, env: BenchEnv) {
-  return buildAppContext(database, { secretKey: env.secretKey, publicUrl: "http://127.0.0.1:3000", hubspot: hubspotSettings(env) });
+  return buildAppContext(database, { secretKey: env.secretKey, publicUrl: "http://127.0.0.1:3000", connectors: { hubspot: hubspotSettings(env) } });
 }

@@ -9,10 +9,12 @@ import { sql } from "kysely";
 import { openDatabase } from "../../src/db/database.ts";
 import { countRunErrors, createRun, transitionRun } from "../../src/db/repositories/sync-runs.ts";
 import { requestFullAccountSync, runAccountSync, type AccountCheckpoint } from "../../src/sync/account-sync.ts";
-import { provider } from "../../src/sync/hubspot-connection.ts";
+import { hubspotConnector } from "../../src/connectors/hubspot/connector.ts";
 import type { AccountSource } from "../../src/sync/ports.ts";
 import { openBenchContext, type BenchEnv } from "../lib/env.ts";
 import { startMeter, startServerCpuMeter, timedIterable, type WorkTimes } from "../lib/timing.ts";
+
+const provider = hubspotConnector.id;
 
 export interface AccountSyncResult extends WorkTimes {
   mode: AccountCheckpoint["mode"];
@@ -50,8 +52,9 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
   const database = openDatabase(env.target, { poolSize: 5 });
   try {
     const ctx = openBenchContext(database, env);
-    const session = await ctx.hubspot.session(env.workspaceId);
-    if (!session) throw new Error("the bench workspace is not connected");
+    const opened = await ctx.crm.open(env.workspaceId, provider);
+    if (!opened) throw new Error("the bench workspace is not connected");
+    const session = { source: opened.accountSource, takeCalls: opened.takeCalls };
     if (options.full) await requestFullAccountSync(database.db, env.workspaceId, provider);
     const timing: Timing = { crmWaitMs: 0, companiesDoneAt: null, dealsDoneAt: null, companies: 0, deals: 0 };
     const serverCpu = await startServerCpuMeter(database);

@@ -15,13 +15,14 @@ import { createContact, updateContact } from "../../src/db/repositories/contacts
 import { countRunErrors, createRun, transitionRun } from "../../src/db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../../src/db/schema.ts";
 import { requestFullContactSync, runContactSync } from "../../src/sync/contact-sync/run.ts";
-import { contactSession } from "../../src/sync/contact-sync/session.ts";
-import { defaultMapping, defaultSettings, loadContactSyncSettings, saveContactSyncSettings } from "../../src/sync/contact-sync/settings.ts";
+import { defaultSettings, loadContactSyncSettings, saveContactSyncSettings } from "../../src/sync/contact-sync/settings.ts";
 import type { ContactCheckpoint, ContactRunKind } from "../../src/sync/contact-sync/types.ts";
-import { provider } from "../../src/sync/hubspot-connection.ts";
-import { isWriteFailure, type ContactSource, type ContactWriteFailure, type CrmContact } from "../../src/sync/ports.ts";
+import { hubspotConnector } from "../../src/connectors/hubspot/connector.ts";
+import { isWriteFailure, type ContactSourceAndWriter, type ContactWriteFailure, type CrmContact } from "../../src/sync/ports.ts";
 import { openBenchContext, type BenchEnv } from "../lib/env.ts";
 import { startMeter, startServerCpuMeter, timedCall, timedIterable, type WorkTimes } from "../lib/timing.ts";
+
+const provider = hubspotConnector.id;
 
 /**
  * The engine's search window starts this long before the previous pass began. In production it
@@ -55,7 +56,7 @@ export interface ContactSyncResult extends WorkTimes {
 
 type Counted = Pick<ContactSyncResult, "read" | "crmWrites"> & { crmWaitMs: number };
 
-function countedSource(source: ContactSource, counts: Counted): ContactSource {
+function countedSource(source: ContactSourceAndWriter, counts: Counted): ContactSourceAndWriter {
   const { read, crmWrites } = counts;
   const writes = async (call: () => Promise<Array<CrmContact | ContactWriteFailure>>, kind: "created" | "updated") => {
     const results = await timedCall(counts, call);
@@ -99,9 +100,10 @@ export async function runContactSyncScenario(env: BenchEnv, options: { kind: "co
   try {
     const db = database.db;
     const ctx = openBenchContext(database, env);
-    const session = await contactSession(ctx.hubspot, env.workspaceId);
-    if (!session) throw new Error("the bench workspace is not connected");
-    const settings = await loadContactSyncSettings(db, env.workspaceId, provider);
+    const opened = await ctx.crm.open(env.workspaceId, provider);
+    if (!opened) throw new Error("the bench workspace is not connected");
+    const session = { source: opened.contactSource, takeCalls: opened.takeCalls };
+    const settings = await loadContactSyncSettings(db, env.workspaceId, ctx.provider);
     if (options.full) await requestFullContactSync(db, env.workspaceId, provider);
     const counts: Counted = { crmWaitMs: 0, read: { members: 0, contacts: 0, history: 0, changed: 0, emailLookups: 0 }, crmWrites: { created: 0, updated: 0, failed: 0 } };
     const serverCpu = await startServerCpuMeter(database);
@@ -146,18 +148,17 @@ export async function runContactSyncScenario(env: BenchEnv, options: { kind: "co
 /** Inbound contact sync from a HubSpot list, every lifecycle stage, first/last name + email + phone. */
 export async function configureInbound(db: Kysely<Database>, workspaceId: string, listId: string): Promise<void> {
   await saveContactSyncSettings(db, workspaceId, provider, {
-    ...defaultSettings,
+    ...defaultSettings(hubspotConnector.contactModel.defaultMapping),
     mode: "inbound",
     source: { kind: "list", listId },
     lifecycleStages: [],
-    mapping: defaultMapping,
     changedAt: new Date().toISOString(),
   });
 }
 
 /** Two-way, previewed and confirmed by an admin: what the settings hold before the first reconcile. */
 export async function confirmTwoWay(db: Kysely<Database>, workspaceId: string): Promise<void> {
-  const settings = await loadContactSyncSettings(db, workspaceId, provider);
+  const settings = await loadContactSyncSettings(db, workspaceId, { id: provider, defaultContactMapping: hubspotConnector.contactModel.defaultMapping });
   const now = new Date().toISOString();
   await saveContactSyncSettings(db, workspaceId, provider, { ...settings, mode: "two_way", changedAt: now, previewedAt: now, confirmedAt: now });
 }

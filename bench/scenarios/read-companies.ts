@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { Client } from "@hubspot/api-client";
 import { createHubSpotClient } from "../../src/connectors/hubspot/client.ts";
 import { staticTokenAuth } from "../../src/connectors/hubspot/transport.ts";
-import { companyBaseProperties } from "../../src/sync/ports.ts";
+import { companyBaseProperties } from "../../src/connectors/hubspot/mappers.ts";
 import type { BenchEnv } from "../lib/env.ts";
 import { importedFields } from "../lib/setup.ts";
 

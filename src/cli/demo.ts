@@ -14,7 +14,6 @@ import { countUsers, findUserByEmail } from "../db/repositories/users.ts";
 import type { Database } from "../db/schema.ts";
 import { triggerAccountSync } from "../sync/account-sync-job.ts";
 import { importFields } from "../sync/field-import.ts";
-import { provider } from "../sync/hubspot-connection.ts";
 import type { AppContext } from "../server/context.ts";
 
 export const demoCredentials = { email: "admin@demo.crmsync.test", password: "crmsync-demo" } as const;
@@ -74,8 +73,8 @@ function pickDemoCompanies(store: EmulatorStore): { unique: DemoCompany[]; ambig
 
 /** Connects the demo workspace to the emulator and fills it; does nothing once connected. */
 export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceId: string, adminId: string | null): Promise<void> {
-  if (await ctx.hubspot.isConnected(workspaceId)) return;
-  await ctx.hubspot.connectPrivateApp(workspaceId, emulatorPrivateAppToken, adminId);
+  if (await ctx.crm.isConnected(workspaceId, ctx.provider.id)) return;
+  await ctx.crm.connectWithToken(workspaceId, ctx.provider.id, emulatorPrivateAppToken, adminId);
   const { unique, ambiguous } = pickDemoCompanies(store);
   for (const company of unique) await createCustomer(ctx.db, workspaceId, { name: company.name, domains: [company.domain] });
   for (const [i, domain] of ambiguous.entries()) await createCustomer(ctx.db, workspaceId, { name: `Shared-domain customer ${i + 1}`, domains: [domain] });
@@ -83,9 +82,9 @@ export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceI
   await createCustomer(ctx.db, workspaceId, { name: "Corner bakery (no domain)" });
   await createCustomer(ctx.db, workspaceId, { name: "Not in HubSpot Ltd", domains: ["not-in-hubspot.example.com"] });
 
-  const opened = await ctx.hubspot.open(workspaceId);
+  const opened = await ctx.crm.open(workspaceId, ctx.provider.id);
   if (opened) {
-    await importFields(ctx.db, workspaceId, opened.client, [
+    await importFields(ctx.db, workspaceId, { ...ctx.provider, catalog: opened.catalog }, [
       { object: "company", name: "annualrevenue" },
       { object: "company", name: "industry" },
       { object: "company", name: "numberofemployees" },
@@ -93,6 +92,6 @@ export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceI
       { object: "deal", name: "closedate" },
     ]);
   }
-  await setAccountSyncEnabled(ctx.db, workspaceId, provider, true);
-  await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "enable", triggeredBy: adminId }, { full: true });
+  await setAccountSyncEnabled(ctx.db, workspaceId, ctx.provider.id, true);
+  await triggerAccountSync(ctx.db, ctx.queue, ctx.provider.id, { workspaceId, trigger: "enable", triggeredBy: adminId }, { full: true });
 }

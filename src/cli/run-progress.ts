@@ -34,7 +34,7 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
       throw new Error(`No workspace with id ${workspaceId}: pass the id of an existing workspace (\`crmsync user create --workspace-name …\` prints it when it creates one).`);
     }
     const ctx = contextFor(config, database, config.port, logger);
-    const connection = await ctx.hubspot.view(workspaceId);
+    const connection = await ctx.crm.view(workspaceId, ctx.provider.id);
     if (connection.status === "not_connected") {
       throw new Error(`HubSpot is not connected for workspace ${workspaceId}: connect it first (Integrations → HubSpot in the web app, or POST /api/v1/crm/hubspot/connection/private-app).`);
     }
@@ -43,7 +43,7 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
       throw new Error(`HubSpot was disconnected for workspace ${workspaceId}${reason}: connect it again first (Integrations → HubSpot in the web app).`);
     }
     // The worker opens the credentials too; a key that cannot open them would only retry there.
-    await ctx.hubspot.open(workspaceId).catch((error: unknown) => {
+    await ctx.crm.open(workspaceId, ctx.provider.id).catch((error: unknown) => {
       if (error instanceof AppError) throw error;
       throw new Error(
         `The stored HubSpot credentials of workspace ${workspaceId} do not open with this secret key: run the command with the server's CRMSYNC_SECRET (or its DATA_DIR, which holds secret.key on an embedded install).`,
@@ -57,7 +57,7 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
 
 /** A worker for the command's own run; no schedules (a server or `crmsync worker` fires those). */
 export function startCommandWorker({ database, ctx, logger }: SyncCommandParts): Background {
-  return startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1, logger });
+  return startBackground({ db: database.db, queue: ctx.queue, connections: ctx.crm, provider: ctx.provider.id, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1, logger });
 }
 
 export interface RunProgressOptions {

@@ -76,13 +76,15 @@ export function contextFor(config: Config, database: Db, port: number, logger: L
   const ctx = buildAppContext<SqlJobQueue | GraphileJobQueue>(database, {
     secretKey: resolveSecretKey(config),
     publicUrl: publicUrlOf(config, port),
-    hubspot: {
-      baseUrl: overrides.hubspotBaseUrl ?? config.hubspot.baseUrl,
-      authorizeUrl: config.hubspot.authorizeUrl,
-      clientId: config.hubspot.clientId,
-      clientSecret: config.hubspot.clientSecret,
-      budget: { reservedShare: config.hubspot.reservedShare, ...(scaleOut ? { store: scaleOut.budgetStore } : {}) },
-      privateAppLimit: config.hubspot.privateAppLimit,
+    connectors: {
+      hubspot: {
+        baseUrl: overrides.hubspotBaseUrl ?? config.hubspot.baseUrl,
+        authorizeUrl: config.hubspot.authorizeUrl,
+        clientId: config.hubspot.clientId,
+        clientSecret: config.hubspot.clientSecret,
+        budget: { reservedShare: config.hubspot.reservedShare, ...(scaleOut ? { store: scaleOut.budgetStore } : {}) },
+        privateAppLimit: config.hubspot.privateAppLimit,
+      },
     },
     mailer: createMailer(config.smtp),
     ...(scaleOut ? { queue: scaleOut.queue } : {}),
@@ -113,7 +115,7 @@ export async function startServer(config: Config, database: Db, logger: Logger, 
   const port = typeof address === "object" && address ? address.port : config.port;
   const background =
     ctx.scaleOut === null || overrides.withWorker === true
-      ? startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, logger: app.log })
+      ? startBackground({ db: database.db, queue: ctx.queue, connections: ctx.crm, provider: ctx.provider.id, onRunFinished: ctx.notifyRunFinished, logger: app.log })
       : null;
   return {
     app,

@@ -6,7 +6,6 @@ import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { SyncRun } from "../db/schema.ts";
 import { accountSyncQueue, triggerAccountSync } from "../sync/account-sync-job.ts";
 import type { AccountCheckpoint } from "../sync/account-sync.ts";
-import { provider } from "../sync/hubspot-connection.ts";
 import { runWithProgress, startCommandWorker, withSyncableWorkspace } from "./run-progress.ts";
 
 const phases: AccountCheckpoint["phase"][] = ["companies", "deals", "sweep", "link", "deals_fill", "values", "done"];
@@ -14,6 +13,7 @@ const phases: AccountCheckpoint["phase"][] = ["companies", "deals", "sweep", "li
 export async function syncAccounts(config: Config, workspaceId: string, options: { full: boolean; progress: boolean }): Promise<SyncRun> {
   return withSyncableWorkspace(config, workspaceId, async (parts) => {
     const { database, ctx } = parts;
+    const provider = ctx.provider.id;
     if (!(await getSyncSettings(database.db, workspaceId, provider)).accountSyncEnabled) {
       throw new Error(`HubSpot Sync is off for workspace ${workspaceId}: turn it on first (the HubSpot Sync switch on the Customers page, or PUT /api/v1/crm/hubspot/account-sync).`);
     }

@@ -7,7 +7,6 @@ import { requestFullContactSync } from "../sync/contact-sync/run.ts";
 import type { ContactCheckpoint } from "../sync/contact-sync/types.ts";
 import { contactQueues, triggerContactRun } from "../sync/contact-sync/jobs.ts";
 import { loadContactSyncSettings } from "../sync/contact-sync/settings.ts";
-import { provider } from "../sync/hubspot-connection.ts";
 import { runWithProgress, startCommandWorker, withSyncableWorkspace } from "./run-progress.ts";
 
 const phases: ContactCheckpoint["phase"][] = ["check", "source", "changes", "linked", "local", "create", "done"];
@@ -15,6 +14,7 @@ const phases: ContactCheckpoint["phase"][] = ["check", "source", "changes", "lin
 export async function syncContacts(config: Config, workspaceId: string, options: { full: boolean; progress: boolean }): Promise<SyncRun> {
   return withSyncableWorkspace(config, workspaceId, async (parts) => {
     const { database, ctx } = parts;
+    const provider = ctx.provider;
     const settings = await loadContactSyncSettings(database.db, workspaceId, provider);
     const where = "Integrations → HubSpot in the web app";
     if (settings.mode === "off") throw new Error(`Contact sync is off for workspace ${workspaceId}: choose a mode first (${where}, or PUT /api/v1/crm/hubspot/contact-sync).`);
@@ -27,7 +27,7 @@ export async function syncContacts(config: Config, workspaceId: string, options:
       throw new Error(`The HubSpot list ${source.listId} that contact sync reads was deleted: choose another list first (${where}, or PUT /api/v1/crm/hubspot/contact-sync).`);
     }
     const kind = settings.mode === "inbound" ? "contacts" : "reconcile";
-    if (options.full) await requestFullContactSync(database.db, workspaceId, provider);
+    if (options.full) await requestFullContactSync(database.db, workspaceId, provider.id);
     return runWithProgress({
       db: database.db,
       workspaceId,

@@ -34,7 +34,7 @@ export async function startWorkerProcess(config: Config, options: WorkerCommandO
   const background = startBackground({
     db: database.db,
     queue: ctx.queue,
-    hubspot: ctx.hubspot,
+    connections: ctx.crm, provider: ctx.provider.id,
     onRunFinished: ctx.notifyRunFinished,
     concurrency: options.concurrency,
     schedules: options.schedules,

@@ -139,8 +139,8 @@ describe("values from the CRM", () => {
   });
 
   it("reads additional emails as a list without the primary, repeats or invalid ones", () => {
-    expect(crmAdditionalEmails("Old@Acme.com; ann@acme.com;;not-an-email; old@acme.com", "ann@acme.com")).toEqual(["old@acme.com"]);
-    expect(crmAdditionalEmails(null, null)).toEqual([]);
+    expect(crmAdditionalEmails(["Old@Acme.com", " ann@acme.com", "", "not-an-email", " old@acme.com"], "ann@acme.com")).toEqual(["old@acme.com"]);
+    expect(crmAdditionalEmails([], null)).toEqual([]);
   });
 
   it("turns the lifecycle stage into one tag, keeping other tags", () => {

@@ -6,7 +6,7 @@
 // (3) the lifecycle-stage filter (first import only), (4) a shared handle when handles are
 // mapped: the email, then the CRM's additional emails, then the phone; (5) otherwise a new contact.
 //
-// Additional emails (HubSpot's hs_additional_emails: addresses the person also uses, and the
+// Additional emails (the CRM's other addresses of the person: addresses the person also uses, and the
 // emails of records merged into this one) find a crmsync contact that knows the person only by
 // such an address, which would otherwise be duplicated. They only ever link an unlinked contact:
 // one already linked elsewhere is that other CRM record's person, and this one is matched on.
@@ -131,9 +131,9 @@ export function crmEmail(raw: string | null | undefined): string | null {
 }
 
 /** HubSpot's `;`-separated additional emails as crmsync stores them: invalid ones, repeats and the primary dropped. */
-export function crmAdditionalEmails(raw: string | null | undefined, primary: string | null): string[] {
+export function crmAdditionalEmails(raw: readonly string[], primary: string | null): string[] {
   const out = new Set<string>();
-  for (const part of (raw ?? "").split(";")) {
+  for (const part of raw) {
     const email = crmEmail(part);
     if (email !== null && email !== primary) out.add(email);
   }

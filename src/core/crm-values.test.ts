@@ -11,7 +11,7 @@ function field(type: FieldType, options: FieldOption[] = []): FieldDefinition {
     label: `CRM ${type}`,
     type,
     options,
-    syncMapping: { provider: "hubspot", object: "company", property: `prop_${type}` },
+    syncMapping: { provider: "crm", object: "company", property: `prop_${type}` },
   };
 }
 

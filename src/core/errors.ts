@@ -28,8 +28,11 @@ export const apiErrorCodes = [
   "crm_not_connected",
   "crm_list_not_found",
   "crm_error",
+  "provider_unknown",
+  "capability_missing",
   "sync_disabled",
   "oauth_state_invalid",
+  "oauth_session_mismatch",
   "rate_limited",
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
@@ -75,6 +78,57 @@ export const fieldReadOnly = (fieldKey: string, provider = "HubSpot"): AppError 
     `The field "${fieldKey}" is synced from ${provider} and cannot be edited here.`,
     { field: fieldKey },
   );
+
+/**
+ * The one vocabulary between a connector and the engine: every CRM failure a connector lets out
+ * is a ConnectorError with one of these codes. Run outcomes (sync/run-failure.ts) and HTTP
+ * answers (server/error-mapping.ts) are each decided in one place from the code.
+ */
+export const connectorErrorCodes = [
+  /** The CRM's API limit is reached; `retryAfterMs` says when it resets. */
+  "rate_limited",
+  /** The CRM no longer accepts the grant (revoked, expired refresh token). */
+  "auth_revoked",
+  /** The CRM did not answer correctly after the connector's retries. */
+  "unavailable",
+  /** The token or key given to connect was refused. */
+  "credentials_refused",
+  /** The contact list chosen as the source no longer exists. */
+  "list_not_found",
+] as const;
+export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
+
+/** Which of the CRM's rate limits stopped a call: per day, per 10 s, per second (search). */
+export type CrmRateLimit = "daily" | "ten_secondly" | "secondly" | "unknown";
+
+export class ConnectorError extends Error {
+  constructor(
+    readonly code: ConnectorErrorCode,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    readonly details: Record<string, unknown> = {},
+    /** For rate_limited: which limit was reached (shown with the paused run). */
+    readonly limit: CrmRateLimit | null = null,
+  ) {
+    super(message);
+    this.name = "ConnectorError";
+  }
+}
+
+/** The sync error a run records for a connector failure that stops or pauses the whole run. */
+export function syncErrorCodeForConnector(code: ConnectorErrorCode): SyncErrorCode {
+  switch (code) {
+    case "rate_limited":
+      return "crm_rate_limited";
+    case "auth_revoked":
+    case "credentials_refused":
+      return "crm_auth_revoked";
+    case "unavailable":
+      return "crm_unavailable";
+    case "list_not_found":
+      return "crm_list_not_found";
+  }
+}
 
 /** What a run does when it meets a sync error: record and go on, pause the run to resume later, or fail it. */
 export type SyncDisposition = "record" | "pause" | "fail";

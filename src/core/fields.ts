@@ -11,7 +11,8 @@ export interface FieldOption {
 }
 
 export interface SyncMapping {
-  provider: "hubspot";
+  /** The CRM connector's id (its registry key). */
+  provider: string;
   object: "company" | "deal" | "contact";
   property: string;
 }

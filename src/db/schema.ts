@@ -152,7 +152,8 @@ export interface CrmConnectionsTable {
   id: string;
   workspace_id: string;
   provider: string;
-  auth_kind: "oauth" | "private_app" | "service_key";
+  /** The connector's word for how it connected (oauth, private_app...). */
+  auth_kind: string;
   status: ConnectionStatus;
   /** AES-256-GCM sealed JSON of the tokens; never logged, never returned. */
   credentials: string;
@@ -183,6 +184,10 @@ export interface OauthStatesTable {
   user_id: string | null;
   redirect_after: string | null;
   expires_at: string;
+  /** The CRM provider the flow is for. */
+  provider: string | null;
+  /** Hash of the session cookie of the browser that started the flow. */
+  session_hash: string | null;
 }
 
 export type RunKind = "accounts" | "contacts" | "reconcile" | "push" | "link";

@@ -79,7 +79,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
     workspaceId?: string;
   }): Promise<string> {
     const workspaceId = input.workspaceId ?? ws.id;
-    const run = await createRun(database.db, { workspaceId, kind: "contacts", trigger: input.trigger ?? "manual", triggeredBy: input.triggeredBy ?? null });
+    const run = await createRun(database.db, { workspaceId, provider: "hubspot", kind: "contacts", trigger: input.trigger ?? "manual", triggeredBy: input.triggeredBy ?? null });
     const errors = Object.entries(input.errors ?? {}).flatMap(([code, n]) =>
       Array.from({ length: n }, (_, i) => ({ runId: run.id, workspaceId, code: code as SyncErrorCode, recordType: "contact" as const, recordId: `c${i}` })),
     );

@@ -6,7 +6,9 @@ import type { JobQueue } from "../jobs/queue.ts";
 import { SqlJobQueue } from "../jobs/sql-queue.ts";
 import type { Mailer } from "../notify/mailer.ts";
 import { notifyRunFinished, type NotifyLogger } from "../notify/run-notifications.ts";
-import { HubSpotConnections, type HubSpotSettings } from "../sync/hubspot-connection.ts";
+import { CrmConnections } from "../connections/connections.ts";
+import { connectorRegistry, type ConnectorSettings } from "../connectors/registry.ts";
+import type { CrmProvider } from "../sync/connector.ts";
 import { LoginThrottle, type LoginThrottleOptions } from "./login-throttle.ts";
 
 export interface AppContext {
@@ -20,7 +22,10 @@ export interface AppContext {
   secureCookies: boolean;
   /** Where triggers enqueue sync runs. */
   queue: JobQueue;
-  hubspot: HubSpotConnections;
+  /** Every registered CRM's connections, by provider. */
+  crm: CrmConnections;
+  /** The CRM workspaces sync with (the first registered; one per deployment until jobs carry a provider). */
+  provider: CrmProvider;
   /** Tells people about a finished run's errors (in-app, and by email when SMTP is set). */
   notifyRunFinished(runId: string): Promise<void>;
   /** Counts sign-in attempts and bounds password checks (this process's share). */
@@ -30,7 +35,8 @@ export interface AppContext {
 export interface ContextOptions {
   secretKey: string;
   publicUrl: string;
-  hubspot: Omit<HubSpotSettings, "redirectUri">;
+  /** Each connector's settings (src/config.ts). */
+  connectors: ConnectorSettings;
   mailer?: Mailer | null;
   logger?: NotifyLogger;
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
@@ -38,12 +44,13 @@ export interface ContextOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
-/** Wires the process's parts (queue, HubSpot connections) around one database. */
+/** Wires the process's parts (queue, CRM connections) around one database. */
 export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
   database: { db: Kysely<Database>; dialect: Dialect },
   options: ContextOptions & { queue?: Q },
 ): AppContext & { queue: Q } {
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
+  const crm = new CrmConnections(database.db, options.secretKey, connectorRegistry(options.connectors), publicUrl);
   return {
     db: database.db,
     dialect: database.dialect,
@@ -52,7 +59,8 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     secureCookies: publicUrl.startsWith("https://"),
     // Without a queue given, Q is its default, SqlJobQueue.
     queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
-    hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
+    crm,
+    provider: crm.providers.list()[0]!,
     loginThrottle: new LoginThrottle(options.loginThrottle),
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),

@@ -3,8 +3,8 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError, type ApiErrorCode } from "../core/errors.ts";
-import { httpStatusFor } from "./error-mapping.ts";
+import { AppError, ConnectorError, type ApiErrorCode } from "../core/errors.ts";
+import { appErrorForConnector, httpStatusFor } from "./error-mapping.ts";
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
@@ -24,6 +24,8 @@ const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    // Routes map connector failures with the CRM's name (withCrm); one that slips by still gets its code.
+    if (error instanceof ConnectorError) error = appErrorForConnector(error, { displayName: "The CRM" });
     if (error instanceof AppError) {
       const retryAfter = error.details["retryAfterSeconds"];
       if (error.code === "rate_limited" && typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));

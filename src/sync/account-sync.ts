@@ -28,7 +28,7 @@ import {
 import { refreshPlannerStatistics, type TableName } from "../db/planner-statistics.ts";
 import { addRunProgress, countRunErrors, recordSyncErrors, transitionRun, type RecordedError } from "../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
-import { companyBaseProperties, dealBaseProperties, type AccountSource } from "./ports.ts";
+import type { AccountSource } from "./ports.ts";
 import { readAhead } from "./read-ahead.ts";
 import { outcomeStatus } from "./run-state.ts";
 import { syncValues } from "./value-sync.ts";
@@ -104,6 +104,11 @@ export async function planAccountRun(deps: AccountSyncDeps, workspaceId: string)
     passStartedAt: now.toISOString(),
     sinceMs: full ? null : Number(watermark) - (deps.overlapMs ?? defaultOverlapMs),
   };
+}
+
+/** The CRM properties of the fields imported from `object`; the source adds what it needs itself. */
+export function importedProperties(fields: readonly FieldRecord[], object: "company" | "deal"): string[] {
+  return [...new Set(fields.filter((f) => f.syncMapping?.object === object).map((f) => f.syncMapping!.property))];
 }
 
 export async function requestFullAccountSync(db: Kysely<Database>, workspaceId: string, provider: string): Promise<void> {
@@ -192,7 +197,7 @@ interface StepResult {
 }
 
 async function readCompanies(ctx: RunContext, fields: readonly FieldRecord[]): Promise<void> {
-  const properties = [...new Set([...companyBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "company").map((f) => f.syncMapping!.property)])];
+  const properties = importedProperties(fields, "company");
   const { deps, checkpoint } = ctx;
   if (checkpoint.mode === "full") {
     for await (const pages of readAhead(deps.source.companies({ properties, cursor: checkpoint.cursor }), pagesPerCommit)) {
@@ -216,7 +221,7 @@ async function readCompanies(ctx: RunContext, fields: readonly FieldRecord[]): P
 }
 
 async function readDeals(ctx: RunContext, fields: readonly FieldRecord[]): Promise<void> {
-  const properties = [...new Set([...dealBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "deal").map((f) => f.syncMapping!.property)])];
+  const properties = importedProperties(fields, "deal");
   const { deps, checkpoint } = ctx;
   if (checkpoint.mode === "full") {
     for await (const pages of readAhead(deps.source.deals({ properties, cursor: checkpoint.cursor }), pagesPerCommit)) {
@@ -357,7 +362,7 @@ async function writeValues(ctx: RunContext, fields: readonly FieldRecord[]): Pro
 
 /**
  * Runs (or resumes) an account-sync run that is already `running`. Returns the finished run.
- * CRM failures propagate as CrmSourceError with the checkpoint saved; the caller decides
+ * CRM failures propagate as ConnectorError with the checkpoint saved; the caller decides
  * whether to pause the run or fail it.
  */
 export async function runAccountSync(deps: AccountSyncDeps, run: SyncRun): Promise<SyncRun> {

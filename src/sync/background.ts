@@ -11,15 +11,16 @@ import { accountSyncSchedule, inboundContactsSchedule, reconcileSchedule, startS
 import { startWorker, type Worker, type WorkerOptions } from "../jobs/worker.ts";
 import { accountSyncHandler, accountSyncQueue } from "./account-sync-job.ts";
 import { contactQueues, contactSyncHandler, type ContactSyncJobDeps } from "./contact-sync/jobs.ts";
-import { contactSession } from "./contact-sync/session.ts";
 import { workspacesForContactRuns } from "./contact-sync/settings.ts";
-import { provider, type HubSpotConnections } from "./hubspot-connection.ts";
+import type { CrmConnections } from "../connections/connections.ts";
 
 export interface BackgroundOptions {
   db: Kysely<Database>;
   /** The SQL queue runs the poll loop of worker.ts; graphile-worker's queue runs its own pool. */
   queue: ClaimableJobQueue | GraphileJobQueue;
-  hubspot: HubSpotConnections;
+  connections: CrmConnections;
+  /** The CRM the workspaces sync with (one per deployment until jobs carry a provider; decision 0011). */
+  provider: string;
   /** Called when a run reaches a final status. */
   onRunFinished?: (runId: string) => Promise<void>;
   logger?: JobLogger;
@@ -39,11 +40,17 @@ export interface Background {
 }
 
 export function startBackground(options: BackgroundOptions): Background {
+  const { connections } = options;
+  const provider = connections.provider(options.provider);
+  const onAuthRevoked = (workspaceId: string, message: string) => connections.markRevoked(workspaceId, provider.id, message);
   const contactDeps: ContactSyncJobDeps = {
     db: options.db,
     provider,
-    openSession: (workspaceId) => contactSession(options.hubspot, workspaceId),
-    onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
+    openSession: async (workspaceId) => {
+      const opened = await connections.open(workspaceId, provider.id);
+      return opened && { source: opened.contactSource, takeCalls: opened.takeCalls };
+    },
+    onAuthRevoked,
     ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
   };
   const worker = startQueueWorker(options.graphile, {
@@ -51,9 +58,12 @@ export function startBackground(options: BackgroundOptions): Background {
     handlers: {
       [accountSyncQueue]: accountSyncHandler({
         db: options.db,
-        provider,
-        openSession: (workspaceId) => options.hubspot.session(workspaceId),
-        onAuthRevoked: (workspaceId, message) => options.hubspot.markRevoked(workspaceId, message),
+        provider: provider.id,
+        openSession: async (workspaceId) => {
+          const opened = await connections.open(workspaceId, provider.id);
+          return opened && { source: opened.accountSource, takeCalls: opened.takeCalls };
+        },
+        onAuthRevoked,
         ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
       }),
       [contactQueues.contacts]: contactSyncHandler(contactDeps, "contacts"),
@@ -71,7 +81,7 @@ export function startBackground(options: BackgroundOptions): Background {
           db: options.db,
           queue: options.queue,
           schedules: [
-            accountSyncSchedule({ workspaces: () => workspacesWithAccountSync(options.db, provider) }),
+            accountSyncSchedule({ workspaces: () => workspacesWithAccountSync(options.db, provider.id) }),
             inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(options.db, provider, "contacts") }),
             reconcileSchedule({ workspaces: () => workspacesForContactRuns(options.db, provider, "reconcile") }),
           ],

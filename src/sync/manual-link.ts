@@ -11,7 +11,7 @@ import { addRunProgress, createRun, recordSyncErrors, transitionRun } from "../d
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database } from "../db/schema.ts";
 import type { CrmSession } from "./account-sync-job.ts";
-import { companyBaseProperties, dealBaseProperties } from "./ports.ts";
+import { importedProperties } from "./account-sync.ts";
 import { outcomeStatus } from "./run-state.ts";
 import { syncValues } from "./value-sync.ts";
 
@@ -23,7 +23,7 @@ export interface ManualLinkInput {
 
 export async function linkCustomerManually(
   db: Kysely<Database>,
-  provider: string,
+  crm: { id: string; displayName: string },
   session: CrmSession | null,
   workspaceId: string,
   customerId: string,
@@ -32,18 +32,19 @@ export async function linkCustomerManually(
   onRunFinished: (runId: string) => Promise<void> = () => Promise.resolve(),
 ) {
   if (!(await getCustomer(db, workspaceId, customerId))) throw notFound("Customer", customerId);
-  if (!session) throw new AppError("crm_not_connected", "Connect HubSpot before linking customers to it.");
+  const provider = crm.id;
+  if (!session) throw new AppError("crm_not_connected", `Connect ${crm.displayName} before linking customers to it.`);
   const fields = await listSyncedFields(db, workspaceId, provider);
-  const companyProperties = [...new Set([...companyBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "company").map((f) => f.syncMapping!.property)])];
-  const dealProperties = [...new Set([...dealBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "deal").map((f) => f.syncMapping!.property)])];
+  const companyProperties = importedProperties(fields, "company");
+  const dealProperties = importedProperties(fields, "deal");
 
   // Two calls: the company with its deal ids, then the deals.
   const found = await session.source.getCompanyWithDeals(input.companyId, companyProperties);
-  if (!found) throw new AppError("not_found", `HubSpot company ${input.companyId} was not found.`, { companyId: input.companyId });
+  if (!found) throw new AppError("not_found", `${crm.displayName} company ${input.companyId} was not found.`, { companyId: input.companyId });
   const { company } = found;
   const dealIds = typeof input.dealId === "string" ? [input.dealId] : input.dealId === null ? [] : found.dealIds;
   const deals = await session.source.getDeals(dealIds, dealProperties);
-  if (typeof input.dealId === "string" && deals.length === 0) throw new AppError("not_found", `HubSpot deal ${input.dealId} was not found.`, { dealId: input.dealId });
+  if (typeof input.dealId === "string" && deals.length === 0) throw new AppError("not_found", `${crm.displayName} deal ${input.dealId} was not found.`, { dealId: input.dealId });
   const dealId = typeof input.dealId === "string" ? input.dealId : input.dealId === null ? null : pickDeal(deals.map((d) => ({ id: d.id, createdAt: d.createdAt ?? "" })));
 
   const seenAt = new Date().toISOString();

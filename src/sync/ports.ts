@@ -1,9 +1,13 @@
 // What the sync engine needs from a CRM, in the engine's own terms. The HubSpot connector
-// implements these; Salesforce and Attio will too. Nothing here knows about HTTP.
+// implements these; Salesforce and Attio will too. Nothing here knows about HTTP, and nothing
+// here names a CRM property: `properties` arguments list only the properties of imported or
+// mapped fields, and each source adds what it needs for the facts below (name, domains,
+// created and modified times, a contact's email, phone and lifecycle stage).
 
 /** A CRM company as account sync sees it: domains already normalised. */
 export interface CrmCompany {
   id: string;
+  name: string | null;
   domains: string[];
   createdAt: string | null;
   modifiedAt: string | null;
@@ -13,6 +17,7 @@ export interface CrmCompany {
 
 export interface CrmDeal {
   id: string;
+  name: string | null;
   /** Companies the deal is associated with; undefined when the source did not read them. */
   companyIds: string[] | undefined;
   createdAt: string | null;
@@ -43,27 +48,17 @@ export interface AccountSource {
   dealIdsOfCompany(companyId: string): Promise<string[]>;
   /** Companies whose name or domain matches `query` (the link dialog); the first few when empty. */
   searchCompanies(query: string, limit: number): Promise<CrmCompany[]>;
+  /** A company's deals as the link dialog lists them; none when the company does not exist. */
+  dealSummaries(companyId: string): Promise<CrmDealSummary[]>;
 }
 
-/** Property names account sync always needs besides the imported ones. */
-export const companyBaseProperties = ["domain", "hs_additional_domains", "createdate", "hs_lastmodifieddate", "name"] as const;
-export const dealBaseProperties = ["createdate", "hs_lastmodifieddate", "dealname"] as const;
-
-/** A CRM failure in the engine's terms: which catalog code, and when to try again. */
-/** Which of the CRM's rate limits stopped a call: per day, per 10 s, per second (search). */
-export type CrmRateLimit = "daily" | "ten_secondly" | "secondly" | "unknown";
-
-export class CrmSourceError extends Error {
-  constructor(
-    readonly code: "crm_rate_limited" | "crm_auth_revoked" | "crm_unavailable",
-    message: string,
-    readonly retryAfterMs: number | null = null,
-    /** For crm_rate_limited: which limit was reached. */
-    readonly limit: CrmRateLimit | null = null,
-  ) {
-    super(message);
-    this.name = "CrmSourceError";
-  }
+/** A deal as the link dialog offers it. */
+export interface CrmDealSummary {
+  id: string;
+  name: string | null;
+  amount: string | null;
+  stage: string | null;
+  createdAt: string | null;
 }
 
 // ---- Contact sync (product spec §4) ---------------------------------------------------------
@@ -79,6 +74,15 @@ export interface CrmContact {
   id: string;
   createdAt: string | null;
   modifiedAt: string | null;
+  /** The CRM's own primary email, raw, whatever the field mapping says. */
+  email: string | null;
+  /** The CRM's own phone, raw. */
+  phone: string | null;
+  /** Other addresses the CRM keeps with its primary email, raw. */
+  additionalEmails: string[];
+  /** The CRM's lifecycle stage (a tag in crmsync), raw. */
+  lifecycleStage: string | null;
+  /** Raw values of the mapped properties. */
   properties: Record<string, string | null>;
   /** The newest change of each property read with history; absent when not read. */
   lastChanges?: Record<string, CrmPropertyChange | null>;
@@ -145,6 +149,9 @@ export interface ContactSource {
   getContacts(ids: readonly string[], properties: string[], history?: string[]): Promise<{ records: CrmContact[]; missing: string[] }>;
   /** Contacts holding these emails (the CRM's unique contact key). */
   findByEmails(emails: readonly string[], properties: string[]): Promise<CrmContact[]>;
+}
+
+export interface ContactWriter {
   /** Creates contacts, in input order; each result is the created record or why it failed. */
   createContacts(inputs: readonly (CrmContactWrite & { companyId: string | null })[]): Promise<Array<CrmContact | ContactWriteFailure>>;
   /** Updates contacts; each result is the updated record (with its new modification time) or why it failed. */
@@ -155,13 +162,5 @@ export function isWriteFailure(result: CrmContact | ContactWriteFailure): result
   return "reason" in result;
 }
 
-/** Properties contact sync always reads besides the mapped ones. */
-export const contactBaseProperties = ["email", "hs_additional_emails", "phone", "firstname", "lastname", "lifecyclestage", "createdate", "lastmodifieddate", "hs_merged_object_ids"] as const;
-
-/** The HubSpot list chosen as the contact source no longer exists. */
-export class CrmListNotFoundError extends Error {
-  constructor(readonly listId: string) {
-    super(`The HubSpot list ${listId} no longer exists.`);
-    this.name = "CrmListNotFoundError";
-  }
-}
+/** What contact sync reads and writes through. */
+export type ContactSourceAndWriter = ContactSource & ContactWriter;

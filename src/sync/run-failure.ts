@@ -6,7 +6,7 @@ import type { Kysely } from "kysely";
 import { recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
 import { FatalJobError, RetryLaterError, type Job, type JobContext } from "../jobs/queue.ts";
-import { CrmSourceError, type CrmRateLimit } from "./ports.ts";
+import { ConnectorError, syncErrorCodeForConnector, type CrmRateLimit } from "../core/errors.ts";
 
 export interface RunFailureContext {
   db: Kysely<Database>;
@@ -36,13 +36,14 @@ export function pausedMessage(limit: CrmRateLimit, resumesAt: string): string {
 
 export async function settleRunError(ctx: RunFailureContext, error: unknown): Promise<void> {
   const { db, run } = ctx;
-  if (!(error instanceof CrmSourceError)) {
+  if (!(error instanceof ConnectorError)) {
     await transitionRun(db, run.id, "failed", { message: `Internal error: ${String(error)}` }).catch(() => undefined);
     await ctx.finished().catch(() => undefined);
     throw new FatalJobError(String(error), { cause: error });
   }
-  const record = (code: CrmSourceError["code"]) => recordSyncErrors(db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
-  switch (error.code) {
+  const code = syncErrorCodeForConnector(error.code);
+  const record = () => recordSyncErrors(db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
+  switch (code) {
     case "crm_rate_limited": {
       const pauseMs = error.retryAfterMs ?? defaultPauseMs;
       const limit = error.limit ?? "unknown";
@@ -52,7 +53,7 @@ export async function settleRunError(ctx: RunFailureContext, error: unknown): Pr
     }
     case "crm_unavailable":
       if (ctx.jobCtx.attempt >= ctx.job.maxAttempts) {
-        await record("crm_unavailable");
+        await record();
         await transitionRun(db, run.id, "failed", { message: error.message });
         await ctx.finished();
         return;
@@ -60,9 +61,15 @@ export async function settleRunError(ctx: RunFailureContext, error: unknown): Pr
       await transitionRun(db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
       throw error;
     case "crm_auth_revoked":
-      await record("crm_auth_revoked");
+      await record();
       await transitionRun(db, run.id, "failed", { message: error.message });
       await ctx.onAuthRevoked(error.message);
+      await ctx.finished();
+      return;
+    default:
+      // A failure that stops only this run (a source list gone outside the list phase).
+      await record();
+      await transitionRun(db, run.id, "failed", { message: error.message });
       await ctx.finished();
       return;
   }

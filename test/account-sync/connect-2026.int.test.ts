@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PORTAL_ID } from "../../emulator/index.ts";
 import type { Dialect } from "../../src/db/database.ts";
+import { signIn } from "../support/browser-session.ts";
 import { dialects } from "../support/databases.ts";
 import { HubSpotHarness } from "../support/hubspot.ts";
 
@@ -101,11 +102,13 @@ describe.each(dialects)("HubSpot 2026 connections on %s", (dialect: Dialect) => 
     // before stored the new one.
     h.emu.store.auth.accessTokenLifetimeSeconds = 301;
     h.emu.store.auth.rotateRefreshTokens = true;
-    const { authorizeUrl } = await h.ok<{ authorizeUrl: string }>("POST", "/api/v1/crm/hubspot/oauth/start", undefined, ws.adminToken);
+    // OAuth starts and comes back in the admin's signed-in browser (the state is bound to it).
+    const browser = await signIn(h.t, ws.adminEmail);
+    const { authorizeUrl } = (await browser.request("POST", "/api/v1/crm/hubspot/oauth/start")).json<{ authorizeUrl: string }>();
     const approved = await fetch(authorizeUrl, { redirect: "manual" });
     const location = new URL(approved.headers.get("location") ?? "");
     h.resetCounters();
-    const back = await h.t.request(null, "GET", `${location.pathname}${location.search}`);
+    const back = await browser.request("GET", `${location.pathname}${location.search}`);
     expect(back.headers["location"]).toBe("/integrations/hubspot?connected=1");
     expect(h.counters().endpoints).toMatchObject({ "oauth.token": 1, "oauth.introspect": 1 });
     const view = await connection(ws.adminToken);

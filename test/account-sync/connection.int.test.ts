@@ -3,9 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PORTAL_ID, PRIVATE_APP_TOKEN } from "../../emulator/index.ts";
 import { workspacesWithAccountSync } from "../../src/db/repositories/sync-settings.ts";
+import { signIn, type BrowserSession } from "../support/browser-session.ts";
 import { HubSpotHarness, type CustomerJson, type FieldJson } from "../support/hubspot.ts";
 
 interface ConnectionJson {
+  provider: string;
+  displayName: string;
+  capabilities: { accountSync: boolean; contactSync: { inbound: boolean; twoWay: boolean } };
   status: "connected" | "disconnected" | "not_connected";
   authKind: "oauth" | "private_app" | null;
   portalId: string | null;
@@ -28,9 +32,14 @@ describe("account sync: the HubSpot connection", () => {
     return [...auth.refreshTokens.values()].filter((r) => !r.revoked).flatMap((r) => [r.token, ...r.accessTokens]);
   };
 
+  /** The admin's signed-in browser: OAuth starts and comes back in it. */
+  let browser: BrowserSession;
+
   /** The browser's trip: start, HubSpot's authorize page (approves at once), back to the callback. */
   async function oauthRoundTrip(): Promise<{ code: string; state: string; callback: string }> {
-    const { authorizeUrl } = await h.ok<{ authorizeUrl: string }>("POST", "/api/v1/crm/hubspot/oauth/start");
+    const start = await browser.request("POST", "/api/v1/crm/hubspot/oauth/start");
+    expect(start.statusCode, start.body).toBe(200);
+    const { authorizeUrl } = start.json<{ authorizeUrl: string }>();
     expect(authorizeUrl.startsWith(`${h.emu.url}/oauth/authorize?`)).toBe(true);
     // Only what syncing needs: reads of companies, deals, contacts, their schemas and lists.
     expect(new URL(authorizeUrl).searchParams.get("scope")?.split(" ").sort()).toEqual(
@@ -43,14 +52,16 @@ describe("account sync: the HubSpot connection", () => {
     return { code: location.searchParams.get("code")!, state: location.searchParams.get("state")!, callback: `${location.pathname}${location.search}` };
   }
 
-  async function callback(path: string): Promise<string> {
-    const res = await h.t.request(null, "GET", path);
+  /** The CRM sends the browser back: in the session that started the flow unless another is given (null: none). */
+  async function callback(path: string, session: BrowserSession | null = browser): Promise<string> {
+    const res = session ? await session.request("GET", path) : await h.t.request(null, "GET", path);
     expect(res.statusCode).toBe(302);
     return String(res.headers["location"]);
   }
 
   beforeAll(async () => {
     h = await HubSpotHarness.start("sqlite");
+    browser = await signIn(h.t, h.ws.adminEmail);
   });
   afterAll(async () => {
     await h?.close();
@@ -71,6 +82,61 @@ describe("account sync: the HubSpot connection", () => {
     expect(row.credentials).not.toContain("pat-");
   });
 
+  it("answers an unknown CRM with 404 provider_unknown, and lists the registered ones", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/v1/crm/salesforce/connection"],
+      ["PUT", "/api/v1/crm/salesforce/account-sync"],
+      ["GET", "/api/v1/crm/salesforce/importable-fields"],
+      ["GET", "/api/v1/crm/salesforce/contact-sync"],
+      ["GET", "/api/v1/crm/salesforce/companies?query=a"],
+    ] as const) {
+      const res = await h.api<{ error: { code: string; details: { provider: string; known: string[] } } }>(method, path, method === "PUT" ? { enabled: true } : undefined);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error).toMatchObject({ code: "provider_unknown", details: { provider: "salesforce", known: ["hubspot"] } });
+    }
+    const providers = await h.ok<{ items: { id: string; displayName: string; authMethods: string[] }[] }>("GET", "/api/v1/crm/providers");
+    expect(providers.items).toEqual([expect.objectContaining({ id: "hubspot", displayName: "HubSpot", authMethods: ["oauth", "token"] })]);
+  });
+
+  it("binds the OAuth state to the browser session that started it: forged, replayed, foreign, missing and expired states are refused", async () => {
+    // An API token has no browser session to come back to: it cannot start the flow.
+    const bearer = await h.api<{ error: { code: string } }>("POST", "/api/v1/crm/hubspot/oauth/start");
+    expect(bearer.status).toBe(400);
+    expect(bearer.body.error.code).toBe("oauth_session_mismatch");
+
+    // Another browser (the same admin signed in elsewhere, or someone else) with the victim's link.
+    const foreign = await oauthRoundTrip();
+    const otherBrowser = await signIn(h.t, h.ws.adminEmail);
+    expect(await callback(foreign.callback, otherBrowser)).toBe("/integrations/hubspot?error=oauth_session_mismatch");
+    // Used up by that attempt: not even the right browser can use it afterwards.
+    expect(await callback(foreign.callback)).toBe("/integrations/hubspot?error=oauth_state_invalid");
+
+    const cookieless = await oauthRoundTrip();
+    expect(await callback(cookieless.callback, null)).toBe("/integrations/hubspot?error=oauth_session_mismatch");
+
+    const otherWorkspace = await oauthRoundTrip();
+    expect(await callback(otherWorkspace.callback, await signIn(h.t, h.t.b.adminEmail))).toBe("/integrations/hubspot?error=oauth_session_mismatch");
+
+    // 15 minutes at most: a state past its time is refused even in the right browser.
+    const late = await oauthRoundTrip();
+    await h.t.ctx.db.updateTable("oauth_states").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    expect(await callback(late.callback)).toBe("/integrations/hubspot?error=oauth_state_invalid");
+
+    // A state issued for HubSpot is no other provider's (and an unknown provider is not a page).
+    const forged = await oauthRoundTrip();
+    const res = await browser.request("GET", `/api/v1/crm/salesforce/oauth/callback?code=${encodeURIComponent(forged.code)}&state=${encodeURIComponent(forged.state)}`);
+    expect(res.statusCode).toBe(404);
+
+    expect((await connection()).status).toBe("not_connected");
+    const states = await h.t.ctx.db.selectFrom("oauth_states").select(["session_hash", "provider", "expires_at"]).execute();
+    // Stored hashed and bound: no state row holds a session token in clear text.
+    for (const row of states) {
+      expect(row.provider).toBe("hubspot");
+      expect(browser.cookie).not.toContain(row.session_hash ?? "-");
+      expect(Date.parse(row.expires_at) - Date.now()).toBeLessThanOrEqual(15 * 60 * 1000);
+    }
+  });
+
   it("connects through OAuth with a checked, single-use state, and stores the tokens encrypted", async () => {
     const wrong = await oauthRoundTrip();
     expect(await callback(`/api/v1/crm/hubspot/oauth/callback?code=${encodeURIComponent(wrong.code)}&state=st_forged`)).toBe("/integrations/hubspot?error=oauth_state_invalid");
@@ -85,6 +151,8 @@ describe("account sync: the HubSpot connection", () => {
 
     // The same state again (a replayed redirect) is refused.
     expect(await callback(trip.callback)).toBe("/integrations/hubspot?error=oauth_state_invalid");
+    // The connection answer names the CRM and what it can do, for the web UI's generic text.
+    expect(view).toMatchObject({ provider: "hubspot", displayName: "HubSpot", capabilities: { accountSync: true, contactSync: { inbound: true, twoWay: true } } });
     // A denied consent comes back as an error, not a connection change.
     expect(await callback("/api/v1/crm/hubspot/oauth/callback?error=access_denied")).toBe("/integrations/hubspot?error=access_denied");
     expect((await connection()).status).toBe("connected");

@@ -5,7 +5,8 @@ import type { DatabaseTarget } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { SqlJobQueue } from "../../src/jobs/sql-queue.ts";
 import { startBackground } from "../../src/sync/background.ts";
-import { HubSpotConnections } from "../../src/sync/hubspot-connection.ts";
+import { CrmConnections } from "../../src/connections/connections.ts";
+import { connectorRegistry } from "../../src/connectors/registry.ts";
 
 interface CrashWorkerConfig {
   target: DatabaseTarget;
@@ -15,15 +16,15 @@ interface CrashWorkerConfig {
 
 const config = JSON.parse(process.argv[2] ?? "{}") as CrashWorkerConfig;
 const { db, dialect } = openDatabase(config.target, { poolSize: 2 });
-const hubspot = new HubSpotConnections(db, config.secretKey, {
+const hubspot = {
   baseUrl: config.hubspotBaseUrl,
   authorizeUrl: `${config.hubspotBaseUrl}/oauth/authorize`,
   clientId: undefined,
   clientSecret: undefined,
-  redirectUri: "http://127.0.0.1:3000/api/v1/crm/hubspot/oauth/callback",
-  budget: false,
+  budget: false as const,
   privateAppLimit: 100,
   retry: { baseDelayMs: 5, maxDelayMs: 20 },
-});
-startBackground({ db, queue: new SqlJobQueue({ db, dialect }), hubspot, schedules: false, pollIntervalMs: 20 });
+};
+const connections = new CrmConnections(db, config.secretKey, connectorRegistry({ hubspot }), "http://127.0.0.1:3000");
+startBackground({ db, queue: new SqlJobQueue({ db, dialect }), connections, provider: "hubspot", schedules: false, pollIntervalMs: 20 });
 process.stdout.write("ready\n");

@@ -134,7 +134,7 @@ describe("account sync: the HubSpot Sync toggle", () => {
 
   it("coalesces triggers during a run into one follow-up run, and never runs a workspace twice at once", async () => {
     // A second worker process's worth of workers: exclusivity must hold across them.
-    const other = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, hubspot: h.t.ctx.hubspot, schedules: false, pollIntervalMs: 20 });
+    const other = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, provider: h.t.ctx.provider.id, schedules: false, pollIntervalMs: 20 });
     try {
       const runsBefore = (await h.runs()).length;
       h.emu.store.faults.add({ endpoint: "companies.search", kind: "slow", delayMs: 600, count: 1 });

@@ -12,7 +12,7 @@ describe("metrics", () => {
   });
 
   it("exposes request durations by route pattern and sync runs by kind and status", async () => {
-    const run = await createRun(t.database.db, { workspaceId: t.a.id, kind: "accounts", trigger: "manual" });
+    const run = await createRun(t.database.db, { workspaceId: t.a.id, provider: "hubspot", kind: "accounts", trigger: "manual" });
     await transitionRun(t.database.db, run.id, "running");
     await transitionRun(t.database.db, run.id, "failed");
     await t.request(t.a.adminToken, "GET", `/api/v1/sync-runs/${run.id}`);

@@ -2,7 +2,7 @@
 // (node bin/crmsync.js) as a child process, on a SQLite file in a temp dir, against the HubSpot
 // emulator listening on 127.0.0.1. The workspace is prepared the way the product prepares one:
 // `crmsync user create --workspace-name`, HubSpot connected with the emulator's private-app token
-// through HubSpotConnections (sealed with the key the CLI gets as CRMSYNC_SECRET), customers and
+// through CrmConnections (sealed with the key the CLI gets as CRMSYNC_SECRET), customers and
 // sync settings through their repositories. The tests check what a user notices: the exit code,
 // the progress and summary printed, the data written, and one clear line for each refusal.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -18,8 +18,13 @@ import { createRun, transitionRun } from "../../src/db/repositories/sync-runs.ts
 import { setAccountSyncEnabled } from "../../src/db/repositories/sync-settings.ts";
 import { accountSyncJob } from "../../src/jobs/scheduler.ts";
 import { SqlJobQueue } from "../../src/jobs/sql-queue.ts";
-import { defaultSettings, saveContactSyncSettings, type ContactSyncSettings } from "../../src/sync/contact-sync/settings.ts";
-import { HubSpotConnections, provider } from "../../src/sync/hubspot-connection.ts";
+import { defaultSettings as initialContactSettings, saveContactSyncSettings, type ContactSyncSettings } from "../../src/sync/contact-sync/settings.ts";
+import { CrmConnections } from "../../src/connections/connections.ts";
+import { connectorRegistry } from "../../src/connectors/registry.ts";
+import { hubspotConnector } from "../../src/connectors/hubspot/connector.ts";
+
+const provider = hubspotConnector.id;
+const defaultSettings = initialContactSettings(hubspotConnector.contactModel.defaultMapping);
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 import { endpointCounts, uniquelyMatchableCompanies } from "../support/hubspot.ts";
 
@@ -118,7 +123,7 @@ function expectRefused(result: CliResult, message: string): void {
 describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a SQLite file)", () => {
   let emu: RunningEmulator;
   let database: TestDatabase;
-  let hubspot: HubSpotConnections;
+  let connections: CrmConnections;
   let env: Record<string, string>;
   let workspaceId: string;
 
@@ -135,20 +140,17 @@ describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a
       HUBSPOT_BASE_URL: emu.url,
       LOG_LEVEL: "warn",
     };
-    hubspot = new HubSpotConnections(database.db, secret, {
-      baseUrl: emu.url,
-      authorizeUrl: `${emu.url}/oauth/authorize`,
-      clientId: undefined,
-      clientSecret: undefined,
-      redirectUri: "http://127.0.0.1/cb",
-      budget: false,
-      privateAppLimit: 100,
-    });
+    connections = new CrmConnections(
+      database.db,
+      secret,
+      connectorRegistry({ hubspot: { baseUrl: emu.url, authorizeUrl: `${emu.url}/oauth/authorize`, clientId: undefined, clientSecret: undefined, budget: false, privateAppLimit: 100 } }),
+      "http://127.0.0.1",
+    );
     const created = await crmsync(["user", "create", "--email", "admin@cli.test", "--password", "correct horse battery", "--workspace-name", "CLI"], env);
     expect(created.code, transcript(created)).toBe(0);
     workspaceId = /^Created workspace (\S+) with admin admin@cli\.test/m.exec(created.stdout)?.[1] ?? "";
     expect(workspaceId, transcript(created)).not.toBe("");
-    await hubspot.connectPrivateApp(workspaceId, PRIVATE_APP_TOKEN, null);
+    await connections.connectWithToken(workspaceId, provider, PRIVATE_APP_TOKEN, null);
   }, testTimeoutMs);
 
   afterAll(async () => {
@@ -232,7 +234,7 @@ describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a
     "sync accounts finishes a run that was waiting (paused on HubSpot's limit) instead of waiting for a new one",
     async () => {
       // A run paused on HubSpot's rate limit: back to queued, its job due again in an hour.
-      const paused = await createRun(database.db, { workspaceId, kind: "accounts", trigger: "schedule" });
+      const paused = await createRun(database.db, { workspaceId, provider: "hubspot", kind: "accounts", trigger: "schedule" });
       await transitionRun(database.db, paused.id, "running");
       await transitionRun(database.db, paused.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
       const queue = new SqlJobQueue({ db: database.db, dialect: "sqlite" });
@@ -293,7 +295,7 @@ describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a
         (await provisionWorkspace(database.db, { name, adminEmail: `admin@${name}.test`, adminName: "Admin", adminPassword: "correct horse battery" })).workspaceId;
       const connected = async (name: string) => {
         const ws = await provision(name);
-        await hubspot.connectPrivateApp(ws, PRIVATE_APP_TOKEN, null);
+        await connections.connectWithToken(ws, provider, PRIVATE_APP_TOKEN, null);
         return ws;
       };
       const contactSync = (ws: string, changes: Partial<ContactSyncSettings>) =>
@@ -302,7 +304,7 @@ describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a
       const notConnected = await provision("unconnected");
       const revoked = await connected("revoked");
       await setAccountSyncEnabled(database.db, revoked, provider, true);
-      await hubspot.markRevoked(revoked, "the token was deleted");
+      await connections.markRevoked(revoked, provider, "the token was deleted");
       const allOff = await connected("off");
       const paused = await connected("paused");
       await contactSync(paused, { mode: "inbound", paused: true });

@@ -128,7 +128,7 @@ describe.each(dialects)("contact sync: the list and property pickers on %s", (di
 
   it("describes both routes in the OpenAPI document", async () => {
     const doc = (await c.h.t.request(null, "GET", "/docs/json")).json() as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
-    expect(doc.paths["/api/v1/crm/hubspot/contact-lists"]?.get?.parameters?.map((p) => p.name)).toEqual(["query"]);
-    expect(doc.paths["/api/v1/crm/hubspot/contact-properties"]?.get).toBeDefined();
+    expect(doc.paths["/api/v1/crm/{provider}/contact-lists"]?.get?.parameters?.map((p) => p.name)).toEqual(["query", "provider"]);
+    expect(doc.paths["/api/v1/crm/{provider}/contact-properties"]?.get).toBeDefined();
   });
 });

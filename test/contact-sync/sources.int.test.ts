@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRun, transitionRun, listRunErrors } from "../../src/db/repositories/sync-runs.ts";
 import { runContactSync } from "../../src/sync/contact-sync/run.ts";
-import { contactSession } from "../../src/sync/contact-sync/session.ts";
 import { loadContactSyncSettings, workspacesForContactRuns } from "../../src/sync/contact-sync/settings.ts";
 import { inboundContactsSchedule, reconcileSchedule } from "../../src/jobs/scheduler.ts";
 import { ContactHarness, uniqueEmail } from "./harness.ts";
@@ -38,7 +37,7 @@ describe("contact sync: sources, settings and stopping errors", () => {
     // Off: nothing to run.
     expect((await c.h.api("POST", "/api/v1/crm/hubspot/contact-sync/run")).status).toBe(409);
     const doc = await c.h.t.request(null, "GET", "/docs/json");
-    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/v1/crm/hubspot/contact-sync", "/api/v1/crm/hubspot/contact-sync/preview", "/api/v1/crm/hubspot/contact-sync/confirm", "/api/v1/crm/hubspot/contact-sync/run"]));
+    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/v1/crm/{provider}/contact-sync", "/api/v1/crm/{provider}/contact-sync/preview", "/api/v1/crm/{provider}/contact-sync/confirm", "/api/v1/crm/{provider}/contact-sync/run"]));
   });
 
   it("synced companies: reads the linked companies' contacts (batch associations) and attaches them to the customer", async () => {
@@ -135,11 +134,11 @@ describe("contact sync: sources, settings and stopping errors", () => {
 
   it("runs inbound every 24 hours while on and not paused; pausing stops runs and schedules", async () => {
     const db = c.h.t.ctx.db;
-    const schedule = inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(db, "hubspot", "contacts") });
+    const schedule = inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(db, c.h.t.ctx.provider, "contacts") });
     expect(schedule.intervalMs).toBe(24 * 3600 * 1000);
     const due = await schedule.due(new Date());
     expect(due.map((j) => [j.queue, j.workspaceId])).toEqual([["contact-sync", c.ws.id]]);
-    const reconcile = reconcileSchedule({ workspaces: () => workspacesForContactRuns(db, "hubspot", "reconcile") });
+    const reconcile = reconcileSchedule({ workspaces: () => workspacesForContactRuns(db, c.h.t.ctx.provider, "reconcile") });
     expect(await reconcile.due(new Date())).toEqual([]);
     await c.configure({ paused: true });
     expect(await schedule.due(new Date())).toEqual([]);
@@ -156,10 +155,10 @@ describe("contact sync: sources, settings and stopping errors", () => {
     await c.h.ok("PUT", "/api/v1/crm/hubspot/contact-sync", { source: { kind: "list", listId: list } });
     const db = c.h.t.ctx.db;
     const count = (await c.contacts()).length;
-    const session = (await contactSession(c.h.t.ctx.hubspot, c.ws.id))!;
-    const run = await transitionRun(db, (await createRun(db, { workspaceId: c.ws.id, kind: "contacts", trigger: "manual" })).id, "running");
-    const settings = await loadContactSyncSettings(db, c.ws.id, "hubspot");
-    const done = await runContactSync({ db, source: session.source, provider: "hubspot", takeCalls: session.takeCalls, contactLimit: count + 1 }, run, settings);
+    const session = (await c.h.t.ctx.crm.open(c.ws.id, "hubspot"))!;
+    const run = await transitionRun(db, (await createRun(db, { workspaceId: c.ws.id, provider: "hubspot", kind: "contacts", trigger: "manual" })).id, "running");
+    const settings = await loadContactSyncSettings(db, c.ws.id, c.h.t.ctx.provider);
+    const done = await runContactSync({ db, source: session.contactSource, provider: "hubspot", takeCalls: session.takeCalls, contactLimit: count + 1 }, run, settings);
     expect(done.status).toBe("failed");
     expect(done.records_created).toBe(1);
     const errors = await listRunErrors(db, c.ws.id, run.id, { limit: 10 });

@@ -2,6 +2,7 @@
 // hand and in HubSpot, invalid data, the write cap, deleted HubSpot contacts, the write scope.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContactHarness, uniqueEmail } from "./harness.ts";
+import { signIn } from "../support/browser-session.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -154,10 +155,11 @@ describe("contact sync: two-way needs the contacts write scope", () => {
 
   it("answers 409 naming the missing scope for an OAuth connection without it", async () => {
     const ws = c.h.t.b;
-    const { authorizeUrl } = await c.h.ok<{ authorizeUrl: string }>("POST", "/api/v1/crm/hubspot/oauth/start", undefined, ws.adminToken);
+    const browser = await signIn(c.h.t, ws.adminEmail);
+    const { authorizeUrl } = (await browser.request("POST", "/api/v1/crm/hubspot/oauth/start")).json<{ authorizeUrl: string }>();
     const approved = await fetch(authorizeUrl, { redirect: "manual" });
     const back = new URL(approved.headers.get("location")!);
-    const callback = await c.h.t.request(null, "GET", `/api/v1/crm/hubspot/oauth/callback${back.search}`);
+    const callback = await browser.request("GET", `/api/v1/crm/hubspot/oauth/callback${back.search}`);
     expect(callback.headers["location"]).toContain("connected=1");
     const list = await c.createList("scopes", []);
     const res = await c.h.api<{ error: { code: string; message: string; details: { missingScopes: string[] } } }>(

@@ -90,12 +90,12 @@ export async function seedWorkspace(db: Kysely<Database>, workspaceId: string): 
     new Date().toISOString(),
   );
 
-  const succeeded = await createRun(db, { workspaceId, kind: "accounts", trigger: "enable" });
+  const succeeded = await createRun(db, { workspaceId, provider: "hubspot", kind: "accounts", trigger: "enable" });
   await transitionRun(db, succeeded.id, "running");
   await addRunProgress(db, succeeded.id, { read: 412, linked: 3, updated: 3, crmCalls: { "POST /crm/v3/objects/companies/search": 3, "GET /crm/v3/objects/companies": 5, "GET /crm/v3/objects/deals": 2 } });
   await transitionRun(db, succeeded.id, "succeeded");
 
-  const partial = await createRun(db, { workspaceId, kind: "accounts", trigger: "schedule" });
+  const partial = await createRun(db, { workspaceId, provider: "hubspot", kind: "accounts", trigger: "schedule" });
   await transitionRun(db, partial.id, "running");
   await addRunProgress(db, partial.id, { read: 37, linked: 1, updated: 6, skipped: 2, failed: 2, crmCalls: { "POST /crm/v3/objects/companies/search": 2, "POST /crm/v3/objects/deals/batch/read": 1 } });
   await recordSyncErrors(db, [

@@ -13,7 +13,6 @@ import { generateSecretKey } from "../../src/core/security.ts";
 import { GraphileJobQueue } from "../../src/jobs/graphile-queue.ts";
 import { buildApp, type App } from "../../src/server/app.ts";
 import { buildAppContext, type AppContext } from "../../src/server/context.ts";
-import { HubSpotConnections } from "../../src/sync/hubspot-connection.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 import type { WorkerEntryConfig, WorkerJobEvent } from "./worker-entry.ts";
 
@@ -87,13 +86,10 @@ export class ScaleOut {
       budget: options.budget === false ? (false as const) : { ...options.budget, store },
       privateAppLimit: 100,
       retry: { baseDelayMs: 50, maxDelayMs: 1000 },
+      // A registry of its own: the process-wide one would keep budgets bound to an earlier fixture's store.
+      budgets: new BudgetRegistry(),
     };
-    const base = buildAppContext(database, { secretKey, publicUrl: "http://127.0.0.1:3000", queue, hubspot: settings });
-    // A registry of its own: the process-wide one would keep budgets bound to an earlier fixture's store.
-    const ctx: AppContext = {
-      ...base,
-      hubspot: new HubSpotConnections(database.db, secretKey, { ...settings, redirectUri: "http://127.0.0.1:3000/api/v1/crm/hubspot/oauth/callback" }, new BudgetRegistry()),
-    };
+    const ctx: AppContext = buildAppContext(database, { secretKey, publicUrl: "http://127.0.0.1:3000", queue, connectors: { hubspot: settings } });
     // The API's own calls (connect, import) take from the same shared budget as the workers'.
     const app = await buildApp(ctx, process.env["SCALE_OUT_LOG"] ? { logger: { level: "error" } } : {});
     return new ScaleOut(database, database.target.url, emu, pool, queue, store, ctx, app, secretKey, options);

@@ -8,7 +8,8 @@ import { BudgetRegistry, type PortalBudgetOptions } from "../../src/connectors/h
 import { openDatabase } from "../../src/db/database.ts";
 import { GraphileJobQueue, type GraphileWorker } from "../../src/jobs/graphile-queue.ts";
 import { startBackground } from "../../src/sync/background.ts";
-import { HubSpotConnections } from "../../src/sync/hubspot-connection.ts";
+import { CrmConnections } from "../../src/connections/connections.ts";
+import { connectorRegistry } from "../../src/connectors/registry.ts";
 
 export interface WorkerEntryConfig {
   url: string;
@@ -38,20 +39,22 @@ const { db } = openDatabase({ dialect: "postgres", url: config.url }, { poolSize
 const pool = new pg.Pool({ connectionString: config.url, max: config.concurrency + 3 });
 const queue = new GraphileJobQueue({ pool });
 const store = createPostgresBudgetStore(pool);
-const hubspot = new HubSpotConnections(
+const connections = new CrmConnections(
   db,
   config.secretKey,
-  {
-    baseUrl: config.hubspotBaseUrl,
-    authorizeUrl: `${config.hubspotBaseUrl}/oauth/authorize`,
-    clientId: undefined,
-    clientSecret: undefined,
-    redirectUri: "http://127.0.0.1:3000/api/v1/crm/hubspot/oauth/callback",
-    budget: config.budget === false ? false : { ...config.budget, store },
-    privateAppLimit: 100,
-    retry: { baseDelayMs: 50, maxDelayMs: 1000 },
-  },
-  new BudgetRegistry(),
+  connectorRegistry({
+    hubspot: {
+      baseUrl: config.hubspotBaseUrl,
+      authorizeUrl: `${config.hubspotBaseUrl}/oauth/authorize`,
+      clientId: undefined,
+      clientSecret: undefined,
+      budget: config.budget === false ? false : { ...config.budget, store },
+      budgets: new BudgetRegistry(),
+      privateAppLimit: 100,
+      retry: { baseDelayMs: 50, maxDelayMs: 1000 },
+    },
+  }),
+  "http://127.0.0.1:3000",
 );
 const write = (line: object): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -59,7 +62,8 @@ const write = (line: object): void => {
 const background = startBackground({
   db,
   queue,
-  hubspot,
+  connections,
+  provider: "hubspot",
   schedules: false,
   concurrency: config.concurrency,
   pollIntervalMs: 100,

@@ -43,15 +43,17 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   const ctx = buildAppContext(database, {
     secretKey: generateSecretKey(),
     publicUrl: "http://127.0.0.1:3000",
-    hubspot: {
-      baseUrl: options.hubspotBaseUrl ?? "http://127.0.0.1:9",
-      authorizeUrl: `${options.hubspotBaseUrl ?? "http://127.0.0.1:9"}/oauth/authorize`,
-      clientId: options.oauthClient?.clientId,
-      clientSecret: options.oauthClient?.clientSecret,
-      // The emulator runs without limits in tests; budgeting would only slow them down.
-      budget: false,
-      privateAppLimit: 100,
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    connectors: {
+      hubspot: {
+        baseUrl: options.hubspotBaseUrl ?? "http://127.0.0.1:9",
+        authorizeUrl: `${options.hubspotBaseUrl ?? "http://127.0.0.1:9"}/oauth/authorize`,
+        clientId: options.oauthClient?.clientId,
+        clientSecret: options.oauthClient?.clientSecret,
+        // The emulator runs without limits in tests; budgeting would only slow them down.
+        budget: false,
+        privateAppLimit: 100,
+        retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      },
     },
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });

@@ -106,7 +106,7 @@ export class HubSpotHarness {
   }
 
   startWorker(): Background {
-    this.background = startBackground({ db: this.t.ctx.db, queue: this.t.ctx.queue, hubspot: this.t.ctx.hubspot, schedules: false, pollIntervalMs: 20 });
+    this.background = startBackground({ db: this.t.ctx.db, queue: this.t.ctx.queue, connections: this.t.ctx.crm, provider: this.t.ctx.provider.id, schedules: false, pollIntervalMs: 20 });
     return this.background;
   }
 

@@ -2,9 +2,10 @@
 // memberships 250 a page, company→contact associations 1,000 companies a call, batch reads 100
 // (50 with property history), batch creates and updates 100. HubSpot refuses a whole batch for
 // one bad input, so a refused batch is retried input by input to find and report that one.
+import { ConnectorError } from "../../core/errors.ts";
 import {
-  CrmListNotFoundError,
   type ContactSource,
+  type ContactWriter,
   type ContactWriteFailure,
   type CrmContact,
   type CrmContactList,
@@ -14,7 +15,8 @@ import {
 import type { HubSpotClient } from "./client.ts";
 import { chunk, limits } from "./client.ts";
 import { isHubSpotError } from "./errors.ts";
-import { guarded, toCrmSourceError } from "./source-errors.ts";
+import { contactBaseProperties, withBase } from "./mappers.ts";
+import { guarded, toConnectorError } from "./source-errors.ts";
 import type { BatchInputError, BatchResult, HubSpotRecord } from "./types.ts";
 
 /** HubSpot's default contact→company association type. */
@@ -34,11 +36,16 @@ function parseTime(value: string | null | undefined): number | null {
 
 export function toCrmContact(record: HubSpotRecord): CrmContact {
   const merged = record.properties["hs_merged_object_ids"] ?? "";
+  const p = record.properties;
   const contact: CrmContact = {
     id: record.id,
-    createdAt: record.properties["createdate"] ?? record.createdAt ?? null,
-    modifiedAt: record.properties["lastmodifieddate"] ?? record.updatedAt ?? null,
-    properties: record.properties,
+    createdAt: p["createdate"] ?? record.createdAt ?? null,
+    modifiedAt: p["lastmodifieddate"] ?? record.updatedAt ?? null,
+    email: p["email"] ?? null,
+    additionalEmails: (p["hs_additional_emails"] ?? "").split(";"),
+    phone: p["phone"] ?? null,
+    lifecycleStage: p["lifecyclestage"] ?? null,
+    properties: p,
     mergedIds: merged.split(";").map((id) => id.trim()).filter((id) => id !== ""),
   };
   if (record.propertiesWithHistory) {
@@ -75,7 +82,9 @@ function validationFailure(error: BatchInputError): ContactWriteFailure {
   return { reason: "validation", message: `${error.message}${detail}`, ...(named?.in === undefined ? {} : { property: named.in }) };
 }
 
-export function createHubSpotContactSource(client: HubSpotClient): ContactSource {
+const contactProps = (asked: readonly string[]) => withBase(contactBaseProperties, asked);
+
+export function createHubSpotContactSource(client: HubSpotClient): ContactSource & ContactWriter {
   async function createOne(input: { properties: Record<string, string>; companyId: string | null }): Promise<CrmContact | ContactWriteFailure> {
     const attempt = async (withCompany: boolean): Promise<BatchResult<HubSpotRecord>> =>
       client.batchCreate("contacts", [
@@ -144,8 +153,8 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
             yield { records: page.results.map((m) => m.recordId), cursor: page.nextAfter ?? null };
           }
         } catch (error) {
-          if (isHubSpotError(error, "not_found")) throw new CrmListNotFoundError(listId);
-          throw toCrmSourceError(error);
+          if (isHubSpotError(error, "not_found")) throw new ConnectorError("list_not_found", `The HubSpot list ${listId} no longer exists.`, null, { listId });
+          throw toConnectorError(error);
         }
       })();
     },
@@ -163,11 +172,11 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
     contactsModifiedSince({ sinceMs, properties }) {
       return (async function* (): AsyncGenerator<CrmContact[]> {
         try {
-          for await (const page of client.searchModifiedSince("contacts", { property: "lastmodifieddate", since: sinceMs, properties })) {
+          for await (const page of client.searchModifiedSince("contacts", { property: "lastmodifieddate", since: sinceMs, properties: contactProps(properties) })) {
             if (page.results.length > 0) yield page.results.map(toCrmContact);
           }
         } catch (error) {
-          throw toCrmSourceError(error);
+          throw toConnectorError(error);
         }
       })();
     },
@@ -175,7 +184,7 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
     getContacts(ids, properties, history) {
       return guarded(async () => {
         if (ids.length === 0) return { records: [], missing: [] };
-        const result = await client.batchRead("contacts", ids, { properties, ...(history && history.length > 0 ? { propertiesWithHistory: history } : {}) });
+        const result = await client.batchRead("contacts", ids, { properties: contactProps(properties), ...(history && history.length > 0 ? { propertiesWithHistory: history } : {}) });
         const missing = result.errors.filter((e) => e.category === "OBJECT_NOT_FOUND").flatMap((e) => e.ids);
         return { records: result.results.filter((r) => !r.archived).map(toCrmContact), missing };
       });
@@ -184,7 +193,7 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
     findByEmails(emails, properties) {
       return guarded(async () => {
         if (emails.length === 0) return [];
-        const result = await client.batchRead("contacts", emails, { properties, idProperty: "email" });
+        const result = await client.batchRead("contacts", emails, { properties: contactProps(properties), idProperty: "email" });
         return result.results.filter((r) => !r.archived).map(toCrmContact);
       });
     },

@@ -1,27 +1,7 @@
-// The HubSpot connector as the rest of crmsync sees it: a declaration and its client.
-import { createHubSpotClient } from "./client.ts";
-import type { HubSpotClient, HubSpotClientOptions } from "./client.ts";
-
-export const hubspotConnector = {
-  name: "hubspot",
-  capabilities: {
-    objects: ["companies", "deals", "contacts"],
-    accountSync: true,
-    contactSync: { inbound: true, twoWay: true },
-    contactSources: ["companies", "list"],
-    /** Field values carry their own change times, for per-field conflict rules. */
-    propertyHistory: true,
-    merges: true,
-    /** Incremental reads by last-modified time. */
-    modifiedSince: true,
-    auth: ["oauth", "service_key", "private_app"],
-    webhooks: false,
-  },
-  createClient: (options: HubSpotClientOptions): HubSpotClient => createHubSpotClient(options),
-} as const;
-
-export type HubSpotConnector = typeof hubspotConnector;
-
+// The HubSpot connector as the rest of crmsync sees it: its Connector value (registered in
+// src/connectors/registry.ts) and, for tests, tools and the bench, its client parts.
+export { hubspotConnector } from "./connector.ts";
+export type { HubSpotSession, HubSpotSettings } from "./auth.ts";
 export { BudgetRegistry, PortalBudget, memoryBudgetStore, planSlots, portalBudgets, readRateLimitHeaders, usableLimit } from "./budget.ts";
 export type { Budget, BudgetClass, BudgetStats, BudgetStore, LimiterOptions, PortalBudgetOptions, RateLimiterLike, RateLimitHeaders, SlotPlan } from "./budget.ts";
 export { chunk, createHubSpotClient, limits } from "./client.ts";

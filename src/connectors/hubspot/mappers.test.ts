@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { associatedCompanyIds, companyDomains, toCrmCompany, toCrmDeal } from "./mappers.ts";
+import { toCrmContact } from "./contact-source.ts";
+import { associatedCompanyIds, companyBaseProperties, companyDomains, toCrmCompany, toCrmDeal, withBase } from "./mappers.ts";
 
 describe("companyDomains", () => {
   it("combines the primary and additional domains, normalised and de-duplicated", () => {
@@ -15,7 +16,7 @@ describe("companyDomains", () => {
 describe("record mapping", () => {
   const record = {
     id: "42",
-    properties: { domain: "globex.com", createdate: "2024-01-02T00:00:00Z", hs_lastmodifieddate: "2024-03-04T00:00:00Z", industry: null },
+    properties: { name: "Globex", domain: "globex.com", createdate: "2024-01-02T00:00:00Z", hs_lastmodifieddate: "2024-03-04T00:00:00Z", industry: null },
     createdAt: "2024-01-02T00:00:00Z",
     updatedAt: "2024-03-04T00:00:00Z",
   };
@@ -23,6 +24,7 @@ describe("record mapping", () => {
   it("maps a company with its times and raw properties", () => {
     expect(toCrmCompany(record)).toEqual({
       id: "42",
+      name: "Globex",
       domains: ["globex.com"],
       createdAt: "2024-01-02T00:00:00Z",
       modifiedAt: "2024-03-04T00:00:00Z",
@@ -35,5 +37,19 @@ describe("record mapping", () => {
     expect(associatedCompanyIds({ ...record, associations: {} })).toEqual([]);
     expect(associatedCompanyIds(record)).toBeUndefined();
     expect(toCrmDeal(record, ["7"]).companyIds).toEqual(["7"]);
+  });
+
+  it("reads a contact's own email, other emails, phone and lifecycle stage from HubSpot's properties", () => {
+    const contact = toCrmContact({
+      id: "5",
+      createdAt: "2024-01-02T00:00:00Z",
+      updatedAt: "2024-03-04T00:00:00Z",
+      properties: { email: "ann@acme.com", hs_additional_emails: "old@acme.com;ann2@acme.com", phone: "+1 212 555 0100", lifecyclestage: "customer", hs_merged_object_ids: "3;4", lastmodifieddate: "2024-03-04T00:00:00Z" },
+    });
+    expect(contact).toMatchObject({ email: "ann@acme.com", additionalEmails: ["old@acme.com", "ann2@acme.com"], phone: "+1 212 555 0100", lifecycleStage: "customer", mergedIds: ["3", "4"], modifiedAt: "2024-03-04T00:00:00Z" });
+  });
+
+  it("asks HubSpot for its own properties first, then the imported ones not among them", () => {
+    expect(withBase(companyBaseProperties, ["industry", "name"])).toEqual(["domain", "hs_additional_domains", "createdate", "hs_lastmodifieddate", "name", "industry"]);
   });
 });

@@ -1,6 +1,8 @@
-// HubSpot failures as the sync engine's CrmSourceError: the account and contact sources both
-// wrap their calls with these, so a run sees one kind of error whatever the connector.
-import { CrmSourceError, type CrmRateLimit } from "../../sync/ports.ts";
+// HubSpot failures as the engine's ConnectorError: the account and contact sources, the catalog
+// and auth all let failures out through these, so the engine sees one vocabulary whatever the
+// connector. not_found, bad_request and conflict concern one record or property: the caller
+// decides what they mean, so they leave as they are.
+import { ConnectorError, type CrmRateLimit } from "../../core/errors.ts";
 import { isHubSpotError } from "./errors.ts";
 
 /** HubSpot's 429 policy names (and the budget's, which uses the same ones) as the engine's limits. */
@@ -32,17 +34,17 @@ function waitMs(limit: CrmRateLimit, retryAfterMs: number | undefined, now = new
 }
 
 /** The engine's error for a HubSpot failure that affects the whole run; anything else as is. */
-export function toCrmSourceError(error: unknown): unknown {
+export function toConnectorError(error: unknown): unknown {
   if (!isHubSpotError(error)) return error;
   switch (error.kind) {
     case "rate_limited": {
       const limit = rateLimitOf(error.policyName);
-      return new CrmSourceError("crm_rate_limited", error.message, waitMs(limit, error.retryAfterMs), limit);
+      return new ConnectorError("rate_limited", error.message, waitMs(limit, error.retryAfterMs), {}, limit);
     }
     case "auth_revoked":
-      return new CrmSourceError("crm_auth_revoked", error.message);
+      return new ConnectorError("auth_revoked", error.message);
     case "unavailable":
-      return new CrmSourceError("crm_unavailable", error.message);
+      return new ConnectorError("unavailable", error.message);
     default:
       return error;
   }
@@ -52,7 +54,7 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw toCrmSourceError(error);
+    throw toConnectorError(error);
   }
 }
 
@@ -60,6 +62,6 @@ export async function* guardedIterable<T>(source: AsyncIterable<T>): AsyncGenera
   try {
     yield* source;
   } catch (error) {
-    throw toCrmSourceError(error);
+    throw toConnectorError(error);
   }
 }

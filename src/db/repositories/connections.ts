@@ -9,7 +9,7 @@ export async function getConnection(db: Kysely<Database>, workspaceId: string, p
 }
 
 export interface ConnectionInput {
-  authKind: "oauth" | "private_app" | "service_key";
+  authKind: string;
   sealedCredentials: string;
   portalId: string | null;
   scopes: string[];
@@ -56,7 +56,18 @@ export async function markDisconnected(db: Kysely<Database>, id: string, cause: 
     .execute();
 }
 
-export async function saveOauthState(db: Kysely<Database>, input: { stateHash: string; workspaceId: string; userId: string | null; ttlMs: number }): Promise<void> {
+export interface OauthStateInput {
+  stateHash: string;
+  provider: string;
+  workspaceId: string;
+  userId: string | null;
+  sessionHash: string;
+  expiresAt: string;
+}
+
+export async function saveOauthState(db: Kysely<Database>, input: OauthStateInput): Promise<void> {
+  // Expired states of anyone go on the way: nothing else reads them.
+  await db.deleteFrom("oauth_states").where("expires_at", "<=", new Date().toISOString()).execute();
   await db
     .insertInto("oauth_states")
     .values({
@@ -64,16 +75,26 @@ export async function saveOauthState(db: Kysely<Database>, input: { stateHash: s
       workspace_id: input.workspaceId,
       user_id: input.userId,
       redirect_after: null,
-      expires_at: new Date(Date.now() + input.ttlMs).toISOString(),
+      expires_at: input.expiresAt,
+      provider: input.provider,
+      session_hash: input.sessionHash,
     })
     .execute();
 }
 
-/** Takes a state once: a replayed or expired state finds nothing. */
-export async function consumeOauthState(db: Kysely<Database>, stateHash: string): Promise<{ workspaceId: string; userId: string | null } | undefined> {
+export interface PendingOauthState {
+  provider: string | null;
+  workspaceId: string;
+  userId: string | null;
+  sessionHash: string | null;
+  expiresAt: string;
+}
+
+/** Takes a state once (deleted whatever the caller then decides); undefined when unknown or already taken. */
+export async function consumeOauthState(db: Kysely<Database>, stateHash: string): Promise<PendingOauthState | undefined> {
   const row = await db.selectFrom("oauth_states").selectAll().where("state_hash", "=", stateHash).executeTakeFirst();
   if (!row) return undefined;
   const deleted = await db.deleteFrom("oauth_states").where("state_hash", "=", stateHash).executeTakeFirst();
-  if (Number(deleted.numDeletedRows) !== 1 || row.expires_at <= new Date().toISOString()) return undefined;
-  return { workspaceId: row.workspace_id, userId: row.user_id };
+  if (Number(deleted.numDeletedRows) !== 1) return undefined;
+  return { provider: row.provider, workspaceId: row.workspace_id, userId: row.user_id, sessionHash: row.session_hash, expiresAt: row.expires_at };
 }

@@ -90,7 +90,7 @@ const trimOrNull = (value: string | null | undefined): string | null => {
   return trimmed === "" ? null : trimmed;
 };
 
-/** The name derived from first and last names (product spec §4.2: firstname + lastname -> name). */
+/** The name derived from first and last names (product spec §4.2: first name + last name -> name). */
 export function deriveName(firstName: string | null, lastName: string | null): string {
   return [firstName, lastName].filter((part): part is string => part !== null && part !== "").join(" ");
 }

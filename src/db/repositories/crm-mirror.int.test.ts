@@ -13,13 +13,14 @@ import { createWorkspace } from "./workspaces.ts";
 type Company = Parameters<typeof upsertCompanies>[3][number];
 type Deal = Parameters<typeof upsertDeals>[3][number];
 
-const provider = "hubspot";
+const provider = "crm";
 const mirrorTables = ["crm_companies", "crm_company_domains", "crm_deals", "crm_deal_companies"] as const;
 
 // Ids of every length, so key order ("10" < "9") differs from numeric order.
 const companyId = (i: number) => String((i * 7_919) % 100_003);
 const companies: Company[] = Array.from({ length: 2_500 }, (_, i) => ({
   id: companyId(i),
+  name: `Company ${i}`,
   // Every 20th has no domain; every 10th shares one with others.
   domains: i % 20 === 0 ? [] : i % 10 === 0 ? [`c${i}.example.com`, `shared-${i % 7}.example.com`] : [`c${i}.example.com`],
   createdAt: "2026-01-01T00:00:00.000Z",
@@ -29,6 +30,7 @@ const companies: Company[] = Array.from({ length: 2_500 }, (_, i) => ({
 const archivedCompanies = companies.filter((_, i) => i % 25 === 3).map((c) => c.id);
 const deals: Deal[] = Array.from({ length: 3_000 }, (_, i) => ({
   id: String(500_000 + ((i * 104_729) % 1_000_003)),
+  name: null,
   companyIds: i % 9 === 0 ? [companyId(i % 2_500), companyId((i + 1) % 2_500)] : [companyId(i % 2_500)],
   // Several deals of a company share a creation time now and then: the highest id wins those.
   createdAt: new Date(Date.UTC(2026, 0, 1) + (i % 400) * 3_600_000).toISOString(),

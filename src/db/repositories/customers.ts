@@ -9,8 +9,8 @@ import type { Customer, Database, LinkSource, UnlinkedReason } from "../schema.t
 import { listFields, type FieldRecord } from "./custom-fields.ts";
 import { deleteEntityValues, inTransaction, isUniqueViolation, readFieldValues, writeFieldValues } from "./field-values.ts";
 
+/** The customer's CRM company and deal; which CRM is the workspace's connection, not stored per link. */
 export interface CrmLink {
-  provider: "hubspot";
   companyId: string;
   dealId: string | null;
   source: LinkSource;
@@ -132,7 +132,6 @@ async function replaceDomains(db: Kysely<Database>, workspaceId: string, custome
 function linkOf(row: Customer): CrmLink | null {
   if (row.crm_company_id === null) return null;
   return {
-    provider: "hubspot",
     companyId: row.crm_company_id,
     dealId: row.crm_deal_id,
     source: row.crm_link_source ?? "manual",

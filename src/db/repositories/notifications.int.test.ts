@@ -55,7 +55,7 @@ describe.each(dialects)("notifications repository on %s", (dialect: Dialect) => 
   const mine = () => ({ workspaceId: ws, userId: me.id });
 
   it("inserts once per (run, user) and returns only what it inserted", async () => {
-    const run = await createRun(database.db, { workspaceId: ws, kind: "contacts", trigger: "schedule" });
+    const run = await createRun(database.db, { workspaceId: ws, provider: "crm", kind: "contacts", trigger: "schedule" });
     const first = await insertNotifications(database.db, [note(me.id, { runId: run.id }), note(colleague.id, { runId: run.id })]);
     expect(first.map((n) => n.user_id).sort()).toEqual([me.id, colleague.id].sort());
     const again = await insertNotifications(database.db, [note(me.id, { runId: run.id, title: "second" }), note(colleague.id, { runId: run.id })]);
@@ -122,7 +122,7 @@ describe.each(dialects)("notifications repository on %s", (dialect: Dialect) => 
   });
 
   it("counts a run's errors per code, most frequent first, ties by code", async () => {
-    const run = await createRun(database.db, { workspaceId: ws, kind: "contacts", trigger: "manual" });
+    const run = await createRun(database.db, { workspaceId: ws, provider: "crm", kind: "contacts", trigger: "manual" });
     const errors = (code: "email_taken" | "phone_taken" | "invalid_email", n: number) => Array.from({ length: n }, () => ({ runId: run.id, workspaceId: ws, code }));
     await recordSyncErrors(database.db, [...errors("phone_taken", 2), ...errors("email_taken", 5), ...errors("invalid_email", 2)]);
     expect(await countRunErrorsByCode(database.db, run.id)).toEqual([

@@ -10,7 +10,7 @@ import type { Database, RunKind, RunStatus, RunTrigger, SyncError, SyncRun } fro
 
 export interface NewRun {
   workspaceId: string;
-  provider?: string;
+  provider: string;
   kind: RunKind;
   trigger: RunTrigger;
   triggeredBy?: string | null;
@@ -20,7 +20,7 @@ export async function createRun(db: Kysely<Database>, input: NewRun): Promise<Sy
   const row: SyncRun = {
     id: randomUUID(),
     workspace_id: input.workspaceId,
-    provider: input.provider ?? "hubspot",
+    provider: input.provider,
     kind: input.kind,
     trigger: input.trigger,
     status: "queued",

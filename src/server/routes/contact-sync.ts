@@ -1,5 +1,6 @@
-// Contact-sync settings and actions (product spec §4): read by anyone in the workspace, changed by
-// admins. Two-way writes to HubSpot only after an admin has seen a preview and confirmed it.
+// Contact-sync settings and actions (product spec §4) under /api/v1/crm/:provider: read by anyone
+// in the workspace, changed by admins. Two-way writes to the CRM only after an admin has seen a
+// preview and confirmed it.
 import { z } from "zod";
 import { AppError } from "../../core/errors.ts";
 import { clearSourceRecords } from "../../db/repositories/contact-sync-state.ts";
@@ -7,7 +8,6 @@ import { findActiveRun, listRuns } from "../../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { previewReconcile, requestFullContactSync } from "../../sync/contact-sync/run.ts";
 import { contactQueues, triggerContactRun } from "../../sync/contact-sync/jobs.ts";
-import { contactSession } from "../../sync/contact-sync/session.ts";
 import {
   contactSyncModes,
   loadContactSyncSettings,
@@ -16,16 +16,15 @@ import {
   sourceSchema,
   type ContactSyncSettings,
 } from "../../sync/contact-sync/settings.ts";
-import { provider } from "../../sync/hubspot-connection.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
 import type { AppContext } from "../context.ts";
 import { errorBodySchema } from "../errors.ts";
-import { withCrm } from "./hubspot.ts";
+import { withCrm } from "../crm-errors.ts";
+import { crmOf, openCrm, providerParams } from "./crm.ts";
+import type { CrmProvider } from "../../sync/connector.ts";
 import type { RouteModule } from "./route.ts";
 import { presentRun, runSchema } from "./sync-runs.ts";
 
-/** The scope two-way sync needs on top of the read scopes (§2). */
-export const contactsWriteScope = "crm.objects.contacts.write";
 
 const viewSchema = z
   .object({
@@ -95,7 +94,7 @@ export const maxContactLists = 500;
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
 const runKinds = ["contacts", "reconcile", "push"] as const;
 
-async function view(ctx: AppContext, workspaceId: string, settings?: ContactSyncSettings): Promise<z.infer<typeof viewSchema>> {
+async function view(ctx: AppContext, workspaceId: string, provider: CrmProvider, settings?: ContactSyncSettings): Promise<z.infer<typeof viewSchema>> {
   const s = settings ?? (await loadContactSyncSettings(ctx.db, workspaceId, provider));
   const active = await findActiveRun(ctx.db, workspaceId, [...runKinds]);
   const last = (await Promise.all(runKinds.map(async (kind) => (await listRuns(ctx.db, workspaceId, { limit: 1, kind })).items[0])))
@@ -122,15 +121,17 @@ async function cancelPending(ctx: AppContext, workspaceId: string): Promise<void
 }
 
 export const contactSyncRoutes: RouteModule = (app, ctx) => {
-  const tags = ["hubspot"];
-  const base = "/api/v1/crm/hubspot/contact-sync";
+  const tags = ["crm"];
+  const params = providerParams;
+  const base = "/api/v1/crm/:provider/contact-sync";
 
-  app.get(base, { schema: { tags, summary: "Contact sync settings and runs", response: { 200: viewSchema, 401: errorBodySchema } } }, async (request) => {
-    return view(ctx, principalOf(request).workspaceId);
+  app.get(base, { schema: { tags, summary: "Contact sync settings and runs", params, response: { 200: viewSchema, 401: errorBodySchema, 404: errorBodySchema } } }, async (request) => {
+    return view(ctx, principalOf(request).workspaceId, crmOf(ctx, request.params));
   });
 
-  app.put(base, { schema: { tags, summary: "Change contact sync settings (admins)", body: putBody, response: { 200: viewSchema, ...errors } } }, async (request) => {
+  app.put(base, { schema: { tags, summary: "Change contact sync settings (admins)", params, body: putBody, response: { 200: viewSchema, ...errors } } }, async (request) => {
     const principal = requireAdmin(request);
+    const provider = crmOf(ctx, request.params);
     const { workspaceId } = principal;
     const body = request.body;
     const prev = await loadContactSyncSettings(ctx.db, workspaceId, provider);
@@ -148,17 +149,23 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
     const readChanged = sourceChanged || !same(prev.mapping, next.mapping) || !same(prev.lifecycleStages, next.lifecycleStages);
 
     if (next.mode !== "off") {
-      const connection = await ctx.hubspot.view(workspaceId);
-      if (connection.status !== "connected") throw new AppError("crm_not_connected", "Connect HubSpot before turning contact sync on.");
-      if (next.source.kind === "synced_companies" && !(await getSyncSettings(ctx.db, workspaceId, provider)).accountSyncEnabled) {
-        throw new AppError("sync_disabled", "The synced-companies source needs HubSpot Sync (account sync) on; turn it on or choose a HubSpot list.", { source: "synced_companies" });
+      const name = provider.displayName;
+      const connection = await ctx.crm.view(workspaceId, provider.id);
+      if (connection.status !== "connected") throw new AppError("crm_not_connected", `Connect ${name} before turning contact sync on.`);
+      const modeAvailable = next.mode === "inbound" ? provider.capabilities.contactSync.inbound : provider.capabilities.contactSync.twoWay;
+      if (!modeAvailable || !provider.capabilities.contactSources.includes(next.source.kind)) {
+        throw new AppError("capability_missing", `${name} does not offer this contact sync (${next.mode}, from ${next.source.kind === "list" ? "a list" : "synced companies"}).`);
       }
-      // A private-app token cannot be introspected; its scopes are whatever the portal admin gave it.
-      if (next.mode === "two_way" && connection.authKind === "oauth" && !connection.scopes.includes(contactsWriteScope)) {
+      if (next.source.kind === "synced_companies" && !(await getSyncSettings(ctx.db, workspaceId, provider.id)).accountSyncEnabled) {
+        throw new AppError("sync_disabled", `The synced-companies source needs ${name} Sync (account sync) on; turn it on or choose a ${name} list.`, { source: "synced_companies" });
+      }
+      // A key or token cannot be introspected; its scopes are whatever the CRM's admin gave it.
+      const missingScopes = provider.twoWayScopes.filter((scope) => !connection.scopes.includes(scope));
+      if (next.mode === "two_way" && connection.authKind === "oauth" && missingScopes.length > 0) {
         throw new AppError(
           "conflict",
-          `Two-way contact sync writes contacts to HubSpot, which needs the scope ${contactsWriteScope}; this connection was not granted it. Reconnect HubSpot and grant it.`,
-          { missingScopes: [contactsWriteScope] },
+          `Two-way contact sync writes contacts to ${name}, which needs the scope ${missingScopes.join(", ")}; this connection was not granted it. Reconnect ${name} and grant it.`,
+          { missingScopes },
         );
       }
     }
@@ -169,9 +176,9 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
     }
     if (sourceChanged) next.sourceError = null;
     if (readChanged || prev.mode !== next.mode) next.changedAt = now;
-    await saveContactSyncSettings(ctx.db, workspaceId, provider, next);
-    if (sourceChanged) await clearSourceRecords(ctx.db, workspaceId, provider);
-    if (readChanged) await requestFullContactSync(ctx.db, workspaceId, provider);
+    await saveContactSyncSettings(ctx.db, workspaceId, provider.id, next);
+    if (sourceChanged) await clearSourceRecords(ctx.db, workspaceId, provider.id);
+    if (readChanged) await requestFullContactSync(ctx.db, workspaceId, provider.id);
 
     if (next.mode === "off" || next.paused) {
       await cancelPending(ctx, workspaceId);
@@ -179,54 +186,54 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       // Turning inbound on, resuming it or changing what it reads: a run now, not in a day.
       await triggerContactRun(ctx.db, ctx.queue, provider, "contacts", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
     }
-    return view(ctx, workspaceId, next);
+    return view(ctx, workspaceId, provider, next);
   });
 
-  /** The workspace's ContactSource, or crm_not_connected. */
-  async function openSource(workspaceId: string) {
-    const session = await contactSession(ctx.hubspot, workspaceId);
-    if (!session) throw new AppError("crm_not_connected", "HubSpot is not connected for this workspace.");
-    return session.source;
-  }
 
   app.get(
-    "/api/v1/crm/hubspot/contact-lists",
+    "/api/v1/crm/:provider/contact-lists",
     {
       schema: {
         tags,
-        summary: `HubSpot contact lists whose name contains the query (at most ${maxContactLists}), by name: the contact-sync source`,
+        summary: `The CRM's contact lists whose name contains the query (at most ${maxContactLists}), by name: the contact-sync source`,
+        params,
         querystring: z.object({ query: z.string().max(200).default("") }),
         response: { 200: z.object({ items: z.array(contactListSchema) }), ...errors },
       },
     },
     async (request) => {
       const { workspaceId } = principalOf(request);
-      const source = await openSource(workspaceId);
-      return { items: await withCrm(ctx, workspaceId, () => source.searchContactLists(request.query.query.trim(), maxContactLists)) };
+      const provider = crmOf(ctx, request.params);
+      if (!provider.capabilities.contactSources.includes("list")) throw new AppError("capability_missing", `${provider.displayName} has no contact lists to sync from.`);
+      const source = (await openCrm(ctx, workspaceId, provider)).contactSource;
+      return { items: await withCrm(ctx, workspaceId, provider, () => source.searchContactLists(request.query.query.trim(), maxContactLists)) };
     },
   );
 
   app.get(
-    "/api/v1/crm/hubspot/contact-properties",
+    "/api/v1/crm/:provider/contact-properties",
     {
       schema: {
         tags,
-        summary: "HubSpot contact properties, by label: what contact sync's field mapping can map",
+        summary: "The CRM's contact properties, by label: what contact sync's field mapping can map",
+        params,
         response: { 200: z.object({ items: z.array(contactPropertySchema) }), ...errors },
       },
     },
     async (request) => {
       const { workspaceId } = principalOf(request);
-      const source = await openSource(workspaceId);
-      return { items: await withCrm(ctx, workspaceId, () => source.contactProperties()) };
+      const provider = crmOf(ctx, request.params);
+      const source = (await openCrm(ctx, workspaceId, provider)).contactSource;
+      return { items: await withCrm(ctx, workspaceId, provider, () => source.contactProperties()) };
     },
   );
 
   app.post(
     `${base}/run`,
-    { schema: { tags, summary: "Run contact sync now (inbound run, or two-way reconcile)", response: { 202: z.object({ queued: z.boolean(), kind: z.enum(runKinds), coalesced: z.boolean() }), ...errors } } },
+    { schema: { tags, summary: "Run contact sync now (inbound run, or two-way reconcile)", params, response: { 202: z.object({ queued: z.boolean(), kind: z.enum(runKinds), coalesced: z.boolean() }), ...errors } } },
     async (request, reply) => {
       const principal = requireAdmin(request);
+      const provider = crmOf(ctx, request.params);
       const settings = await loadContactSyncSettings(ctx.db, principal.workspaceId, provider);
       const kind = settings.mode === "two_way" ? "reconcile" : "contacts";
       const result = await triggerContactRun(ctx.db, ctx.queue, provider, kind, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId });
@@ -240,42 +247,46 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       schema: {
         tags,
         summary: "Dry run: what the first two-way reconcile would create and update (nothing is written)",
+        params,
         response: { 200: previewSchema, ...errors },
       },
     },
     async (request) => {
       const { workspaceId } = requireAdmin(request);
+      const provider = crmOf(ctx, request.params);
       const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
       if (settings.mode !== "two_way") throw new AppError("conflict", "Choose the two-way mode before previewing it.", {});
-      const session = await contactSession(ctx.hubspot, workspaceId);
-      if (!session) throw new AppError("crm_not_connected", "HubSpot is not connected for this workspace.");
-      const plan = await withCrm(ctx, workspaceId, () => previewReconcile({ db: ctx.db, source: session.source, provider, takeCalls: session.takeCalls }, workspaceId, settings));
+      const opened = await openCrm(ctx, workspaceId, provider);
+      const plan = await withCrm(ctx, workspaceId, provider, () =>
+        previewReconcile({ db: ctx.db, source: opened.contactSource, provider: provider.id, takeCalls: opened.takeCalls }, workspaceId, settings),
+      );
       const previewedAt = new Date().toISOString();
       // Settings may have changed while the preview ran; the stored copy is the one to update.
       const latest = await loadContactSyncSettings(ctx.db, workspaceId, provider);
-      await saveContactSyncSettings(ctx.db, workspaceId, provider, { ...latest, previewedAt });
+      await saveContactSyncSettings(ctx.db, workspaceId, provider.id, { ...latest, previewedAt });
       return { ...plan, previewedAt };
     },
   );
 
   app.post(
     `${base}/confirm`,
-    { schema: { tags, summary: "Confirm the previewed two-way reconcile; it starts now", response: { 200: viewSchema, ...errors } } },
+    { schema: { tags, summary: "Confirm the previewed two-way reconcile; it starts now", params, response: { 200: viewSchema, ...errors } } },
     async (request) => {
       const principal = requireAdmin(request);
       const { workspaceId } = principal;
+      const provider = crmOf(ctx, request.params);
       const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
       if (settings.mode !== "two_way") throw new AppError("conflict", "Choose the two-way mode first.", {});
       if (settings.previewedAt === null || (settings.changedAt !== null && settings.previewedAt < settings.changedAt)) {
         throw new AppError("conflict", "Preview the first reconcile with the current settings before confirming it.", {});
       }
       const next = { ...settings, confirmedAt: new Date().toISOString() };
-      await saveContactSyncSettings(ctx.db, workspaceId, provider, next);
+      await saveContactSyncSettings(ctx.db, workspaceId, provider.id, next);
       // The first reconcile is the full pass the preview showed (every member and every linked
       // contact compared), even when an inbound run read the source lately.
-      await requestFullContactSync(ctx.db, workspaceId, provider);
+      await requestFullContactSync(ctx.db, workspaceId, provider.id);
       if (!next.paused) await triggerContactRun(ctx.db, ctx.queue, provider, "reconcile", { workspaceId, trigger: "enable", triggeredBy: principal.userId });
-      return view(ctx, workspaceId, next);
+      return view(ctx, workspaceId, provider, next);
     },
   );
 };

@@ -18,7 +18,6 @@ import {
 import { triggerContactRun } from "../../sync/contact-sync/jobs.ts";
 import { contactRunBlocker } from "../../sync/run-now.ts";
 import { loadContactSyncSettings } from "../../sync/contact-sync/settings.ts";
-import { provider } from "../../sync/hubspot-connection.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
@@ -91,8 +90,9 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principal;
       const contact = await createContact(ctx.db, workspaceId, request.body, { source: "api" });
       // Two-way: the new contact reaches HubSpot within seconds, through a durable, retried job (§4.4).
+      const provider = ctx.provider;
       const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
-      if ((await contactRunBlocker(ctx.db, workspaceId, provider, settings, "push")) === null) {
+      if ((await contactRunBlocker(ctx.db, workspaceId, provider.id, settings, "push")) === null) {
         await triggerContactRun(ctx.db, ctx.queue, provider, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });
       }
       return reply.status(201).send(contact);

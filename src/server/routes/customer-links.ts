@@ -1,13 +1,13 @@
-// "Link to HubSpot": an admin sets or removes a customer's company and deal (Save & Sync).
+// "Link to <CRM>": an admin sets or removes a customer's CRM company and deal (Save & Sync).
 import { z } from "zod";
 import { notFound } from "../../core/errors.ts";
 import { getCustomer, setCustomerLink } from "../../db/repositories/customers.ts";
-import { provider } from "../../sync/hubspot-connection.ts";
 import { linkCustomerManually } from "../../sync/manual-link.ts";
 import { requireAdmin } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
+import { customerView } from "../crm-visibility.ts";
+import { withCrm } from "../crm-errors.ts";
 import { customerSchema } from "./customers.ts";
-import { withCrm } from "./hubspot.ts";
 import type { RouteModule } from "./route.ts";
 
 const params = z.object({ id: z.string().min(1).max(100) });
@@ -31,10 +31,13 @@ export const customerLinkRoutes: RouteModule = (app, ctx) => {
     async (request) => {
       const principal = requireAdmin(request);
       const { workspaceId } = principal;
-      const session = await ctx.hubspot.session(workspaceId);
-      return withCrm(ctx, workspaceId, () =>
-        linkCustomerManually(ctx.db, provider, session, workspaceId, request.params.id, request.body, principal.userId, ctx.notifyRunFinished),
+      const provider = ctx.provider;
+      const opened = await ctx.crm.open(workspaceId, provider.id);
+      const session = opened && { source: opened.accountSource, takeCalls: opened.takeCalls };
+      const customer = await withCrm(ctx, workspaceId, provider, () =>
+        linkCustomerManually(ctx.db, { id: provider.id, displayName: provider.displayName }, session, workspaceId, request.params.id, request.body, principal.userId, ctx.notifyRunFinished),
       );
+      return (await customerView(ctx, workspaceId))(customer);
     },
   );
 
@@ -46,7 +49,7 @@ export const customerLinkRoutes: RouteModule = (app, ctx) => {
       await setCustomerLink(ctx.db, workspaceId, request.params.id, null);
       const customer = await getCustomer(ctx.db, workspaceId, request.params.id);
       if (!customer) throw notFound("Customer", request.params.id);
-      return customer;
+      return (await customerView(ctx, workspaceId))(customer);
     },
   );
 };

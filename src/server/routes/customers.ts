@@ -23,7 +23,7 @@ export const customerSchema = z
     fields: z.record(z.string(), fieldValueSchema).describe("Custom field values by field key; fields without a value are left out."),
     crmLink: z
       .object({
-        provider: z.literal("hubspot"),
+        provider: z.string().describe("The CRM connector's id (hubspot)"),
         companyId: z.string(),
         dealId: z.string().nullable(),
         source: z.enum(["auto", "manual"]),

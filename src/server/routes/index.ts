@@ -5,11 +5,11 @@ import { customFieldRoutes } from "./custom-fields.ts";
 import { customerLinkRoutes } from "./customer-links.ts";
 import { customerRoutes } from "./customers.ts";
 import { healthRoutes } from "./health.ts";
-import { hubspotRoutes } from "./hubspot.ts";
+import { crmRoutes } from "./crm.ts";
 import { insightRoutes } from "./insights.ts";
 import { notificationRoutes } from "./notifications.ts";
 import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, hubspotRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, crmRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes];

@@ -52,7 +52,7 @@ describe.each(dialects)("notifications API on %s", (dialect: Dialect) => {
 
   /** A finished run with errors, notified the way the sync engine does it at the end of a run. */
   async function runWithErrors(workspaceId: string, triggeredBy: string | null, emailTaken: number): Promise<string> {
-    const run = await createRun(t.ctx.db, { workspaceId, kind: "contacts", trigger: triggeredBy ? "manual" : "schedule", triggeredBy });
+    const run = await createRun(t.ctx.db, { workspaceId, provider: "hubspot", kind: "contacts", trigger: triggeredBy ? "manual" : "schedule", triggeredBy });
     await recordSyncErrors(t.ctx.db, Array.from({ length: emailTaken }, () => ({ runId: run.id, workspaceId, code: "email_taken" as const })));
     await transitionRun(t.ctx.db, run.id, "running");
     await transitionRun(t.ctx.db, run.id, "partial");

@@ -70,14 +70,15 @@ function crmInStep(record: CrmContact, lastSeenModifiedAt: string | null | undef
 export class CrmPage extends CrmWrites {
   protected facts(record: CrmContact): CrmContactFacts {
     const p = record.properties;
-    const email = crmEmail(p[this.fields.email ?? "email"]);
+    const email = crmEmail(this.fields.email ? p[this.fields.email] : record.email);
     return {
       id: record.id,
       email,
-      phone: crmPhone(p[this.fields.phone ?? "phone"]),
-      lifecycleStage: trimmed(p["lifecyclestage"]),
-      // HubSpot's other addresses of the person go with its email property only.
-      additionalEmails: (this.fields.email ?? "email") === "email" ? crmAdditionalEmails(p["hs_additional_emails"], email) : [],
+      phone: crmPhone(this.fields.phone ? p[this.fields.phone] : record.phone),
+      lifecycleStage: trimmed(record.lifecycleStage),
+      // The CRM's other addresses of the person go with its own email only: when the mapped
+      // property holds another address, they are not this one's.
+      additionalEmails: this.fields.email === undefined || p[this.fields.email] === record.email ? crmAdditionalEmails(record.additionalEmails, email) : [],
     };
   }
 
@@ -331,7 +332,7 @@ export class CrmPage extends CrmWrites {
 
   protected attach(contact: ContactRecord, record: CrmContact, customerOf: Map<string, string | null>): Partial<ContactInput> {
     const patch: Partial<ContactInput> = {};
-    const tags = withLifecycleTag(contact.tags, trimmed(record.properties["lifecyclestage"]));
+    const tags = withLifecycleTag(contact.tags, trimmed(record.lifecycleStage));
     if (tags.join("\n") !== contact.tags.join("\n")) patch.tags = tags;
     const customerId = customerOf.get(record.id) ?? null;
     if (contact.customerId === null && customerId !== null) patch.customerId = customerId;

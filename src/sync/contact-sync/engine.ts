@@ -36,7 +36,8 @@ import { listLinkedCustomers } from "../../db/repositories/customer-links.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { countRunErrors } from "../../db/repositories/sync-runs.ts";
 import type { ContactSyncRecordStatus } from "../../db/schema.ts";
-import { contactBaseProperties, CrmListNotFoundError, isWriteFailure, type CrmContact } from "../ports.ts";
+import { ConnectorError } from "../../core/errors.ts";
+import { isWriteFailure, type CrmContact } from "../ports.ts";
 import { CrmPage } from "./crm-page.ts";
 import type { ErrorInput } from "./run-book.ts";
 import { mappedFields } from "./settings.ts";
@@ -103,7 +104,7 @@ export class ContactRun extends CrmPage {
       });
     }
     await this.record(missing);
-    this.properties = [...new Set([...contactBaseProperties, ...Object.values(this.fields)])];
+    this.properties = [...new Set(Object.values(this.fields))];
     if (this.checkpoint.kind !== "push") {
       const source = this.settings.source;
       if (source.kind === "list") {
@@ -134,7 +135,7 @@ export class ContactRun extends CrmPage {
           await this.save({ cursor: page.cursor });
         }
       } catch (error) {
-        if (error instanceof CrmListNotFoundError) throw new ContactRunStopped("crm_list_not_found", `The HubSpot list ${source.listId} no longer exists; choose another list.`);
+        if (error instanceof ConnectorError && error.code === "list_not_found") throw new ContactRunStopped("crm_list_not_found", `The HubSpot list ${source.listId} no longer exists; choose another list.`);
         throw error;
       }
     } else {
@@ -288,7 +289,7 @@ export class ContactRun extends CrmPage {
     const existing = await this.deps.source.findByEmails(candidates.flatMap((c) => (c.email ? [c.email] : [])), this.properties);
     const byEmail = new Map<string, CrmContact>();
     for (const record of existing) {
-      const email = crmEmail(record.properties["email"]);
+      const email = crmEmail(record.email);
       if (email) byEmail.set(email, record);
     }
     const owners = await listContactsByExternalIds(this.db, ws, existing.map((r) => r.id));

@@ -8,12 +8,12 @@ import { createRun, findActiveRun, transitionRun } from "../../db/repositories/s
 import type { Database, SyncRun } from "../../db/schema.ts";
 import { LeaseLostError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
 import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../../jobs/scheduler.ts";
-import type { ContactSource } from "../ports.ts";
+import type { ContactSourceAndWriter } from "../ports.ts";
 import { settleRunError } from "../run-failure.ts";
 import { contactRunBlocker } from "../run-now.ts";
 import { runContactSync } from "./run.ts";
 import type { ContactRunKind, ContactSyncDeps } from "./types.ts";
-import { loadContactSyncSettings, runnable, saveContactSyncSettings } from "./settings.ts";
+import { loadContactSyncSettings, runnable, saveContactSyncSettings, type ContactSettingsProvider } from "./settings.ts";
 
 /** The on-create push queue (§4.4: a contact created in crmsync reaches the CRM within seconds). */
 export const contactPushQueue = "contact-push";
@@ -40,13 +40,14 @@ const payloadSchema = z.object({
 });
 
 export interface ContactSession {
-  source: ContactSource;
+  source: ContactSourceAndWriter;
   takeCalls(): Record<string, number>;
 }
 
 export interface ContactSyncJobDeps {
   db: Kysely<Database>;
-  provider: string;
+  /** The workspace's CRM: its id and default contact mapping. */
+  provider: ContactSettingsProvider;
   openSession(workspaceId: string): Promise<ContactSession | null>;
   onAuthRevoked(workspaceId: string, message: string): Promise<void>;
   onRunFinished?(runId: string): Promise<void>;
@@ -59,8 +60,8 @@ export interface ContactSyncJobDeps {
  * run it: contact sync off, paused or in the other mode, two-way unconfirmed, the source list
  * deleted, HubSpot not connected.
  */
-export async function triggerContactRun(db: Kysely<Database>, queue: JobQueue, provider: string, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
-  const blocker = await contactRunBlocker(db, input.workspaceId, provider, await loadContactSyncSettings(db, input.workspaceId, provider), kind);
+export async function triggerContactRun(db: Kysely<Database>, queue: JobQueue, provider: ContactSettingsProvider, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
+  const blocker = await contactRunBlocker(db, input.workspaceId, provider.id, await loadContactSyncSettings(db, input.workspaceId, provider), kind);
   if (blocker) throw blocker;
   const job = kind === "contacts" ? contactSyncJob(input) : kind === "reconcile" ? reconcileJob(input) : contactPushJob(input);
   const { coalesced } = await queue.enqueue(job);
@@ -69,7 +70,7 @@ export async function triggerContactRun(db: Kysely<Database>, queue: JobQueue, p
 
 async function currentRun(deps: ContactSyncJobDeps, kind: ContactRunKind, payload: z.infer<typeof payloadSchema>): Promise<SyncRun> {
   const active = await findActiveRun(deps.db, payload.workspaceId, [kind]);
-  const run = active ?? (await createRun(deps.db, { workspaceId: payload.workspaceId, provider: deps.provider, kind, trigger: payload.trigger, triggeredBy: payload.triggeredBy }));
+  const run = active ?? (await createRun(deps.db, { workspaceId: payload.workspaceId, provider: deps.provider.id, kind, trigger: payload.trigger, triggeredBy: payload.triggeredBy }));
   return run.status === "queued" ? transitionRun(deps.db, run.id, "running") : run;
 }
 
@@ -87,7 +88,7 @@ export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKin
     const engineDeps: ContactSyncDeps = {
       db: deps.db,
       source: session.source,
-      provider: deps.provider,
+      provider: deps.provider.id,
       takeCalls: session.takeCalls,
       signal: jobCtx.signal,
       ...(deps.now ? { now: deps.now } : {}),
@@ -115,5 +116,5 @@ async function rememberBrokenList(deps: ContactSyncJobDeps, workspaceId: string,
   if (!errors) return;
   const settings = await loadContactSyncSettings(deps.db, workspaceId, deps.provider);
   if (settings.source.kind !== "list") return;
-  await saveContactSyncSettings(deps.db, workspaceId, deps.provider, { ...settings, sourceError: { code: "crm_list_not_found", listId: settings.source.listId, at: new Date().toISOString() } });
+  await saveContactSyncSettings(deps.db, workspaceId, deps.provider.id, { ...settings, sourceError: { code: "crm_list_not_found", listId: settings.source.listId, at: new Date().toISOString() } });
 }

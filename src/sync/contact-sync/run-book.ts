@@ -8,7 +8,6 @@ import { markContactsSynced, type ContactRecord, type PreparedContact } from "..
 import { addRunProgress, recordSyncErrors, saveCheckpoint, type RecordedError } from "../../db/repositories/sync-runs.ts";
 import type { Kysely } from "kysely";
 import type { Database, SyncRun } from "../../db/schema.ts";
-import { contactBaseProperties } from "../ports.ts";
 import type { ContactSyncSettings } from "./settings.ts";
 import {
   ContactRunStopped,
@@ -139,7 +138,7 @@ export class RunBook {
 
   /** Properties are resolved in check(); a resumed run past check needs them again. */
   protected ensureProperties(): void {
-    if (this.properties.length === 0) this.properties = [...new Set([...contactBaseProperties, ...Object.values(this.fields)])];
+    if (this.properties.length === 0) this.properties = [...new Set(Object.values(this.fields))];
   }
 
   protected async markDeleted(crmIds: string[]): Promise<void> {

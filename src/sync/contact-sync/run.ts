@@ -40,7 +40,7 @@ export async function planContactRun(deps: ContactSyncDeps, workspaceId: string,
 
 /**
  * Runs (or resumes) a contact-sync run that is already `running`; returns the finished run.
- * CRM failures propagate as CrmSourceError with the checkpoint saved (the caller pauses or fails
+ * CRM failures propagate as ConnectorError with the checkpoint saved (the caller pauses or fails
  * the run); ContactRunStopped is recorded here and fails the run.
  */
 export async function runContactSync(deps: ContactSyncDeps, run: SyncRun, settings: ContactSyncSettings): Promise<SyncRun> {

@@ -1,23 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { defaultSettings, mappedFields, parseSettings, runnable } from "./settings.ts";
 
+// A connector's default mapping, as CrmProvider.defaultContactMapping gives it.
+const defaults = { firstName: "given", lastName: "family", email: "mail", phone: "tel" };
+const initial = defaultSettings(defaults);
+
 describe("contact-sync settings", () => {
   it("reads missing or damaged settings as the safe defaults (off)", () => {
-    expect(parseSettings(undefined)).toEqual(defaultSettings);
-    expect(parseSettings({ mode: "sideways", lifecycleStages: "customer", mapping: { email: 3 } })).toEqual(defaultSettings);
-    expect(parseSettings({ mode: "inbound", mapping: { phone: null } }).mapping).toEqual({ firstName: "firstname", lastName: "lastname", email: "email", phone: null });
+    expect(parseSettings(undefined, defaults)).toEqual(initial);
+    expect(parseSettings({ mode: "sideways", lifecycleStages: "customer", mapping: { email: 3 } }, defaults)).toEqual(initial);
+    expect(parseSettings({ mode: "inbound", mapping: { phone: null } }, defaults).mapping).toEqual({ firstName: "given", lastName: "family", email: "mail", phone: null });
   });
 
   it("maps only the fields given a property", () => {
-    expect(mappedFields({ firstName: "firstname", lastName: null, email: "work_email", phone: null })).toEqual({ firstName: "firstname", email: "work_email" });
+    expect(mappedFields({ firstName: "given", lastName: null, email: "work_email", phone: null })).toEqual({ firstName: "given", email: "work_email" });
   });
 
   it("lets runs go only in their mode, unpaused, confirmed for two-way, and not on a deleted list", () => {
-    const inbound = { ...defaultSettings, mode: "inbound" as const };
+    const inbound = { ...initial, mode: "inbound" as const };
     expect(runnable(inbound, "contacts")).toBe(true);
     expect(runnable(inbound, "reconcile")).toBe(false);
     expect(runnable({ ...inbound, paused: true }, "contacts")).toBe(false);
-    const twoWay = { ...defaultSettings, mode: "two_way" as const };
+    const twoWay = { ...initial, mode: "two_way" as const };
     expect(runnable(twoWay, "reconcile")).toBe(false);
     expect(runnable(twoWay, "push")).toBe(false);
     expect(runnable({ ...twoWay, confirmedAt: "2026-01-01T00:00:00.000Z" }, "push")).toBe(true);

@@ -27,7 +27,6 @@ export const mappingSchema = z.object({
 });
 export type FieldMapping = z.infer<typeof mappingSchema>;
 
-export const defaultMapping: FieldMapping = { firstName: "firstname", lastName: "lastname", email: "email", phone: "phone" };
 export const defaultMaxWritesPerRun = 10_000;
 
 export interface ContactSyncSettings {
@@ -47,18 +46,21 @@ export interface ContactSyncSettings {
   sourceError: { code: "crm_list_not_found"; listId: string; at: string } | null;
 }
 
-export const defaultSettings: ContactSyncSettings = {
-  mode: "off",
-  source: { kind: "synced_companies" },
-  lifecycleStages: [...defaultLifecycleStages],
-  mapping: defaultMapping,
-  paused: false,
-  maxWritesPerRun: defaultMaxWritesPerRun,
-  changedAt: null,
-  previewedAt: null,
-  confirmedAt: null,
-  sourceError: null,
-};
+/** Settings before an admin changed anything; the mapping is the connector's default (CrmProvider.defaultContactMapping). */
+export function defaultSettings(defaultMapping: FieldMapping): ContactSyncSettings {
+  return {
+    mode: "off",
+    source: { kind: "synced_companies" },
+    lifecycleStages: [...defaultLifecycleStages],
+    mapping: { ...defaultMapping },
+    paused: false,
+    maxWritesPerRun: defaultMaxWritesPerRun,
+    changedAt: null,
+    previewedAt: null,
+    confirmedAt: null,
+    sourceError: null,
+  };
+}
 
 const storedSchema = z
   .object({
@@ -75,18 +77,24 @@ const storedSchema = z
   })
   .partial();
 
-export function parseSettings(raw: unknown): ContactSyncSettings {
+export function parseSettings(raw: unknown, defaultMapping: FieldMapping): ContactSyncSettings {
   const parsed = storedSchema.safeParse(raw ?? {});
   const stored = parsed.success ? parsed.data : {};
   return {
-    ...defaultSettings,
+    ...defaultSettings(defaultMapping),
     ...Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined)),
     mapping: { ...defaultMapping, ...(stored.mapping ?? {}) } as FieldMapping,
   };
 }
 
-export async function loadContactSyncSettings(db: Kysely<Database>, workspaceId: string, provider: string): Promise<ContactSyncSettings> {
-  return parseSettings((await getSyncSettings(db, workspaceId, provider)).contactSync);
+/** The provider's id and its default contact mapping (a CrmProvider is one). */
+export interface ContactSettingsProvider {
+  id: string;
+  defaultContactMapping: FieldMapping;
+}
+
+export async function loadContactSyncSettings(db: Kysely<Database>, workspaceId: string, provider: ContactSettingsProvider): Promise<ContactSyncSettings> {
+  return parseSettings((await getSyncSettings(db, workspaceId, provider.id)).contactSync, provider.defaultContactMapping);
 }
 
 export async function saveContactSyncSettings(db: Kysely<Database>, workspaceId: string, provider: string, settings: ContactSyncSettings): Promise<void> {
@@ -112,15 +120,15 @@ export function runnable(settings: ContactSyncSettings, kind: "contacts" | "reco
 }
 
 /** Workspaces whose contact sync may run `kind` now, with a usable connection: the schedules' lists. */
-export async function workspacesForContactRuns(db: Kysely<Database>, provider: string, kind: "contacts" | "reconcile"): Promise<string[]> {
+export async function workspacesForContactRuns(db: Kysely<Database>, provider: ContactSettingsProvider, kind: "contacts" | "reconcile"): Promise<string[]> {
   const rows = await db
     .selectFrom("sync_settings as s")
     .innerJoin("crm_connections as c", (join) => join.onRef("c.workspace_id", "=", "s.workspace_id").onRef("c.provider", "=", "s.provider"))
     .select(["s.workspace_id", "s.contact_sync"])
-    .where("s.provider", "=", provider)
+    .where("s.provider", "=", provider.id)
     .where("c.status", "=", "connected")
     .execute();
-  return rows.filter((r) => runnable(parseSettings(safeJson(r.contact_sync)), kind)).map((r) => r.workspace_id);
+  return rows.filter((r) => runnable(parseSettings(safeJson(r.contact_sync), provider.defaultContactMapping), kind)).map((r) => r.workspace_id);
 }
 
 function safeJson(text: string): unknown {

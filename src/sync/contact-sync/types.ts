@@ -5,7 +5,7 @@ import type { SyncedField } from "../../core/conflicts.ts";
 import type { SyncErrorCode } from "../../core/errors.ts";
 import type { ContactRecord } from "../../db/repositories/contacts.ts";
 import type { Database } from "../../db/schema.ts";
-import type { ContactSource } from "../ports.ts";
+import type { ContactSourceAndWriter } from "../ports.ts";
 
 export type ContactRunKind = "contacts" | "reconcile" | "push";
 export type Phase = "check" | "source" | "changes" | "linked" | "local" | "create" | "done";
@@ -25,7 +25,7 @@ export interface ContactCheckpoint {
 
 export interface ContactSyncDeps {
   db: Kysely<Database>;
-  source: ContactSource;
+  source: ContactSourceAndWriter;
   provider: string;
   takeCalls: () => Record<string, number>;
   now?: () => Date;

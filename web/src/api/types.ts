@@ -134,9 +134,26 @@ export interface RunError {
   createdAt: string;
 }
 
+/** What a CRM connector can do, as the server's connection answer says. */
+export interface CrmCapabilities {
+  accountSync: boolean;
+  contactSync: { inbound: boolean; twoWay: boolean };
+  contactSources: ("synced_companies" | "list")[];
+  propertyHistory: boolean;
+  merges: boolean;
+  modifiedSince: boolean;
+  webhooks: boolean;
+}
+
 export interface HubSpotConnection {
+  /** The CRM connector's id (hubspot) and the name people know the CRM by (HubSpot). */
+  provider: string;
+  displayName: string;
+  capabilities: CrmCapabilities;
+  authMethods: string[];
   status: "connected" | "disconnected" | "not_connected";
-  authKind: "oauth" | "service_key" | "private_app" | null;
+  /** oauth, or the CRM's key/token kind (HubSpot: service_key, private_app). */
+  authKind: string | null;
   portalId: string | null;
   scopes: string[];
   statusReason: string | null;

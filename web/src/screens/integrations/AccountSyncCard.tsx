@@ -10,7 +10,7 @@ import { HubSpotSyncToggle } from "../customers/HubSpotSyncToggle.tsx";
 import { RunPauseNote } from "../sync-activity/RunPauseNote.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
 
-export function AccountSyncCard({ admin }: { admin: boolean }) {
+export function AccountSyncCard({ admin, name }: { admin: boolean; name: string }) {
   const state = useAccountSync().data;
   const runNow = useRunAccountSync();
   const start = () =>
@@ -26,7 +26,7 @@ export function AccountSyncCard({ admin }: { admin: boolean }) {
         <Stack gap={4}>
           <Title order={4}>Account sync</Title>
           <Text size="sm" c="dimmed" maw={560}>
-            HubSpot companies and deals into customers, every 30 minutes while on. Customers are linked by domain; imported fields take their values from the linked company or deal.
+            {name} companies and deals into customers, every 30 minutes while on. Customers are linked by domain; imported fields take their values from the linked company or deal.
           </Text>
           {state?.changedAt && (
             <Text size="xs" c="dimmed">

@@ -14,7 +14,7 @@ const statusBadge: Record<HubSpotConnection["status"], { color: string; label: s
   not_connected: { color: "gray", label: "Not connected" },
 };
 
-const authKindLabel: Record<NonNullable<HubSpotConnection["authKind"]>, string> = {
+const authKindLabel: Record<string, string> = {
   oauth: "OAuth",
   service_key: "service key",
   private_app: "private-app token",
@@ -35,7 +35,7 @@ const keyHelp: Record<KeyKind, { label: string; description: string; placeholder
   },
 };
 
-function ConnectForm({ admin }: { admin: boolean }) {
+function ConnectForm({ admin, name }: { admin: boolean; name: string }) {
   const oauth = useStartOauth();
   const connectKey = useConnectKey();
   const [kind, setKind] = useState<KeyKind>("service_key");
@@ -47,7 +47,7 @@ function ConnectForm({ admin }: { admin: boolean }) {
     connectKey.mutate({ kind, token: token.trim() }, {
       onSuccess: () => {
         setToken("");
-        notifications.show({ color: "green", title: "HubSpot connected", message: "Turn on HubSpot Sync on the Customers page to start syncing." });
+        notifications.show({ color: "green", title: `${name} connected`, message: `Turn on ${name} Sync on the Customers page to start syncing.` });
       },
     });
   };
@@ -61,10 +61,10 @@ function ConnectForm({ admin }: { admin: boolean }) {
       )}
       <Group>
         <Button leftSection={<IconPlugConnected size={16} aria-hidden />} color="orange" onClick={startOauth} loading={oauth.isPending} disabled={!admin}>
-          Connect with HubSpot
+          Connect with {name}
         </Button>
         <Text size="sm" c="dimmed">
-          Opens HubSpot to approve access, then comes back here.
+          Opens {name} to approve access, then comes back here.
         </Text>
       </Group>
       <Divider label="or paste a key" labelPosition="left" />
@@ -102,25 +102,26 @@ function ConnectForm({ admin }: { admin: boolean }) {
 export function ConnectionCard({ connection, admin }: { connection: HubSpotConnection; admin: boolean }) {
   const disconnect = useDisconnect();
   const badge = statusBadge[connection.status];
+  const name = connection.displayName;
   const confirmDisconnect = () =>
     modals.openConfirmModal({
-      title: "Disconnect HubSpot?",
+      title: `Disconnect ${name}?`,
       children: (
         <Text size="sm">
-          crmsync stops every sync and revokes its access. Imported fields and values stay as ordinary data; nothing is deleted in HubSpot.
+          crmsync stops every sync and revokes its access. Imported fields and values stay as ordinary data; nothing is deleted in {name}.
         </Text>
       ),
       labels: { confirm: "Disconnect", cancel: "Cancel" },
       confirmProps: { color: "red" },
       onConfirm: () =>
         disconnect.mutate(undefined, {
-          onSuccess: () => notifications.show({ color: "gray", title: "HubSpot disconnected", message: "Syncing stopped; your data is kept." }),
-          onError: (error) => notifications.show({ color: "red", title: "HubSpot was not disconnected", message: errorMessage(error) }),
+          onSuccess: () => notifications.show({ color: "gray", title: `${name} disconnected`, message: "Syncing stopped; your data is kept." }),
+          onError: (error) => notifications.show({ color: "red", title: `${name} was not disconnected`, message: errorMessage(error) }),
         }),
     });
 
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-label="HubSpot connection">
+    <Paper withBorder p="md" radius="md" component="section" aria-label={`${name} connection`}>
       <Group justify="space-between" mb="sm">
         <Group gap="sm">
           <Title order={4}>Connection</Title>
@@ -135,14 +136,14 @@ export function ConnectionCard({ connection, admin }: { connection: HubSpotConne
         )}
       </Group>
       {connection.status === "disconnected" && (
-        <Alert color="red" variant="light" mb="sm" title="HubSpot no longer accepts crmsync's access">
+        <Alert color="red" variant="light" mb="sm" title={`${name} no longer accepts crmsync's access`}>
           {connection.statusReason ?? "The grant was revoked or expired."} Syncing is paused; links and values are kept. Reconnect below to resume with the same settings.
         </Alert>
       )}
       {connection.status === "connected" ? (
         <Stack gap={4}>
           <Text size="sm">
-            Portal <b>{connection.portalId}</b> · {connection.authKind === null ? "" : authKindLabel[connection.authKind]} · connected {formatDateTime(connection.connectedAt)}
+            Portal <b>{connection.portalId}</b> · {connection.authKind === null ? "" : (authKindLabel[connection.authKind] ?? connection.authKind)} · connected {formatDateTime(connection.connectedAt)}
           </Text>
           {connection.scopes.length > 0 && (
             <Group gap={4} wrap="wrap" aria-label="Granted scopes">
@@ -156,7 +157,7 @@ export function ConnectionCard({ connection, admin }: { connection: HubSpotConne
           )}
         </Stack>
       ) : (
-        <ConnectForm admin={admin} />
+        <ConnectForm admin={admin} name={name} />
       )}
     </Paper>
   );

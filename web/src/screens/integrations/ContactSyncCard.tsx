@@ -13,11 +13,13 @@ import { TwoWayConfirmation } from "./TwoWayConfirmation.tsx";
 interface Props {
   admin: boolean;
   connected: boolean;
+  /** The CRM's name, from the connection answer. */
+  name: string;
   /** Undefined while account sync's state loads: the source choice depends on it. */
   accountSyncOn: boolean | undefined;
 }
 
-export function ContactSyncCard({ admin, connected, accountSyncOn }: Props) {
+export function ContactSyncCard({ admin, connected, name, accountSyncOn }: Props) {
   const settings = useContactSyncWithRefresh();
   const [dirty, setDirty] = useState(false);
   const data = settings.data;
@@ -30,7 +32,7 @@ export function ContactSyncCard({ admin, connected, accountSyncOn }: Props) {
             {data && <ContactSyncBadges settings={data} />}
           </Group>
           <Text size="sm" c="dimmed" maw={640}>
-            HubSpot contacts and crmsync contacts: inbound once a day, or two-way with pushes within seconds and a nightly reconcile. Off by default.
+            {name} contacts and crmsync contacts: inbound once a day, or two-way with pushes within seconds and a nightly reconcile. Off by default.
           </Text>
         </Stack>
         {data && connected && <ContactSyncActions settings={data} admin={admin} />}
@@ -40,7 +42,7 @@ export function ContactSyncCard({ admin, connected, accountSyncOn }: Props) {
       ) : settings.isPending || accountSyncOn === undefined ? (
         <LoadingBlock label="Loading contact sync" />
       ) : !connected ? (
-        <Text size="sm">Connect HubSpot first.</Text>
+        <Text size="sm">Connect {name} first.</Text>
       ) : (
         <Stack gap="md">
           <ContactSyncStatus settings={settings.data} />

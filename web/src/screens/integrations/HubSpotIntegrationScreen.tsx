@@ -11,21 +11,35 @@ import { AccountSyncCard } from "./AccountSyncCard.tsx";
 import { ConnectionCard } from "./ConnectionCard.tsx";
 import { ContactSyncCard } from "./ContactSyncCard.tsx";
 
-/** The OAuth callback comes back here with ?connected=1 or ?error=<message>. */
-function OauthOutcome() {
+/** Why an OAuth callback was refused, by the code the server put in ?error=. */
+function oauthRefusal(code: string, name: string): string {
+  switch (code) {
+    case "oauth_session_mismatch":
+      return `The approval came back to a different browser session than the one that started connecting, so crmsync did not accept it. Start connecting again here, and approve it in ${name} in this same browser.`;
+    case "oauth_state_invalid":
+      return "This approval link expired (after 15 minutes) or was already used. Start connecting again.";
+    case "access_denied":
+      return `Access was not granted in ${name}.`;
+    default:
+      return code;
+  }
+}
+
+/** The OAuth callback comes back here with ?connected=1 or ?error=<code>. */
+function OauthOutcome({ name }: { name: string }) {
   const [params] = useSearchParams();
   const error = params.get("error");
   if (error) {
     return (
-      <Alert color="red" variant="light" title="HubSpot was not connected" role="alert">
-        {error}
+      <Alert color="red" variant="light" title={`${name} was not connected`} role="alert">
+        {oauthRefusal(error, name)}
       </Alert>
     );
   }
   if (params.get("connected")) {
     return (
-      <Alert color="green" variant="light" title="HubSpot connected" role="status">
-        Turn on HubSpot Sync to link customers and import values.
+      <Alert color="green" variant="light" title={`${name} connected`} role="status">
+        Turn on {name} Sync to link customers and import values.
       </Alert>
     );
   }
@@ -36,17 +50,19 @@ export function HubSpotIntegrationScreen() {
   const connection = useConnection();
   const accountSync = useAccountSync();
   const admin = useSession().data?.role === "admin";
+  // The CRM's name from the server wherever the text is generic; HubSpot until it answered.
+  const name = connection.data?.displayName ?? "HubSpot";
   return (
     <Stack gap="md">
-      <PageHeader title="Integrations › HubSpot" description="Connect your HubSpot portal, then choose what to sync." />
-      <OauthOutcome />
+      <PageHeader title={`Integrations › ${name}`} description={`Connect your ${name} account, then choose what to sync.`} />
+      <OauthOutcome name={name} />
       {!admin && (
         <Alert color="gray" variant="light">
           Only admins can change connections and sync settings.
         </Alert>
       )}
       {connection.isError ? (
-        <ErrorAlert error={connection.error} title="The HubSpot connection could not be loaded" onRetry={() => void connection.refetch()} />
+        <ErrorAlert error={connection.error} title={`The ${name} connection could not be loaded`} onRetry={() => void connection.refetch()} />
       ) : connection.isPending ? (
         <LoadingBlock />
       ) : connection.data === null ? (
@@ -56,8 +72,8 @@ export function HubSpotIntegrationScreen() {
       ) : (
         <>
           <ConnectionCard connection={connection.data} admin={admin} />
-          {connection.data.status === "connected" && <AccountSyncCard admin={admin} />}
-          <ContactSyncCard admin={admin} connected={connection.data.status === "connected"} accountSyncOn={accountSync.isPending ? undefined : (accountSync.data?.enabled ?? false)} />
+          {connection.data.status === "connected" && connection.data.capabilities.accountSync && <AccountSyncCard admin={admin} name={name} />}
+          <ContactSyncCard admin={admin} name={name} connected={connection.data.status === "connected"} accountSyncOn={accountSync.isPending ? undefined : (accountSync.data?.enabled ?? false)} />
         </>
       )}
     </Stack>
