@@ -209,6 +209,10 @@ export interface SyncRunsTable {
   /** JSON: where a paused or interrupted run resumes (page cursor, search window). */
   checkpoint: string | null;
   message: string | null;
+  /** While paused by a CRM rate limit: which one (daily, ten_secondly, secondly, unknown). */
+  paused_by_limit: string | null;
+  /** While paused by a CRM rate limit: when the run resumes. */
+  resumes_at: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;

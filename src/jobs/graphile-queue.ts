@@ -110,27 +110,39 @@ export class GraphileJobQueue implements JobQueue {
     }
     // graphile's own job_key modes either overwrite the run time or keep the pending one; the
     // contract wants the earlier of the two and the pending payload. Reading the pending job and
-    // replacing it must not interleave with another enqueue of the same key, hence the lock. A
-    // job a worker locks meanwhile is not absorbed: add_job detaches its key and adds a new job.
+    // replacing it must not interleave with another enqueue of the same key, hence the lock.
+    // A job a worker has locked must never carry the key add_job is called with: add_job would
+    // retire it (attempts := max_attempts, key := null), and if that worker died mid-run its run
+    // would never resume once the sweeper unlocks it, only when the new job's time came. The key
+    // of a trigger during a run is therefore `<key>#next` (or `<key>` while `<key>#next` runs): a
+    // pending job under either absorbs later triggers, and the running one keeps its attempts.
     const client = await this.pool.connect();
     try {
       await client.query("begin");
       await client.query("select pg_advisory_xact_lock($1, hashtext($2))", [enqueueLockClass, input.coalesceKey]);
       const { rows } = await client.query<{ id: string; existing_id: string | null }>(
-        `select (${this.#s}.add_job(
+        `with keyed as (
+           select key, locked_at is not null as locked, id, payload, run_at, max_attempts, attempts
+           from ${this.#s}._private_jobs where key in ($6, $6 || '#next')
+         ),
+         pending as (select * from keyed where not locked and attempts < max_attempts order by run_at limit 1),
+         chosen as (
+           select coalesce(
+             (select key from pending),
+             case when exists (select 1 from keyed where key = $6 and locked) then $6 || '#next' else $6 end
+           ) as key
+         )
+         select (${this.#s}.add_job(
             identifier => $1,
             payload => coalesce(ex.payload, $2::json),
             queue_name => $3,
             run_at => least(coalesce($4::timestamptz, now()), ex.run_at),
             max_attempts => coalesce(ex.max_attempts::int, $5),
-            job_key => $6,
+            job_key => chosen.key,
             job_key_mode => 'replace')).id,
            ex.id as existing_id
-         from (select 1) as one
-         left join lateral (
-           select id, payload, run_at, max_attempts from ${this.#s}._private_jobs
-           where key = $6 and locked_at is null and attempts < max_attempts
-         ) as ex on true`,
+         from chosen
+         left join pending as ex on true`,
         [...args, input.coalesceKey],
       );
       await client.query("commit");
@@ -182,7 +194,7 @@ export class GraphileJobQueue implements JobQueue {
 
   async cancelPending(coalesceKey: string): Promise<number> {
     await this.migrate();
-    const result = await this.pool.query(`delete from ${this.#s}._private_jobs where key = $1 and locked_at is null and attempts < max_attempts`, [coalesceKey]);
+    const result = await this.pool.query(`delete from ${this.#s}._private_jobs where key in ($1, $1 || '#next') and locked_at is null and attempts < max_attempts`, [coalesceKey]);
     return result.rowCount ?? 0;
   }
 

@@ -89,6 +89,8 @@ export interface ClaimableJobQueue extends JobQueue {
    */
   retry(job: Job, input: { delayMs: number; error: string | null; countAttempt: boolean }): Promise<boolean>;
   fail(job: Job, error: string): Promise<boolean>;
+  /** Ends the leases of this machine's workers whose process is gone; returns how many. */
+  releaseLeasesOfDeadProcesses?(host: string, isAlive: (pid: number) => boolean): Promise<number>;
 }
 
 export interface JobContext {

@@ -208,6 +208,29 @@ export class SqlJobQueue implements ClaimableJobQueue {
       .execute();
   }
 
+  /**
+   * Ends at once the leases that workers of this machine hold but whose process is gone (a
+   * crashed or killed `crmsync serve` that was restarted), so their jobs are claimed now instead
+   * of when the leases run out. Worker ids are `host:pid:random`; a pid that is alive again
+   * (reused) keeps its lease until it expires, as before. Returns the jobs released.
+   */
+  async releaseLeasesOfDeadProcesses(host: string, isAlive: (pid: number) => boolean): Promise<number> {
+    const rows = await this.#db.selectFrom("jobs").select(["id", "locked_by"]).where("status", "=", "running").where("locked_by", "like", `${host}:%`).execute();
+    const dead = rows.filter((r) => {
+      const pid = Number(r.locked_by?.slice(host.length + 1).split(":")[0]);
+      return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid);
+    });
+    if (dead.length === 0) return 0;
+    const nowIso = new Date(this.#now().getTime() - 1).toISOString();
+    const result = await this.#db
+      .updateTable("jobs")
+      .set({ lease_expires_at: nowIso, updated_at: this.#now().toISOString() })
+      .where("status", "=", "running")
+      .where("id", "in", dead.map((r) => r.id))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async heartbeat(job: Job, leaseMs: number): Promise<boolean> {
     const now = this.#now();
     const result = await this.#whereClaimed(

@@ -100,6 +100,15 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   async function loop(): Promise<void> {
+    // A restarted process takes over what its killed predecessor held at once, not after the lease.
+    if (queue.releaseLeasesOfDeadProcesses) {
+      try {
+        const released = await queue.releaseLeasesOfDeadProcesses(hostname(), processAlive);
+        if (released > 0) logger.warn({ workerId, released }, "took over the jobs of a crmsync process on this machine that stopped");
+      } catch (error) {
+        logger.error({ err: error, workerId }, "looking for the jobs of stopped processes failed");
+      }
+    }
     while (!stopping) {
       const waiters = drainWaiters;
       drainWaiters = [];
@@ -217,6 +226,17 @@ export function startWorker(options: WorkerOptions): Worker {
       });
     },
   };
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function errorMessage(error: unknown): string {

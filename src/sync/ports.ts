@@ -50,11 +50,16 @@ export const companyBaseProperties = ["domain", "hs_additional_domains", "create
 export const dealBaseProperties = ["createdate", "hs_lastmodifieddate", "dealname"] as const;
 
 /** A CRM failure in the engine's terms: which catalog code, and when to try again. */
+/** Which of the CRM's rate limits stopped a call: per day, per 10 s, per second (search). */
+export type CrmRateLimit = "daily" | "ten_secondly" | "secondly" | "unknown";
+
 export class CrmSourceError extends Error {
   constructor(
     readonly code: "crm_rate_limited" | "crm_auth_revoked" | "crm_unavailable",
     message: string,
     readonly retryAfterMs: number | null = null,
+    /** For crm_rate_limited: which limit was reached. */
+    readonly limit: CrmRateLimit | null = null,
   ) {
     super(message);
     this.name = "CrmSourceError";

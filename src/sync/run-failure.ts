@@ -6,7 +6,7 @@ import type { Kysely } from "kysely";
 import { recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
 import { FatalJobError, RetryLaterError, type Job, type JobContext } from "../jobs/queue.ts";
-import { CrmSourceError } from "./ports.ts";
+import { CrmSourceError, type CrmRateLimit } from "./ports.ts";
 
 export interface RunFailureContext {
   db: Kysely<Database>;
@@ -21,6 +21,19 @@ export interface RunFailureContext {
 
 const defaultPauseMs = 10_000;
 
+const limitNames: Record<CrmRateLimit, string> = {
+  daily: "daily API limit",
+  ten_secondly: "API limit per 10 seconds",
+  secondly: "search API limit per second",
+  unknown: "API limit",
+};
+
+/** "Paused: HubSpot's daily API limit was reached; resumes at 2026-12-04 00:00 UTC." */
+export function pausedMessage(limit: CrmRateLimit, resumesAt: string): string {
+  const at = resumesAt.slice(0, 19).replace("T", " ").replace(/:00$/, "");
+  return `Paused: HubSpot's ${limitNames[limit]} was reached; resumes at ${at} UTC.`;
+}
+
 export async function settleRunError(ctx: RunFailureContext, error: unknown): Promise<void> {
   const { db, run } = ctx;
   if (!(error instanceof CrmSourceError)) {
@@ -30,9 +43,13 @@ export async function settleRunError(ctx: RunFailureContext, error: unknown): Pr
   }
   const record = (code: CrmSourceError["code"]) => recordSyncErrors(db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
   switch (error.code) {
-    case "crm_rate_limited":
-      await transitionRun(db, run.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
-      throw new RetryLaterError(error.retryAfterMs ?? defaultPauseMs);
+    case "crm_rate_limited": {
+      const pauseMs = error.retryAfterMs ?? defaultPauseMs;
+      const limit = error.limit ?? "unknown";
+      const resumesAt = new Date(Date.now() + pauseMs).toISOString();
+      await transitionRun(db, run.id, "queued", { message: pausedMessage(limit, resumesAt), pause: { limit, resumesAt } });
+      throw new RetryLaterError(pauseMs);
+    }
     case "crm_unavailable":
       if (ctx.jobCtx.attempt >= ctx.job.maxAttempts) {
         await record("crm_unavailable");

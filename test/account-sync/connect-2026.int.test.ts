@@ -29,8 +29,8 @@ describe.each(dialects)("HubSpot 2026 connections on %s", (dialect: Dialect) => 
 
   beforeAll(async () => {
     h = await HubSpotHarness.start(dialect, { emulator: { seed: 26, companies: 20, deals: 10, contacts: 30 } });
-    // A service key is a bearer token with the privately-distributed tier's limits.
-    await h.control("POST", "/tokens/private", { token: serviceKey });
+    // A HubSpot admin creates the service key (Development › Keys › Service keys).
+    await h.control("POST", "/service-keys", { key: serviceKey });
   });
   afterAll(async () => {
     await h?.close();
@@ -96,6 +96,11 @@ describe.each(dialects)("HubSpot 2026 connections on %s", (dialect: Dialect) => 
   it("connects through OAuth 2026-03, refreshes 30-minute tokens before expiry, keeps rotated refresh tokens, and syncs", async () => {
     const ws = h.t.b;
     await h.ok("DELETE", "/api/v1/crm/hubspot/connection", undefined, ws.adminToken, 204);
+    // Tokens that live 301 s are refreshed about a second after they are issued (5 minutes
+    // early); each refresh rotates the refresh token, so a later run works only if the one
+    // before stored the new one.
+    h.emu.store.auth.accessTokenLifetimeSeconds = 301;
+    h.emu.store.auth.rotateRefreshTokens = true;
     const { authorizeUrl } = await h.ok<{ authorizeUrl: string }>("POST", "/api/v1/crm/hubspot/oauth/start", undefined, ws.adminToken);
     const approved = await fetch(authorizeUrl, { redirect: "manual" });
     const location = new URL(approved.headers.get("location") ?? "");
@@ -109,10 +114,6 @@ describe.each(dialects)("HubSpot 2026 connections on %s", (dialect: Dialect) => 
 
     await syncBoth(ws, await seedAccount("oauthed", ws.adminToken));
 
-    // Tokens that live 301 s are refreshed at once (5 minutes early); each refresh rotates the
-    // refresh token, so a second run works only if the first stored the new one.
-    h.emu.store.auth.accessTokenLifetimeSeconds = 301;
-    h.emu.store.auth.rotateRefreshTokens = true;
     h.resetCounters();
     for (let i = 0; i < 2; i++) {
       // Past the second of life left before crmsync's 5-minute margin.

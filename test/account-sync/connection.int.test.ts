@@ -145,8 +145,10 @@ describe("account sync: the HubSpot connection", () => {
     expect(view.statusReason).toMatch(/revoked/i);
     expect(await workspacesWithAccountSync(h.t.ctx.db, "hubspot")).not.toContain(h.ws.id);
 
-    // Every sync stops by itself: a trigger runs nothing.
-    await h.ok("POST", "/api/v1/crm/hubspot/account-sync/run");
+    // Every sync stops by itself: "run now" says why and runs nothing.
+    const refused = await h.api<{ error: { code: string } }>("POST", "/api/v1/crm/hubspot/account-sync/run");
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("crm_not_connected");
     await h.drain();
     expect(await h.runs()).toHaveLength(runsBefore + 1);
     // The toggle is not switched off: reconnecting resumes.

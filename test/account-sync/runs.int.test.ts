@@ -166,6 +166,33 @@ describe("account sync: rate limits and outages", () => {
     expect(sorted(done.crmCalls.byEndpoint)).toEqual(endpointCounts(hubspot));
   });
 
+  it("HubSpot's daily limit pauses the run until the next day, and the run says which limit and when it resumes", async () => {
+    await h.setSync(false);
+    const limits = h.emu.store.rateLimiter.config;
+    // The portal's daily budget is spent: HubSpot answers 429 DAILY, with no Retry-After.
+    h.emu.store.rateLimiter.config = { ...limits, enabled: true, privateDailyMax: 0, privateTenSecondMax: 100_000, searchPerSecond: 100_000 };
+    try {
+      await h.setSync(true);
+      await h.drain();
+    } finally {
+      h.emu.store.rateLimiter.config = limits;
+    }
+    const paused = await h.latestRun();
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    expect(paused.status).toBe("queued");
+    expect(paused.pause).toEqual({ limit: "daily", resumesAt: expect.any(String) });
+    expect(Math.abs(Date.parse(paused.pause!.resumesAt) - midnight.getTime())).toBeLessThan(60_000);
+    expect(paused.message).toBe(`Paused: HubSpot's daily API limit was reached; resumes at ${midnight.toISOString().slice(0, 10)} 00:00 UTC.`);
+    // The job waits until then, rather than knocking every few seconds.
+    const [job] = await h.t.ctx.queue.listJobs({ workspaceId: h.ws.id, status: "pending" });
+    expect(Math.abs(job!.runAt.getTime() - midnight.getTime())).toBeLessThan(60_000);
+
+    await makeDue();
+    await h.drain();
+    expect(await h.latestRun()).toMatchObject({ id: paused.id, status: "succeeded", pause: null });
+  });
+
   it("an outage retries the run later and it completes; the calls that failed are counted", async () => {
     const c = uniquelyMatchableCompanies(h.emu.store)[0]!;
     await h.patchRecord("companies", c.companyId, { annualrevenue: "31337" });
@@ -251,13 +278,15 @@ describe("account sync: a run survives a crash and a shutdown", () => {
     expect(crashed.status).toBe("running");
     const donePages = pagesDone(crashed.checkpoint);
     expect(donePages).toBeLessThan(pages);
-    // The crashed worker's lease runs out (60 s in production; moved here instead of waited for).
-    await h.t.ctx.db.updateTable("jobs").set({ lease_expires_at: new Date(Date.now() - 1000).toISOString() }).where("status", "=", "running").execute();
-
+    // The crashed worker's lease would last 60 s; a worker started on this machine sees that the
+    // process holding it is gone and takes the run over at once.
+    expect((await h.t.ctx.queue.listJobs({ workspaceId: h.ws.id, status: "running" }))[0]?.leaseExpiresAt?.getTime()).toBeGreaterThan(Date.now() + 30_000);
     h.emu.store.faults.clear();
     h.resetCounters();
+    const restarted = Date.now();
     h.startWorker();
     await h.drain();
+    expect(Date.now() - restarted).toBeLessThan(30_000);
     const resumed = (await accountsRun(h.ws.id))!;
     expect(resumed.id).toBe(run.id);
     expect(resumed.status).toBe("succeeded");

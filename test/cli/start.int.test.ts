@@ -102,7 +102,8 @@ describe("crmsync start", () => {
 
     const landed = await fetch(callback, { redirect: "manual", headers: { cookie } });
     expect(landed.status).toBe(302);
-    expect(landed.headers.get("location")).toBe("/integrations/hubspot?connected=1");
+    // The server logs why a callback failed: show it with the failure.
+    expect(landed.headers.get("location"), stdout).toBe("/integrations/hubspot?connected=1");
     const connection = (await (await fetch(`${url}/api/v1/crm/hubspot/connection`, { headers: { cookie } })).json()) as { status: string; authKind: string };
     expect(connection).toMatchObject({ status: "connected", authKind: "oauth" });
   });

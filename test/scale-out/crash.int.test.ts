@@ -5,9 +5,11 @@
 // pages in flight at the kill read again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertCustomers, snapshotWorkspace, uniquelyMatchableCompanies, type CustomerSnapshot } from "../support/hubspot.ts";
+import { accountSyncJob } from "../../src/jobs/scheduler.ts";
 import { ScaleOut, sleep, waitFor, type WorkerProcess, type Workspace } from "./fixture.ts";
 
-const trials = 10;
+// CRASH_TRIALS=20 for the figure in docs/decisions/0017; fewer in the everyday suite for time.
+const trials = Number(process.env["CRASH_TRIALS"] ?? 10);
 const finalStatuses = ["succeeded", "partial", "failed", "cancelled"];
 
 /** mulberry32: kill points vary per seed and a failure can be replayed with CRASH_SEED. */
@@ -33,9 +35,10 @@ describe("scale-out: a worker killed with SIGKILL mid-run", () => {
     const c = s.emu.store.counters.snapshot().endpoints;
     return (c["companies.list"] ?? 0) + (c["deals.list"] ?? 0);
   };
+  // A schedule slot fired at the kill waits for its own (later) time; it is not part of the run.
   const settled = async (ws: Workspace): Promise<boolean> => {
     const runs = await s.runs(ws.id);
-    const jobs = await s.queue.listJobs({ workspaceId: ws.id, limit: 1 });
+    const jobs = (await s.queue.listJobs({ workspaceId: ws.id })).filter((j) => j.runAt.getTime() < Date.now() + 60_000);
     return runs.length > 0 && jobs.length === 0 && runs.every((r) => finalStatuses.includes(r.status));
   };
 
@@ -95,12 +98,16 @@ describe("scale-out: a worker killed with SIGKILL mid-run", () => {
       const atKill = (await s.runs(ws.id)).find((r) => r.id === run.id)!;
       const readBeforeKill = listCalls();
       await s.kill(worker);
+      // The periodic schedule fires while the dead worker still holds its lock, spread to later:
+      // it must not retire the held job (the run would wait for the slot instead of resuming).
+      await s.queue.enqueue(accountSyncJob({ workspaceId: ws.id, trigger: "schedule", runAt: new Date(Date.now() + 10 * 60_000) }));
       const phase = atKill.checkpoint ? (JSON.parse(atKill.checkpoint) as { phase: string }).phase : "start";
       killedAt.push(`${atKill.status}/${phase}`);
 
       s.emu.store.counters.reset();
       worker = await s.spawnWorker(1);
       await waitFor("the run to be taken over and finished", () => settled(ws).then((done) => (done ? true : undefined)), 30_000);
+      await s.queue.cancelPending(accountSyncJob({ workspaceId: ws.id, trigger: "schedule" }).coalesceKey!);
 
       const runs = await s.runs(ws.id);
       // The interrupted run itself finished; a kill after its last write may leave a job that

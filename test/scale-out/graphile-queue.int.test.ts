@@ -207,6 +207,28 @@ describe("graphile-worker queue", () => {
     expect(await queue.listJobs()).toEqual([]);
   });
 
+  it("never retires a job a dead worker still holds: a trigger meanwhile waits behind it, and the job runs once unlocked", async () => {
+    const job = await queue.enqueue({ queue: "q", payload: { n: 1 }, coalesceKey: "q:held", exclusiveKey: "x:held", maxAttempts: 3 });
+    // A worker took the job and died: its lock stays until a sweeper finds the pool dead.
+    await pool.query("update graphile_worker._private_jobs set locked_at = now(), locked_by = 'dead-pool', attempts = 1 where id = $1", [job.id]);
+    // A schedule slot fires meanwhile, spread to later (what kept a run `running` for minutes).
+    const later = new Date(Date.now() + 3_600_000);
+    const trigger = await queue.enqueue({ queue: "q", payload: { n: 2 }, coalesceKey: "q:held", exclusiveKey: "x:held", runAt: later });
+    expect(trigger.id).not.toBe(job.id);
+    // One more trigger joins the pending follow-up instead of adding a third job.
+    expect(await queue.enqueue({ queue: "q", payload: { n: 3 }, coalesceKey: "q:held", exclusiveKey: "x:held", runAt: later })).toEqual({ id: trigger.id, coalesced: true });
+    expect(await queue.getJob(job.id)).toMatchObject({ status: "running", attempts: 1, maxAttempts: 3 });
+
+    await pool.query("select graphile_worker.force_unlock_workers(array['dead-pool'])");
+    const ran: unknown[] = [];
+    const b = worker({ q: (j: Job) => Promise.resolve(void ran.push(j.payload)) });
+    await b.ready;
+    await waitFor("the held job to run", () => (ran.length === 1 ? true : undefined), 10_000);
+    expect(ran).toEqual([{ n: 1 }]);
+    expect((await queue.listJobs({ status: "pending" })).map((j) => j.id)).toEqual([trigger.id]);
+    expect(await queue.cancelPending("q:held")).toBe(1);
+  });
+
   it("moves a dead worker's job to a live worker within seconds, not graphile's 4 hours", async () => {
     const runs: string[] = [];
     let aStarted: () => void = () => undefined;

@@ -40,6 +40,7 @@ export interface RunJson {
   counters: { read: number; linked: number; updated: number; created: number; skipped: number; failed: number };
   crmCalls: { total: number; byEndpoint: Record<string, number> };
   message: string | null;
+  pause: { limit: string; resumesAt: string } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -315,8 +315,10 @@ export class PortalBudget implements Budget {
       }
     }
     const lane = this.lanes[kind];
-    // The second's allowance is spent (by us or the portal's other integrations): wait out the second.
-    if (headers.secondly !== undefined && headers.secondlyRemaining !== undefined && headers.secondly > 0 && headers.secondlyRemaining <= 0) {
+    // The second's allowance is spent (by us or the portal's other integrations): wait out the
+    // second. Only a window longer than a second gains from a per-second figure.
+    const secondSpent = headers.secondly !== undefined && headers.secondly > 0 && headers.secondlyRemaining !== undefined && headers.secondlyRemaining <= 0;
+    if (secondSpent && lane.intervalMs > 1_000) {
       this.pause(lane, now + 1_000);
     }
     // Answers without headers (search answers carry none) say nothing: what was learned stays.

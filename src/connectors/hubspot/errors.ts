@@ -12,6 +12,8 @@ export interface HubSpotErrorInit {
   message: string;
   endpoint: string;
   category?: string | undefined;
+  /** The finer code of the standard error body (2026 OAuth keeps its v1 codes here, e.g. BAD_REFRESH_TOKEN). */
+  subCategory?: string | undefined;
   correlationId?: string | undefined;
   /** HubSpot's rate-limit policy (TEN_SECONDLY_ROLLING, SECONDLY, DAILY) on 429s. */
   policyName?: string | undefined;
@@ -28,6 +30,7 @@ export class HubSpotError extends Error {
   readonly status: number;
   readonly endpoint: string;
   readonly category: string | undefined;
+  readonly subCategory: string | undefined;
   readonly correlationId: string | undefined;
   readonly policyName: string | undefined;
   readonly details: ErrorDetail[];
@@ -41,6 +44,7 @@ export class HubSpotError extends Error {
     this.status = init.status;
     this.endpoint = init.endpoint;
     this.category = init.category;
+    this.subCategory = init.subCategory;
     this.correlationId = init.correlationId;
     this.policyName = init.policyName;
     this.details = init.details ?? [];
@@ -87,6 +91,7 @@ export function kindForStatus(status: number): HubSpotErrorKind {
 export interface ErrorBodyFields {
   message: string | undefined;
   category: string | undefined;
+  subCategory: string | undefined;
   correlationId: string | undefined;
   policyName: string | undefined;
   details: ErrorDetail[];
@@ -111,6 +116,7 @@ export function readErrorBody(body: unknown): ErrorBodyFields {
     // OAuth errors answer `{status: "BAD_REFRESH_TOKEN", message}` or `{error, error_description}`.
     message: str("message") ?? str("error_description") ?? str("error"),
     category: str("category") ?? str("errorType") ?? (str("status") !== "error" ? str("status") : undefined) ?? str("error"),
+    subCategory: str("subCategory"),
     correlationId: str("correlationId"),
     policyName: str("policyName"),
     details: readDetails(record["errors"]),

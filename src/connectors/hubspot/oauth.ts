@@ -89,8 +89,9 @@ function oauthTransport(config: OAuthClientConfig): Transport {
  * uninstalled, or the token is unknown. The connection must be reconnected by a person.
  */
 function revokedGrant(error: HubSpotError): boolean {
-  const code = (error.category ?? "").toUpperCase();
-  return code === "BAD_REFRESH_TOKEN" || code === "INVALID_GRANT" || /invalid_grant|refresh token/i.test(error.message);
+  // v1 put the code in `status` (read as category); the 2026 standard body has it in subCategory or errors[].code.
+  const codes = [error.category, error.subCategory, ...error.details.map((d) => d.code)].map((c) => (c ?? "").toUpperCase());
+  return codes.some((c) => c === "BAD_REFRESH_TOKEN" || c === "INVALID_GRANT") || /invalid_grant/i.test(error.message);
 }
 
 /** The client's credentials go in the form body with every OAuth call (2026-03 takes no Basic auth). */
@@ -125,13 +126,15 @@ async function tokenCall(config: OAuthClientConfig, form: Record<string, string>
       ...(body.scopes === undefined ? {} : { scopes: body.scopes }),
     };
   } catch (error) {
-    if (isHubSpotError(error) && error.kind === "bad_request" && revokedGrant(error)) {
+    // Only a refused refresh means the grant is gone; a refused code is just a bad callback.
+    if (isHubSpotError(error) && error.kind === "bad_request" && form.grant_type === "refresh_token" && revokedGrant(error)) {
       throw new HubSpotError({
         kind: "auth_revoked",
         status: error.status,
         endpoint,
         message: error.message,
         category: error.category,
+        subCategory: error.subCategory,
         correlationId: error.correlationId,
         cause: error,
       });

@@ -67,6 +67,7 @@ describe("errors", () => {
     expect(readErrorBody({ status: "error", message: "m", category: "VALIDATION_ERROR", correlationId: "c" })).toEqual({
       message: "m",
       category: "VALIDATION_ERROR",
+      subCategory: undefined,
       correlationId: "c",
       policyName: undefined,
       details: [],
@@ -80,6 +81,6 @@ describe("errors", () => {
     });
     expect(readErrorBody({ status: "BAD_REFRESH_TOKEN", message: "missing or unknown refresh token" })).toMatchObject({ category: "BAD_REFRESH_TOKEN" });
     expect(readErrorBody({ error: "invalid_grant", error_description: "revoked" })).toMatchObject({ category: "invalid_grant", message: "revoked" });
-    expect(readErrorBody("<html>")).toEqual({ message: undefined, category: undefined, correlationId: undefined, policyName: undefined, details: [] });
+    expect(readErrorBody("<html>")).toEqual({ message: undefined, category: undefined, subCategory: undefined, correlationId: undefined, policyName: undefined, details: [] });
   });
 });

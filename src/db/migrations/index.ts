@@ -11,6 +11,7 @@ import * as contactSync from "./20261123T0600_contact_sync.ts";
 import * as connectionDisconnectCause from "./20261123T0700_connection_disconnect_cause.ts";
 import * as contactHandlesByContact from "./20261202T0000_contact_handles_by_contact.ts";
 import * as crmMirrorWriteOrder from "./20261202T0100_crm_mirror_write_order.ts";
+import * as runPause from "./20261203T1500_run_pause.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "20261123T0700_connection_disconnect_cause": connectionDisconnectCause,
   "20261202T0000_contact_handles_by_contact": contactHandlesByContact,
   "20261202T0100_crm_mirror_write_order": crmMirrorWriteOrder,
+  "20261203T1500_run_pause": runPause,
 };

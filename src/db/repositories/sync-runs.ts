@@ -35,6 +35,8 @@ export async function createRun(db: Kysely<Database>, input: NewRun): Promise<Sy
     crm_calls_by_endpoint: "{}",
     checkpoint: null,
     message: null,
+    paused_by_limit: null,
+    resumes_at: null,
     created_at: new Date().toISOString(),
     started_at: null,
     finished_at: null,
@@ -61,7 +63,7 @@ export async function transitionRun(
   db: Kysely<Database>,
   runId: string,
   to: RunStatus,
-  patch: { message?: string | null } = {},
+  patch: { message?: string | null; pause?: { limit: string; resumesAt: string } } = {},
 ): Promise<SyncRun> {
   const run = await getRunById(db, runId);
   if (!run) throw new Error(`Run ${runId} does not exist.`);
@@ -75,6 +77,9 @@ export async function transitionRun(
       ...(to === "running" && !run.started_at ? { started_at: now } : {}),
       ...(final ? { finished_at: now } : {}),
       ...(patch.message !== undefined ? { message: patch.message } : {}),
+      // A pause lasts until the run's next status change.
+      paused_by_limit: patch.pause?.limit ?? null,
+      resumes_at: patch.pause?.resumesAt ?? null,
     })
     .where("id", "=", runId)
     .where("status", "=", run.status)

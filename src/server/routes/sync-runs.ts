@@ -11,6 +11,9 @@ import type { RouteModule } from "./route.ts";
 const runKinds = ["accounts", "contacts", "reconcile", "push", "link"] as const;
 const runStatuses = ["queued", "running", "succeeded", "partial", "failed", "cancelled"] as const;
 
+const pauseLimits = ["daily", "ten_secondly", "secondly", "unknown"] as const;
+const pauseLimit = (stored: string): (typeof pauseLimits)[number] => pauseLimits.find((l) => l === stored) ?? "unknown";
+
 export const runSchema = z.object({
   id: z.string(),
   kind: z.enum(runKinds),
@@ -20,6 +23,13 @@ export const runSchema = z.object({
   counters: z.object({ read: z.number(), linked: z.number(), updated: z.number(), created: z.number(), skipped: z.number(), failed: z.number() }),
   crmCalls: z.object({ total: z.number(), byEndpoint: z.record(z.string(), z.number()) }),
   message: z.string().nullable(),
+  pause: z
+    .object({
+      limit: z.enum(pauseLimits).describe("The CRM rate limit that paused the run."),
+      resumesAt: z.string().describe("When the run goes on by itself."),
+    })
+    .nullable()
+    .describe("Set while the run waits for a CRM rate limit to reset."),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -54,6 +64,7 @@ export function presentRun(run: SyncRun): z.infer<typeof runSchema> {
     },
     crmCalls: { total: run.crm_calls, byEndpoint: JSON.parse(run.crm_calls_by_endpoint) as Record<string, number> },
     message: run.message,
+    pause: run.paused_by_limit !== null && run.resumes_at !== null ? { limit: pauseLimit(run.paused_by_limit), resumesAt: run.resumes_at } : null,
     createdAt: run.created_at,
     startedAt: run.started_at,
     finishedAt: run.finished_at,

@@ -111,6 +111,8 @@ export interface SyncRun {
   counters: { read: number; linked: number; updated: number; created: number; skipped: number; failed: number };
   crmCalls: { total: number; byEndpoint: Record<string, number> };
   message: string | null;
+  /** Set while the run waits for a HubSpot rate limit to reset. */
+  pause: { limit: "daily" | "ten_secondly" | "secondly" | "unknown"; resumesAt: string } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -7,6 +7,7 @@ import { useAccountSync, useRunAccountSync } from "../../api/hubspot.ts";
 import { formatDateTime } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
 import { HubSpotSyncToggle } from "../customers/HubSpotSyncToggle.tsx";
+import { RunPauseNote } from "../sync-activity/RunPauseNote.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
 
 export function AccountSyncCard({ admin }: { admin: boolean }) {
@@ -41,6 +42,7 @@ export function AccountSyncCard({ admin }: { admin: boolean }) {
               </Anchor>
             </Group>
           )}
+          {run && <RunPauseNote run={run} />}
         </Stack>
         <Stack align="flex-end" gap="sm">
           <HubSpotSyncToggle />

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import type { ContactSyncSettings } from "../../api/types.ts";
 import { formatDateTime } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
+import { RunPauseNote } from "../sync-activity/RunPauseNote.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
 import { kindLabels } from "../sync-activity/runLabels.ts";
 import { modeLabels } from "./ModeField.tsx";
@@ -47,6 +48,7 @@ export function ContactSyncStatus({ settings }: { settings: ContactSyncSettings 
           )}
         </Group>
       )}
+      {run && <RunPauseNote run={run} />}
       {error && settings.source.kind === "list" && settings.source.listId === error.listId && (
         <Alert color="red" variant="light" title="The HubSpot list no longer exists" role="alert">
           List {error.listId} was not found in HubSpot ({formatDateTime(error.at)}): contact sync is stopped until you choose another list below.

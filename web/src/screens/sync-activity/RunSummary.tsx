@@ -2,6 +2,7 @@ import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/co
 import type { SyncRunDetail } from "../../api/types.ts";
 import { formatDateTime, formatDuration, formatNumber } from "../../components/format.ts";
 import { kindLabels, triggerLabels } from "./runLabels.ts";
+import { RunPauseNote } from "./RunPauseNote.tsx";
 import { RunStatusBadge } from "./RunStatusBadge.tsx";
 
 const counters = [
@@ -40,10 +41,14 @@ export function RunSummary({ run }: { run: SyncRunDetail }) {
           {formatDuration(run.startedAt, run.finishedAt)}
         </Text>
       </Group>
-      {run.message && (
-        <Text size="sm" c={run.status === "failed" ? "red" : "inherit"}>
-          {run.message}
-        </Text>
+      {run.pause ? (
+        <RunPauseNote run={run} />
+      ) : (
+        run.message && (
+          <Text size="sm" c={run.status === "failed" ? "red" : "inherit"}>
+            {run.message}
+          </Text>
+        )
       )}
       <SimpleGrid cols={{ base: 2, sm: 3, md: 7 }} aria-label="Counters" aria-live={run.status === "running" ? "polite" : undefined}>
         {counters.map(([key, label]) => (
