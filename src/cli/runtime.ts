@@ -82,6 +82,7 @@ export function contextFor(config: Config, database: Db, port: number, overrides
       privateAppLimit: config.hubspot.privateAppLimit,
     },
     mailer: createMailer(config.smtp),
+    sessionIdleMs: config.sessionIdleMinutes * 60_000,
     ...(scaleOut ? { queue: scaleOut.queue } : {}),
   });
   return { ...ctx, scaleOut };

@@ -25,6 +25,8 @@ export interface AppContext {
   notifyRunFinished(runId: string): Promise<void>;
   /** Counts sign-in attempts and bounds password checks (this process's share). */
   loginThrottle: LoginThrottle;
+  /** A session unused this long ends. */
+  sessionIdleMs: number;
 }
 
 export interface ContextOptions {
@@ -36,6 +38,8 @@ export interface ContextOptions {
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
   queue?: JobQueue;
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Default 12 hours. */
+  sessionIdleMs?: number;
 }
 
 /** Wires the process's parts (queue, HubSpot connections) around one database. */
@@ -54,6 +58,7 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
     hubspot: new HubSpotConnections(database.db, options.secretKey, { ...options.hubspot, redirectUri: `${publicUrl}/api/v1/crm/hubspot/oauth/callback` }),
     loginThrottle: new LoginThrottle(options.loginThrottle),
+    sessionIdleMs: options.sessionIdleMs ?? 12 * 3600 * 1000,
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };

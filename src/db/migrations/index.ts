@@ -12,6 +12,7 @@ import * as connectionDisconnectCause from "./20261123T0700_connection_disconnec
 import * as contactHandlesByContact from "./20261202T0000_contact_handles_by_contact.ts";
 import * as crmMirrorWriteOrder from "./20261202T0100_crm_mirror_write_order.ts";
 import * as runPause from "./20261203T1500_run_pause.ts";
+import * as sessionActivity from "./20261203T1510_session_activity.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "20261202T0000_contact_handles_by_contact": contactHandlesByContact,
   "20261202T0100_crm_mirror_write_order": crmMirrorWriteOrder,
   "20261203T1500_run_pause": runPause,
+  "20261203T1510_session_activity": sessionActivity,
 };
