@@ -8,7 +8,8 @@ import { contactBounds, runBench } from "./lib/bench.ts";
 
 describe("bench: full account sync, small size", () => {
   it("reads every company and deal in the fewest calls HubSpot allows", async () => {
-    const report = await runBench({ size: "small", dialect: "sqlite", scenarios: ["full"], inProcess: true });
+    const [report] = await runBench({ size: "small", dialects: ["sqlite"], scenarios: ["full"], inProcess: true });
+    if (!report) throw new Error("no report");
     const full = report.scenarios.full;
     expect(full).toBeDefined();
     const bound = Math.ceil(report.portal.companies / 100) + Math.ceil(report.portal.deals / 100);
@@ -24,7 +25,8 @@ describe("bench: full account sync, small size", () => {
 
 describe("bench: full inbound contact sync, small size", () => {
   it("reads every list member in the fewest calls HubSpot allows", async () => {
-    const report = await runBench({ size: "small", dialect: "sqlite", scenarios: ["contacts"], inProcess: true });
+    const [report] = await runBench({ size: "small", dialects: ["sqlite"], scenarios: ["contacts"], inProcess: true });
+    if (!report) throw new Error("no report");
     const contacts = report.scenarios.contacts;
     const full = contacts?.full;
     expect(full).toBeDefined();

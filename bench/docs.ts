@@ -1,11 +1,12 @@
-// Refreshes the figures in docs/benchmarks.md from bench/results/<size>.json, between the
+// Refreshes the figures in docs/benchmarks.md from bench/results/<size>[-postgres].json, between the
 // results markers, so the document always shows what the last saved runs measured.
 //
 //   node --import tsx bench/docs.ts
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BenchReport } from "./lib/bench.ts";
-import { renderMarkdown } from "./lib/report.ts";
+import { renderMarkdown, resultName } from "./lib/report.ts";
+import { renderSideBySide } from "./lib/side-by-side.ts";
 import { sizes } from "./lib/sizes.ts";
 
 const results = fileURLToPath(new URL("./results/", import.meta.url));
@@ -13,14 +14,26 @@ const docPath = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url))
 const start = "<!-- results:start (bench/docs.ts writes this part) -->";
 const end = "<!-- results:end -->";
 
+function load(name: string): BenchReport | null {
+  const file = `${results}${name}.json`;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as BenchReport) : null;
+}
+
+// The report's headings start at level 2; in the document they sit one level lower.
+const demote = (markdown: string) => markdown.replace(/^(#+) /gm, "#$1 ");
+
 const sections: string[] = [];
 for (const size of Object.keys(sizes)) {
-  const file = `${results}${size}.json`;
-  if (!existsSync(file)) continue;
-  const report = JSON.parse(readFileSync(file, "utf8")) as BenchReport;
-  const chart = existsSync(`${results}${size}-chart.svg`) ? `\n![CRM calls and time at HubSpot's limits, ${size}](../bench/results/${size}-chart.svg)\n` : "";
-  // The report's headings start at level 2; in the document they sit one level lower.
-  sections.push(renderMarkdown(report).replace(/^(#+) /gm, "#$1 ") + chart);
+  for (const dialect of ["sqlite", "postgres"] as const) {
+    const name = resultName(size, dialect);
+    const report = load(name);
+    if (!report) continue;
+    const chart = existsSync(`${results}${name}-chart.svg`) ? `\n![CRM calls and time at HubSpot's limits, ${size} (${dialect})](../bench/results/${name}-chart.svg)\n` : "";
+    // A PostgreSQL report measured side by side with SQLite's saved one opens with the comparison.
+    const sqlite = dialect === "postgres" ? load(resultName(size, "sqlite")) : null;
+    const paired = sqlite && report.sideBySide && sqlite.sideBySide?.startedAt === report.sideBySide.startedAt;
+    sections.push((paired ? demote(renderSideBySide(sqlite, report)) + "\n" : "") + demote(renderMarkdown(report)) + chart);
+  }
 }
 const doc = readFileSync(docPath, "utf8");
 const from = doc.indexOf(start);

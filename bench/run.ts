@@ -1,4 +1,4 @@
-// npm run bench -- --size small|medium|large [--scenario NAME ...] [--json] [--dialect sqlite|postgres]
+// npm run bench -- --size small|medium|large [--scenario NAME ...] [--json] [--dialect sqlite|postgres|sqlite,postgres]
 //
 // Measures what syncing costs: CRM calls by endpoint against the lower bound, the time those
 // calls need at HubSpot's real limits, wall time and records per second with the limits off,
@@ -10,10 +10,11 @@ import { fileURLToPath } from "node:url";
 import type { Dialect } from "../src/db/database.ts";
 import { isScenarioName, runBench, scenarioNames, type ScenarioName } from "./lib/bench.ts";
 import { renderChart } from "./lib/chart.ts";
-import { renderMarkdown } from "./lib/report.ts";
+import { renderMarkdown, resultName } from "./lib/report.ts";
+import { renderSideBySide } from "./lib/side-by-side.ts";
 import { isSizeName, sizes } from "./lib/sizes.ts";
 
-const usage = `usage: npm run bench -- [--size small|medium|large] [--scenario ${scenarioNames.join("|")}]... [--json] [--dialect sqlite|postgres]
+const usage = `usage: npm run bench -- [--size small|medium|large] [--scenario ${scenarioNames.join("|")}]... [--json] [--dialect sqlite|postgres|sqlite,postgres]
        [--naive-sample N|all] [--links N] [--contacts N] [--cpu-prof DIR] [--save | --no-save]`;
 
 const { values: args } = parseArgs({
@@ -43,8 +44,9 @@ if (args.help) {
 }
 const size = args.size;
 if (!isSizeName(size)) fail(`unknown size "${size}"; sizes: ${Object.keys(sizes).join(", ")}`);
-const dialect = args.dialect;
-if (dialect !== "sqlite" && dialect !== "postgres") fail(`unknown dialect "${dialect}"`);
+// Several databases (comma-separated) are measured side by side: each scenario on one, then on the next.
+const dialects = [...new Set(args.dialect.split(",").map((d) => d.trim()))];
+for (const d of dialects) if (d !== "sqlite" && d !== "postgres") fail(`unknown dialect "${d}"`);
 const requested = (args.scenario ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 for (const s of requested) if (!isScenarioName(s)) fail(`unknown scenario "${s}"`);
 const scenarios: ScenarioName[] = requested.length > 0 ? (requested as ScenarioName[]) : [...scenarioNames];
@@ -70,9 +72,9 @@ const log = (line: string): void => {
   process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 };
 
-const report = await runBench({
+const reports = await runBench({
   size,
-  dialect: dialect as Dialect,
+  dialects: dialects as Dialect[],
   scenarios,
   naiveSample,
   manualLinks: links,
@@ -81,18 +83,23 @@ const report = await runBench({
   log,
 });
 
-const markdown = renderMarkdown(report);
-if (args.json) console.log(JSON.stringify(report, null, 2));
-else console.log(`\n${markdown}`);
+const [first, second] = reports;
+const comparison = first && second ? renderSideBySide(first, second) : null;
+const markdowns = reports.map((report, i) => (i === 1 && comparison ? `${comparison}\n${renderMarkdown(report)}` : renderMarkdown(report)));
+if (args.json) console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+else console.log(`\n${markdowns.join("\n")}`);
 
 if (save) {
   const dir = fileURLToPath(new URL("./results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}${size}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(`${dir}${size}.md`, `${markdown}\n`);
-  const chart = renderChart(report);
-  if (chart) writeFileSync(`${dir}${size}-chart.svg`, `${chart}\n`);
-  log(`saved bench/results/${size}.{md,json}${chart ? ` and ${size}-chart.svg` : ""}`);
+  reports.forEach((report, i) => {
+    const name = resultName(size, report.dialect);
+    writeFileSync(`${dir}${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(`${dir}${name}.md`, `${markdowns[i]}\n`);
+    const chart = renderChart(report);
+    if (chart) writeFileSync(`${dir}${name}-chart.svg`, `${chart}\n`);
+    log(`saved bench/results/${name}.{md,json}${chart ? ` and ${name}-chart.svg` : ""}`);
+  });
 } else {
   log(`not saved (${contacts !== undefined ? "--contacts" : complete ? "--no-save" : "a partial run; --save saves it"})`);
 }

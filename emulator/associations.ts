@@ -178,6 +178,30 @@ export class AssociationStore {
     this.labels.get(`${to}>${from}`)?.delete(`${toId}:${fromId}`);
   }
 
+  /**
+   * Removes labels (primary or user-defined) from an association and keeps the association
+   * itself, as the batch labels/archive endpoint does; the default type cannot be removed so.
+   */
+  removeTypes(from: ObjectType, fromId: number, to: ObjectType, toId: number, typeIds: readonly number[]): void {
+    for (const typeId of typeIds) {
+      const known = findType(from, to, typeId);
+      if (known?.primary) {
+        const holder = primaryHolder(from, to)!;
+        const [childId, parentId] = holder.child === from ? [fromId, toId] : [toId, fromId];
+        const m = this.primaryOf(holder.child);
+        if (m.get(childId) === parentId) m.delete(childId);
+        continue;
+      }
+      for (const [dir, key] of [[`${from}>${to}`, `${fromId}:${toId}`], [`${to}>${from}`, `${toId}:${fromId}`]] as const) {
+        const own = this.labels.get(dir)?.get(key);
+        if (!own) continue;
+        const rest = own.filter((x) => x !== typeId);
+        if (rest.length > 0) this.labels.get(dir)!.set(key, rest);
+        else this.labels.get(dir)!.delete(key);
+      }
+    }
+  }
+
   /** Ids associated with `fromId`, ascending. */
   list(from: ObjectType, fromId: number, to: ObjectType): number[] {
     const cur = this.edges.get(`${from}>${to}`)?.get(fromId);

@@ -31,7 +31,11 @@ export const ALL_SCOPES = [
   "crm.lists.write",
 ] as const;
 
-export type TokenKind = "private" | "oauth";
+/**
+ * private: a legacy private-app token; service_key: an account service key (HubSpot's
+ * replacement for private apps, same rate-limit tier); oauth: an app's access token.
+ */
+export type TokenKind = "private" | "oauth" | "service_key";
 
 export interface AccessToken {
   token: string;
@@ -44,6 +48,8 @@ export interface AccessToken {
   clientId?: string;
   /** Private-app tier override for this token (else the emulator's default). */
   tier?: PrivateAppTier;
+  /** OAuth: how the token was granted (client_credentials tokens have no refresh token). */
+  tokenUse?: "access_token" | "client_credentials";
 }
 
 export type PrivateAppTier = "starter" | "professional" | "enterprise";
@@ -101,6 +107,41 @@ export class AuthRegistry {
     return t;
   }
 
+  /** A service key: sent as `Authorization: Bearer <key>`, its own scopes, the private-app tier. */
+  addServiceKey(opts: { key?: string; scopes?: string[]; tier?: PrivateAppTier } = {}): AccessToken {
+    const t: AccessToken = { token: opts.key ?? opaque("sk-na1-", 32), kind: "service_key", scopes: opts.scopes ?? [...ALL_SCOPES], expiresAt: Infinity, revoked: false };
+    if (opts.tier) t.tier = opts.tier;
+    this.accessTokens.set(t.token, t);
+    return t;
+  }
+
+  serviceKeys(): AccessToken[] {
+    return [...this.accessTokens.values()].filter((t) => t.kind === "service_key");
+  }
+
+  /** Revokes a private-app token, service key or access token: later calls answer 401. */
+  revokeAccessToken(token: string): boolean {
+    const t = this.accessTokens.get(token);
+    if (!t || t.revoked) return false;
+    t.revoked = true;
+    return true;
+  }
+
+  /** An app's token from the client-credentials grant (no refresh token, no user). */
+  issueClientCredentialsToken(clientId: string, scopes: string[], now: number): AccessToken {
+    const t: AccessToken = {
+      token: opaque("emu-cc-na1-", 48),
+      kind: "oauth",
+      scopes,
+      expiresAt: now + this.accessTokenLifetimeSeconds * 1000,
+      revoked: false,
+      clientId,
+      tokenUse: "client_credentials",
+    };
+    this.accessTokens.set(t.token, t);
+    return t;
+  }
+
   authenticate(header: string | undefined, now: number): AuthResult {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) return { ok: false, category: "INVALID_AUTHENTICATION", message: NO_CREDENTIALS };
@@ -136,6 +177,7 @@ export class AuthRegistry {
       revoked: false,
       refreshToken: refresh.token,
       clientId: refresh.clientId,
+      tokenUse: "access_token",
     };
     this.accessTokens.set(t.token, t);
     refresh.accessTokens.add(t.token);

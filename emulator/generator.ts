@@ -238,6 +238,12 @@ export function generate(seed: number, sizes: GeneratorSizes, anchor = DEFAULT_A
       if (fill[j]) props[d.name] = customValue(d, p, createdAt);
     });
     if (props.internal_code) props.internal_code = `C-${FIRST_IDS.companies + i}`;
+    // HubSpot's calculated values, derived from the record (no PRNG draws, so the data of a
+    // seed stays what it was before these properties existed).
+    props.hs_annual_revenue_currency_code = "USD";
+    props.hs_v2_date_entered_current_stage = new Date(updatedAt).toISOString();
+    if (props.lifecyclestage === "customer") props.hs_date_entered_customer = new Date(Math.min(updatedAt, createdAt + (i % 90) * DAY)).toISOString();
+    if (i % 3 === 0) props.hs_last_logged_outgoing_email_date = new Date(updatedAt - (i % 30) * DAY).toISOString();
     companies.push(new StoredRecord(FIRST_IDS.companies + i, props, createdAt, updatedAt, "IMPORT"));
     companyDomain.push(primary);
     companyNames.push(name);

@@ -1,9 +1,11 @@
 import type { PrivateAppTier } from "./auth.ts";
 import { type GeneratorSizes } from "./generator.ts";
+import { registerAccountInfoRoutes } from "./routes/account-info.ts";
 import { registerAssociationRoutes } from "./routes/associations.ts";
 import { registerControlRoutes } from "./routes/control.ts";
 import { registerListRoutes } from "./routes/lists.ts";
 import { registerOAuthRoutes } from "./routes/oauth.ts";
+import { registerOAuth2026Routes } from "./routes/oauth-2026.ts";
 import { registerObjectRoutes } from "./routes/objects.ts";
 import { registerPropertyRoutes } from "./routes/properties.ts";
 import { registerSearchRoutes } from "./routes/search.ts";
@@ -66,6 +68,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerAssociationRoutes(app, store);
   registerListRoutes(app, store);
   registerOAuthRoutes(app, store);
+  registerOAuth2026Routes(app, store);
+  registerAccountInfoRoutes(app, store);
   registerControlRoutes(app, store, () => ({ url }));
 
   await app.listen({ port: options.port ?? 0, host });

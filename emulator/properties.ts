@@ -30,6 +30,8 @@ export interface PropertyDefinition {
   referencedObjectType?: string;
   showCurrencySymbol?: boolean;
   formField: boolean;
+  /** 2026-09 (and recorded v3 answers) carry it on every definition. */
+  dataSensitivity: "non_sensitive" | "sensitive" | "highly_sensitive";
   modificationMetadata: { archivable: boolean; readOnlyDefinition: boolean; readOnlyValue: boolean; readOnlyOptions?: boolean };
   createdAt: string;
   updatedAt: string;
@@ -56,6 +58,7 @@ interface DefExtra {
   group?: string;
   custom?: boolean;
   description?: string;
+  hidden?: boolean;
 }
 
 function def(name: string, label: string, type: string, fieldType: string, extra: DefExtra = {}): PropertyDefinition {
@@ -73,9 +76,10 @@ function def(name: string, label: string, type: string, fieldType: string, extra
     calculated: extra.calculated ?? false,
     externalOptions: extra.externalOptions ?? false,
     hasUniqueValue: extra.unique ?? false,
-    hidden: false,
+    hidden: extra.hidden ?? false,
     hubspotDefined: !custom,
     formField: !readOnly,
+    dataSensitivity: "non_sensitive",
     modificationMetadata: { archivable: custom, readOnlyDefinition: !custom, readOnlyValue: readOnly },
     createdAt: custom ? CUSTOM_AT : DEFINED_AT,
     updatedAt: custom ? CUSTOM_AT : DEFINED_AT,
@@ -202,8 +206,10 @@ function companyProperties(): PropertyDefinition[] {
   return [
     def("name", "Company name", "string", "text"),
     def("domain", "Company Domain Name", "string", "text"),
-    def("hs_additional_domains", "Additional Domains", "string", "text", {
-      description: "Additional domains belonging to this company, separated by ;",
+    // As HubSpot defines it: a hidden multi-value enumeration with no options (any domain).
+    def("hs_additional_domains", "Additional Domains", "enumeration", "checkbox", {
+      description: "Additional domains belonging to this company",
+      hidden: true,
     }),
     def("website", "Website URL", "string", "text"),
     def("phone", "Phone Number", "string", "phonenumber"),
@@ -228,8 +234,40 @@ function companyProperties(): PropertyDefinition[] {
     def("num_associated_contacts", "Number of Associated Contacts", "number", "number", { calculated: true, readOnly: true }),
     def("num_associated_deals", "Number of Associated Deals", "number", "number", { calculated: true, readOnly: true }),
     def("hs_analytics_num_visits", "Number of Sessions", "number", "number", { calculated: true, readOnly: true }),
+    ...companyCalculatedProperties(),
     ...systemDates("hs_lastmodifieddate"),
     ...customProperties(),
+  ];
+}
+
+/**
+ * HubSpot-defined calculated company properties with the type/fieldType pairs a real portal
+ * has beyond the plain ones (recorded definitions): datetime/text and number/text rollup
+ * context, string/calculation_equation, datetime/calculation_read_time,
+ * datetime/calculation_rollup, enumeration/calculation_rollup, datetime/calculation_equation.
+ */
+function companyCalculatedProperties(): PropertyDefinition[] {
+  const calc = { readOnly: true, hidden: true } as const;
+  return [
+    def("first_contact_createdate_timestamp_earliest_value_78b50eea", "first_contact_createdate_timestamp_earliest_value_78b50eea", "datetime", "text", {
+      ...calc,
+      description: "Calculation context property providing timestamp for rollup property first_contact_createdate",
+    }),
+    def("hs_analytics_num_page_views_cardinality_sum_e46e85b0", "hs_analytics_num_page_views_cardinality_sum_e46e85b0", "number", "text", {
+      ...calc,
+      group: "analyticsinformation",
+      description: "Calculation context property providing cardinality for rollup property hs_analytics_num_page_views",
+    }),
+    def("hs_annual_revenue_currency_code", "Annual Revenue Currency Code", "string", "calculation_equation", { ...calc, formula: "'USD'" }),
+    def("hs_date_entered_customer", "Date entered 'Customer (Lifecycle Stage Pipeline)'", "datetime", "calculation_read_time", calc),
+    def("hs_last_logged_outgoing_email_date", "Last Logged Outgoing Email Date", "datetime", "calculation_rollup", { readOnly: true, group: "company_activity" }),
+    def("hs_plays", "Plays", "enumeration", "calculation_rollup", { readOnly: true, externalOptions: true, group: "prospectingagent" }),
+    def("hs_v2_date_entered_current_stage", "Date entered current stage", "datetime", "calculation_equation", {
+      readOnly: true,
+      calculated: true,
+      group: "companylcs",
+      formula: "string_to_number(timestamp(lifecyclestage))",
+    }),
   ];
 }
 

@@ -230,6 +230,18 @@ export class ObjectCollection {
     return changed;
   }
 
+  /**
+   * A HubSpot user (or an import) back-dating a record: HubSpot lets `createdate` be set,
+   * and the record's `createdAt` follows it. It counts as a change (last-modified moves).
+   */
+  setCreatedAt(rec: StoredRecord, createdAt: number, now: number): void {
+    if (rec.createdAt === createdAt) return;
+    this.snapshotForSearch(rec, now);
+    rec.createdAt = createdAt;
+    rec.updatedAt = Math.max(now, rec.updatedAt + 1);
+    this.version++;
+  }
+
   archive(rec: StoredRecord, now: number): void {
     if (rec.archived) return;
     this.snapshotForSearch(rec, now);

@@ -1,3 +1,4 @@
+import type { ApiVersion } from "./api-versions.ts";
 import { iso } from "./clock.ts";
 import type { AssociationStore } from "./associations.ts";
 import { OBJECT_INFO, resolveObjectType, type ObjectType } from "./object-types.ts";
@@ -14,6 +15,8 @@ export interface PublicObject {
   archived: boolean;
   archivedAt?: string;
   associations?: Record<string, { results: Array<{ id: string; type: string }> }>;
+  /** 2026-09 only: the record's page in HubSpot's UI. */
+  url?: string;
 }
 
 interface PublicHistoryEntry {
@@ -76,6 +79,22 @@ export interface RenderOptions {
   names: readonly string[];
   history?: readonly string[] | undefined;
   associations?: { store: AssociationStore; types: readonly string[]; collections: Record<ObjectType, ObjectCollection> } | undefined;
+  url?: string | undefined;
+}
+
+/** The record's page in HubSpot's UI, as 2026-09 answers give it in `url`. */
+export function recordUrl(portalId: number, type: ObjectType, id: number): string {
+  return `https://app.hubspot.com/contacts/${portalId}/record/${OBJECT_INFO[type].typeId}/${id}`;
+}
+
+/** A record renderer for one API version: 2026-09 answers carry `url`, legacy ones do not. */
+export function versionRenderer(
+  version: ApiVersion,
+  type: ObjectType,
+  portalId: number,
+  defs: () => Map<string, PropertyDefinition>,
+): (r: StoredRecord, opts: RenderOptions) => PublicObject {
+  return (r, opts) => renderRecord(type, r, version === "2026-09" ? { ...opts, url: recordUrl(portalId, type, r.id) } : opts, defs());
 }
 
 export function renderRecord(type: ObjectType, r: StoredRecord, opts: RenderOptions, defs: Map<string, PropertyDefinition>): PublicObject {
@@ -83,6 +102,7 @@ export function renderRecord(type: ObjectType, r: StoredRecord, opts: RenderOpti
   for (const n of opts.names) properties[n] = propertyValue(r, n) ?? null;
   const out: PublicObject = { id: String(r.id), properties, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), archived: r.archived };
   if (r.archived) out.archivedAt = iso(r.archivedAt);
+  if (opts.url !== undefined) out.url = opts.url;
   if (opts.history && opts.history.length > 0) {
     const h: Record<string, PublicHistoryEntry[]> = {};
     for (const n of opts.history) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { AccessToken } from "./auth.ts";
 import { HubSpotError, errorBody, rateLimitBody } from "./errors.ts";
@@ -89,6 +90,7 @@ export function buildServer(store: EmulatorStore, opts: ServerOptions = {}): Fas
   app.addHook("onRequest", async (req, reply) => {
     const meta = metaOf(req);
     if (!meta) return;
+    reply.header("x-hubspot-correlation-id", randomUUID());
     store.counters.record(meta.endpoint, bearer(req.headers.authorization));
     const fault = store.faults.pick(meta.endpoint);
     if (fault) {

@@ -11,6 +11,7 @@ import { COMPUTED_PROPERTIES, PropertyRegistry } from "./properties.ts";
 import { RateLimiter, defaultRateLimitConfig } from "./rate-limiter.ts";
 import { ObjectCollection, StoredRecord, type ChangeSource, type Props } from "./records.ts";
 import { SearchEngine } from "./search.ts";
+import { ValidationRules, type RuleViolation } from "./validation-rules.ts";
 import { validateProperties, type InputValue } from "./values.ts";
 
 /**
@@ -51,6 +52,7 @@ export class EmulatorStore {
   readonly faults: FaultInjector;
   readonly counters = new Counters();
   readonly search = new SearchEngine();
+  readonly validationRules = new ValidationRules();
 
   constructor(opts: StoreOptions = {}) {
     this.auth = new AuthRegistry(opts.accessTokenLifetimeSeconds ?? 1800);
@@ -84,6 +86,7 @@ export class EmulatorStore {
     this.associations.clear();
     this.lists.clear();
     this.properties.reset();
+    this.validationRules.clear();
     this.search.clear();
   }
 
@@ -136,6 +139,11 @@ export class EmulatorStore {
 
   validate(type: ObjectType, input: Record<string, InputValue> | undefined, allowReadOnly = false): Props {
     return validateProperties(this.properties.map(type), input, { portalId: this.portalId, allowReadOnly });
+  }
+
+  /** The portal's validation rules a 2026-09 write breaks (`rec` undefined on create). */
+  brokenRules(type: ObjectType, rec: StoredRecord | undefined, props: Props): RuleViolation[] {
+    return this.validationRules.check(type, rec?.props ?? {}, props, rec === undefined);
   }
 
   private checkUnique(type: ObjectType, props: Props, selfId: number): void {
@@ -223,7 +231,10 @@ export class EmulatorStore {
   /** Edits any properties as a HubSpot user would (read-only ones included). */
   setProperties(type: ObjectType, id: number | string, props: Record<string, InputValue>): StoredRecord {
     const rec = this.require(type, id);
-    this.updateRecord(type, rec, this.validate(type, props, true), UI_SOURCE);
+    const valid = this.validate(type, props, true);
+    this.updateRecord(type, rec, valid, UI_SOURCE);
+    // createdate is kept as the record's createdAt, not as a stored value.
+    if (valid.createdate) this.objects[type].setCreatedAt(rec, Date.parse(valid.createdate), this.now());
     return rec;
   }
 

@@ -50,6 +50,8 @@ function normalize(def: PropertyDefinition, raw: string): { value: string } | { 
     }
     case "enumeration": {
       if (def.externalOptions) return { value: raw };
+      // An open multi-value property such as hs_additional_domains: a checkbox with no options takes any values.
+      if (def.fieldType === "checkbox" && def.options.length === 0) return { value: raw };
       const parts = raw.split(";");
       if (def.fieldType !== "checkbox" && parts.length > 1)
         return { error: "INVALID_OPTION", message: `${raw} was not one of the allowed options` };

@@ -51,4 +51,11 @@ describe("loadConfig", () => {
     expect(loadConfig({ LOG_FORMAT: "json" }).logFormat).toBe("json");
     expect(() => loadConfig({ LOG_FORMAT: "xml" })).toThrow(/^Invalid configuration: LOG_FORMAT /);
   });
+
+  it("takes an empty variable as unset", () => {
+    const config = loadConfig({ HUBSPOT_CLIENT_ID: "", SMTP_URL: "", PORT: "" });
+    expect(config.hubspot.clientId).toBeUndefined();
+    expect(config.smtp).toBeNull();
+    expect(config.port).toBe(3000);
+  });
 });

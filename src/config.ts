@@ -116,7 +116,9 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   return { dialect: "sqlite", file: url.replace(/^sqlite:(\/\/)?/, "") };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable counts as unset: `FOO=` in a shell, `FOO: ${FOO:-}` in a compose file.
+  const env = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : problemsOf(parsed.error.issues);
   const bad = new Set(problems.map((p) => p.variable));

@@ -14,9 +14,8 @@ import { int } from "./format.ts";
 import { startEmulatorInProcess, startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
 import { splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
 import { runScenarioInProcess, runScenarioProcess, type ScenarioAnswer, type ScenarioRequest } from "./scenarios.ts";
-import { setUpBench, type CustomerCounts } from "./setup.ts";
+import { setUpBench, type BenchSetup, type CustomerCounts } from "./setup.ts";
 import type { WorkTimes } from "./timing.ts";
-import type { TestDatabase } from "../../test/support/databases.ts";
 import { benchSeed, sizes, type SizeName } from "./sizes.ts";
 
 export const scenarioNames = ["full", "incremental", "manual-link", "naive", "read", "contacts", "contacts-incremental", "reconcile"] as const;
@@ -135,6 +134,8 @@ export interface Machine {
 export interface BenchReport {
   size: SizeName;
   dialect: Dialect;
+  /** Set when the run measured several databases side by side, interleaved scenario by scenario. */
+  sideBySide?: { dialects: Dialect[]; startedAt: string };
   seed: number;
   machine: Machine;
   startedAt: string;
@@ -153,7 +154,8 @@ export interface BenchReport {
 
 export interface BenchOptions {
   size: SizeName;
-  dialect: Dialect;
+  /** One report per database, the scenarios run on each in turn (side by side). */
+  dialects: readonly Dialect[];
   /** Which scenarios to run; one that needs another (scenarioNeeds) brings it along. */
   scenarios: readonly ScenarioName[];
   /** Customers the naive baseline searches for; null for all. */
@@ -193,7 +195,21 @@ export function defaultNaiveSample(size: SizeName): number | null {
   return size === "large" ? 2_000 : null;
 }
 
-export async function runBench(options: BenchOptions): Promise<BenchReport> {
+/**
+ * One database's side of a run: its own emulator (the same seed, so the same portal: the
+ * contact scenarios write to HubSpot, so two databases cannot share one), its workspace and its
+ * report. Scenarios run lane after lane, so the databases are measured side by side under the
+ * same load rather than minutes apart.
+ */
+interface Lane {
+  dialect: Dialect;
+  emu: EmulatorHandle;
+  setup: BenchSetup;
+  report: BenchReport;
+}
+
+/** Runs the benchmark on each of `options.dialects`, interleaved; the reports in that order. */
+export async function runBench(options: BenchOptions): Promise<BenchReport[]> {
   const log = options.log ?? (() => undefined);
   const size = { ...sizes[options.size], ...(options.contacts === undefined ? {} : { contacts: options.contacts }) };
   const wanted = new Set(options.scenarios);
@@ -205,69 +221,117 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const loads: number[] = [loadavg()[0] ?? 0];
   const sampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 5_000);
   sampler.unref();
-  const report: BenchReport = {
-    size: options.size,
-    dialect: options.dialect,
-    seed: benchSeed,
-    machine: machine(),
-    startedAt: new Date().toISOString(),
-    totalSeconds: 0,
-    portal: { companies: 0, deals: 0, contacts: 0, emulatorStartMs: 0 },
-    customers: { total: 0, unique: 0, ambiguous: 0, noDomain: 0, unmatched: 0, insertMs: 0 },
-    scenarios: {},
-  };
+  const startedAt = new Date().toISOString();
+  const lanes: Lane[] = [];
+  const sideBySide = options.dialects.length > 1 ? { dialects: [...options.dialects], startedAt } : undefined;
 
-  log(`starting the emulator (${size.companies.toLocaleString("en-US")} companies, ${size.deals.toLocaleString("en-US")} deals, ${size.contacts.toLocaleString("en-US")} contacts)`);
-  let database: TestDatabase | undefined;
-  const portalSizes = { seed: benchSeed, companies: size.companies, deals: size.deals, contacts: size.contacts };
-  const emu: EmulatorHandle = options.inProcess ? await startEmulatorInProcess(portalSizes) : await startEmulatorProcess(portalSizes);
   try {
-    report.portal = { companies: emu.stats["companies"] ?? 0, deals: emu.stats["deals"] ?? 0, contacts: emu.stats["contacts"] ?? 0, emulatorStartMs: Math.round(emu.startMs) };
-    const catalog = await emu.catalog();
-    log(`setting up the workspace and ${size.customers.toLocaleString("en-US")} customers (${options.dialect})`);
-    const setup = await setUpBench({ dialect: options.dialect, customers: size.customers, catalog, emulatorUrl: emu.url, token: emu.token });
-    report.customers = { ...setup.customers, insertMs: Math.round(setup.insertMs) };
-    database = setup.database;
-    const env = setup.env;
-
-    async function measured<T>(label: string, request: ScenarioRequest): Promise<{ answer: ScenarioAnswer<T>; counters: CounterSnapshot }> {
-      await emu.resetCounters();
-      const t0 = performance.now();
-      log(`${label} ...`);
-      const answer = options.inProcess ? await runScenarioInProcess<T>(request) : await runScenarioProcess<T>(request, { cpuProf: options.cpuProf });
-      const counters = await emu.counters();
-      log(`${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${counters.total.toLocaleString("en-US")} calls`);
-      return { answer, counters };
+    for (const dialect of options.dialects) {
+      log(`starting an emulator (${int(size.companies)} companies, ${int(size.deals)} deals, ${int(size.contacts)} contacts)`);
+      const portalSizes = { seed: benchSeed, companies: size.companies, deals: size.deals, contacts: size.contacts };
+      const emu: EmulatorHandle = options.inProcess ? await startEmulatorInProcess(portalSizes) : await startEmulatorProcess(portalSizes);
+      try {
+        const catalog = await emu.catalog();
+        log(`setting up the workspace and ${int(size.customers)} customers (${dialect})`);
+        const setup = await setUpBench({ dialect, customers: size.customers, catalog, emulatorUrl: emu.url, token: emu.token });
+        const report: BenchReport = {
+          size: options.size,
+          dialect,
+          seed: benchSeed,
+          machine: machine(),
+          startedAt,
+          totalSeconds: 0,
+          portal: { companies: emu.stats["companies"] ?? 0, deals: emu.stats["deals"] ?? 0, contacts: emu.stats["contacts"] ?? 0, emulatorStartMs: Math.round(emu.startMs) },
+          customers: { ...setup.customers, insertMs: Math.round(setup.insertMs) },
+          ...(sideBySide ? { sideBySide } : {}),
+          scenarios: {},
+        };
+        lanes.push({ dialect, emu, setup, report });
+      } catch (error) {
+        await emu.close();
+        throw error;
+      }
     }
-
-    const fullLowerBound = Math.ceil(report.portal.companies / 100) + Math.ceil(report.portal.deals / 100);
-    if (wanted.has("full")) {
-      const { answer, counters } = await measured<AccountSyncResult>("full account sync", { kind: "account-sync", env, full: true });
-      report.scenarios.full = accountReport(answer, counters, fullLowerBound);
+    // Scenarios that do not depend on crmsync's database run once, in the first lane.
+    const first = lanes[0]!;
+    for (const step of scenarioSteps) {
+      if (!step.when(wanted)) continue;
+      for (const lane of step.once ? [first] : lanes) await step.run(lane, { options, wanted, log });
     }
-    if (wanted.has("incremental")) {
-      const changed = await emu.mutate(0.01);
-      const { answer, counters } = await measured<AccountSyncResult>(`incremental account sync (${changed.companies} companies, ${changed.deals} deals changed)`, {
+  } finally {
+    for (const lane of lanes) {
+      await lane.setup.database.drop().catch(() => undefined);
+      await lane.emu.close();
+    }
+  }
+  clearInterval(sampler);
+  const load = { mean: loads.reduce((a, b) => a + b, 0) / loads.length, max: Math.max(...loads) };
+  const totalSeconds = (performance.now() - began) / 1000;
+  for (const lane of lanes) {
+    lane.report.machine.load = load;
+    lane.report.totalSeconds = totalSeconds;
+  }
+  return lanes.map((lane) => lane.report);
+}
+
+interface StepContext {
+  options: BenchOptions;
+  wanted: Set<ScenarioName>;
+  log: (line: string) => void;
+}
+
+/** A scenario (or a group that shares set-up), run in each lane in turn, or `once`. */
+interface Step {
+  when: (wanted: Set<ScenarioName>) => boolean;
+  once?: boolean;
+  run: (lane: Lane, context: StepContext) => Promise<void>;
+}
+
+async function measured<T>(lane: Lane, context: StepContext, label: string, request: ScenarioRequest): Promise<{ answer: ScenarioAnswer<T>; counters: CounterSnapshot }> {
+  const { options, log } = context;
+  await lane.emu.resetCounters();
+  const t0 = performance.now();
+  const name = options.dialects.length > 1 ? `${label} [${lane.dialect}]` : label;
+  log(`${name} ...`);
+  const answer = options.inProcess ? await runScenarioInProcess<T>(request) : await runScenarioProcess<T>(request, { cpuProf: options.cpuProf });
+  const counters = await lane.emu.counters();
+  log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${int(counters.total)} calls`);
+  return { answer, counters };
+}
+
+const scenarioSteps: Step[] = [
+  {
+    when: (w) => w.has("full"),
+    async run(lane, context) {
+      const { answer, counters } = await measured<AccountSyncResult>(lane, context, "full account sync", { kind: "account-sync", env: lane.setup.env, full: true });
+      lane.report.scenarios.full = accountReport(answer, counters, Math.ceil(lane.report.portal.companies / 100) + Math.ceil(lane.report.portal.deals / 100));
+    },
+  },
+  {
+    when: (w) => w.has("incremental"),
+    async run(lane, context) {
+      const changed = await lane.emu.mutate(0.01);
+      const { answer, counters } = await measured<AccountSyncResult>(lane, context, `incremental account sync (${changed.companies} companies, ${changed.deals} deals changed)`, {
         kind: "account-sync",
-        env,
+        env: lane.setup.env,
         full: false,
       });
       // A perfect incremental: the changed records in search pages of 200, and the changed deals' companies in association batches of 1,000.
       const lowerBound = Math.ceil(changed.companies / 200) + Math.ceil(changed.deals / 200) + Math.ceil(changed.deals / 1_000);
       const base = accountReport(answer, counters, lowerBound);
-      const fullCalls = report.scenarios.full?.calls.total;
-      report.scenarios.incremental = { ...base, changed, shareOfFull: fullCalls ? base.calls.total / fullCalls : null };
-    }
-    if (wanted.has("manual-link")) {
-      const links = options.manualLinks ?? 200;
+      const fullCalls = lane.report.scenarios.full?.calls.total;
+      lane.report.scenarios.incremental = { ...base, changed, shareOfFull: fullCalls ? base.calls.total / fullCalls : null };
+    },
+  },
+  {
+    when: (w) => w.has("manual-link"),
+    async run(lane, context) {
+      const links = context.options.manualLinks ?? 200;
       const warmup = 10;
-      const { answer, counters } = await measured<ManualLinkResult>(`Save & Sync ×${links}`, {
-        kind: "manual-link",
-        env,
-        options: { links, warmup, companyIds: catalog.companiesWithDeals },
-      });
+      const companyIds = (await lane.emu.catalog()).companiesWithDeals;
+      const { answer, counters } = await measured<ManualLinkResult>(lane, context, `Save & Sync ×${links}`, { kind: "manual-link", env: lane.setup.env, options: { links, warmup, companyIds } });
       const calls = toCalls(counters);
-      report.scenarios.manualLink = {
+      lane.report.scenarios.manualLink = {
         calls,
         peakRssBytes: answer.maxRssBytes,
         baselineRssBytes: answer.baselineRssBytes,
@@ -276,12 +340,18 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         lowerBoundPerLink: 2,
         callsPerLink: calls.total / (links + warmup),
       };
-    }
-    if (wanted.has("naive")) {
-      const sample = options.naiveSample === undefined ? defaultNaiveSample(options.size) : options.naiveSample;
-      const { answer, counters } = await measured<NaiveResult>(`naive baseline${sample === null ? "" : ` (sample of ${sample.toLocaleString("en-US")} customers)`}`, { kind: "naive", env, sample });
+    },
+  },
+  {
+    when: (w) => w.has("naive"),
+    once: true,
+    async run(lane, context) {
+      const configured = context.options.naiveSample;
+      const sample = configured === undefined ? defaultNaiveSample(context.options.size) : configured;
+      const label = `naive baseline${sample === null ? "" : ` (sample of ${int(sample)} customers)`}`;
+      const { answer, counters } = await measured<NaiveResult>(lane, context, label, { kind: "naive", env: lane.setup.env, sample });
       const scale = answer.result.customersWithDomains / Math.max(1, answer.result.sampled);
-      report.scenarios.naive = {
+      lane.report.scenarios.naive = {
         calls: toCalls(counters),
         scaledCalls: toCalls(counters, scale),
         scale,
@@ -290,61 +360,68 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         baselineRssBytes: answer.baselineRssBytes,
         details: answer.result,
       };
-    }
-    if (wanted.has("read")) {
+    },
+  },
+  {
+    when: (w) => w.has("read"),
+    once: true,
+    async run(lane, context) {
       const read = async (reader: "sdk" | "crmsync"): Promise<Measured<ReadResult>> => {
-        const { answer, counters } = await measured<ReadResult>(`read all companies with ${reader === "sdk" ? "the SDK's getAll()" : "crmsync's listObjects()"}`, { kind: "read", env, reader });
+        const label = `read all companies with ${reader === "sdk" ? "the SDK's getAll()" : "crmsync's listObjects()"}`;
+        const { answer, counters } = await measured<ReadResult>(lane, context, label, { kind: "read", env: lane.setup.env, reader });
         return { calls: toCalls(counters), peakRssBytes: answer.maxRssBytes, baselineRssBytes: answer.baselineRssBytes, details: answer.result };
       };
-      report.scenarios.read = { sdk: await read("sdk"), crmsync: await read("crmsync") };
-    }
-    if (wanted.has("contacts")) {
-      const db = setup.database.db;
-      const ws = env.workspaceId;
-      const list = await emu.contactList();
-      await configureInbound(db, ws, list.listId);
+      lane.report.scenarios.read = { sdk: await read("sdk"), crmsync: await read("crmsync") };
+    },
+  },
+  {
+    when: (w) => w.has("contacts"),
+    async run(lane, context) {
+      const list = await lane.emu.contactList();
+      await configureInbound(lane.setup.database.db, lane.setup.env.workspaceId, list.listId);
       const contacts: ContactsReport = { list };
-      report.scenarios.contacts = contacts;
-      const contactRun = async (label: string, run: "contacts" | "reconcile", full: boolean, lowerBound: number): Promise<ContactRunReport> => {
-        const { answer, counters } = await measured<ContactSyncResult>(label, { kind: "contact-sync", env, run, full });
-        return contactReport(answer, counters, lowerBound);
-      };
-      /** HubSpot's changes, then a wait until crmsync's clock has passed them (the emulator's clock runs a little ahead: each change moves it by 1 ms). */
-      const changeInHubSpot = async (offset: number): Promise<number> => {
-        const changed = await emu.mutateContacts(contactChangeShare, offset);
-        await waitUntil(changed.lastChangeMs + 1);
-        return changed.contacts;
-      };
-      const members = list.members;
-      contacts.full = await contactRun(`full inbound contact sync (list of ${int(members)})`, "contacts", true, contactBounds.full(members));
-      if (wanted.has("contacts-incremental")) {
-        const changed = await changeInHubSpot(0.5);
-        const base = await contactRun(`incremental inbound contact sync (${int(changed)} changed in HubSpot)`, "contacts", false, contactBounds.incremental(members, changed));
-        contacts.incremental = { ...base, changed, shareOfFull: base.calls.total / Math.max(1, contacts.full.calls.total) };
-      }
-      if (wanted.has("reconcile")) {
-        await confirmTwoWay(db, ws);
-        contacts.firstReconcile = await contactRun("first two-way reconcile (full pass)", "reconcile", true, contactBounds.full(members));
-        const crm = await changeInHubSpot(0.25);
-        const local = await editLocalContacts(db, ws, { share: contactChangeShare, offset: 0.75, created: Math.round(members * contactChangeShare) });
-        const changed = { crm, local: local.changed, created: local.created };
-        const base = await contactRun(
-          `nightly reconcile (${int(crm)} changed in HubSpot, ${int(local.changed)} changed and ${int(local.created)} new in crmsync)`,
-          "reconcile",
-          false,
-          contactBounds.nightly(members, changed),
-        );
-        contacts.nightlyReconcile = { ...base, changed };
-      }
-    }
-  } finally {
-    await database?.drop().catch(() => undefined);
-    await emu.close();
-  }
-  clearInterval(sampler);
-  report.machine.load = { mean: loads.reduce((a, b) => a + b, 0) / loads.length, max: Math.max(...loads) };
-  report.totalSeconds = (performance.now() - began) / 1000;
-  return report;
+      lane.report.scenarios.contacts = contacts;
+      contacts.full = await contactRun(lane, context, `full inbound contact sync (list of ${int(list.members)})`, "contacts", true, contactBounds.full(list.members));
+    },
+  },
+  {
+    when: (w) => w.has("contacts-incremental"),
+    async run(lane, context) {
+      const contacts = lane.report.scenarios.contacts!;
+      const changed = await changeContactsInHubSpot(lane, 0.5);
+      const label = `incremental inbound contact sync (${int(changed)} changed in HubSpot)`;
+      const base = await contactRun(lane, context, label, "contacts", false, contactBounds.incremental(contacts.list.members, changed));
+      contacts.incremental = { ...base, changed, shareOfFull: base.calls.total / Math.max(1, contacts.full!.calls.total) };
+    },
+  },
+  {
+    when: (w) => w.has("reconcile"),
+    async run(lane, context) {
+      const contacts = lane.report.scenarios.contacts!;
+      const { db } = lane.setup.database;
+      const ws = lane.setup.env.workspaceId;
+      const members = contacts.list.members;
+      await confirmTwoWay(db, ws);
+      contacts.firstReconcile = await contactRun(lane, context, "first two-way reconcile (full pass)", "reconcile", true, contactBounds.full(members));
+      const crm = await changeContactsInHubSpot(lane, 0.25);
+      const local = await editLocalContacts(db, ws, { share: contactChangeShare, offset: 0.75, created: Math.round(members * contactChangeShare) });
+      const changed = { crm, local: local.changed, created: local.created };
+      const label = `nightly reconcile (${int(crm)} changed in HubSpot, ${int(local.changed)} changed and ${int(local.created)} new in crmsync)`;
+      contacts.nightlyReconcile = { ...(await contactRun(lane, context, label, "reconcile", false, contactBounds.nightly(members, changed))), changed };
+    },
+  },
+];
+
+async function contactRun(lane: Lane, context: StepContext, label: string, run: "contacts" | "reconcile", full: boolean, lowerBound: number): Promise<ContactRunReport> {
+  const { answer, counters } = await measured<ContactSyncResult>(lane, context, label, { kind: "contact-sync", env: lane.setup.env, run, full });
+  return contactReport(answer, counters, lowerBound);
+}
+
+/** HubSpot's changes, then a wait until crmsync's clock has passed them (the emulator's clock runs a little ahead: each change moves it by 1 ms). */
+async function changeContactsInHubSpot(lane: Lane, offset: number): Promise<number> {
+  const changed = await lane.emu.mutateContacts(contactChangeShare, offset);
+  await waitUntil(changed.lastChangeMs + 1);
+  return changed.contacts;
 }
 
 async function waitUntil(epochMs: number): Promise<void> {

@@ -20,6 +20,11 @@ function limitsCells(calls: Calls): [string, string] {
   return [duration(calls.timeAtLimits.seconds), duration(calls.timeAtLimits.budgetSeconds)];
 }
 
+/** The name of a saved report in bench/results/: the size, and the database unless SQLite (the default). */
+export function resultName(size: string, dialect: string): string {
+  return dialect === "sqlite" ? size : `${size}-${dialect}`;
+}
+
 export function machineLine(report: BenchReport): string {
   const m = report.machine;
   const load = m.load ? `; load average ${fixed(m.load.mean, 1)} (max ${fixed(m.load.max, 1)}) during the run` : "";

@@ -12,7 +12,7 @@ import { requestFullAccountSync, runAccountSync, type AccountCheckpoint } from "
 import { provider } from "../../src/sync/hubspot-connection.ts";
 import type { AccountSource } from "../../src/sync/ports.ts";
 import { openBenchContext, type BenchEnv } from "../lib/env.ts";
-import { startMeter, timedIterable, type WorkTimes } from "../lib/timing.ts";
+import { startMeter, startServerCpuMeter, timedIterable, type WorkTimes } from "../lib/timing.ts";
 
 export interface AccountSyncResult extends WorkTimes {
   mode: AccountCheckpoint["mode"];
@@ -54,12 +54,13 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
     if (!session) throw new Error("the bench workspace is not connected");
     if (options.full) await requestFullAccountSync(database.db, env.workspaceId, provider);
     const timing: Timing = { crmWaitMs: 0, companiesDoneAt: null, dealsDoneAt: null, companies: 0, deals: 0 };
+    const serverCpu = await startServerCpuMeter(database);
     const meter = startMeter();
     const started = meter.startedAt;
     const created = await createRun(database.db, { workspaceId: env.workspaceId, provider, kind: "accounts", trigger: "manual", triggeredBy: null });
     const run = await transitionRun(database.db, created.id, "running");
     const finished = await runAccountSync({ db: database.db, source: timedSource(session.source, timing), provider, takeCalls: session.takeCalls }, run);
-    const times = meter.stop();
+    const times = { ...meter.stop(), serverCpuMs: await serverCpu.stop() };
     const ended = started + times.wallMs;
     const companiesAt = timing.companiesDoneAt ?? started;
     const dealsAt = timing.dealsDoneAt ?? companiesAt;

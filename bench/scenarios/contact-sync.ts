@@ -21,7 +21,7 @@ import type { ContactCheckpoint, ContactRunKind } from "../../src/sync/contact-s
 import { provider } from "../../src/sync/hubspot-connection.ts";
 import { isWriteFailure, type ContactSource, type ContactWriteFailure, type CrmContact } from "../../src/sync/ports.ts";
 import { openBenchContext, type BenchEnv } from "../lib/env.ts";
-import { startMeter, timedCall, timedIterable, type WorkTimes } from "../lib/timing.ts";
+import { startMeter, startServerCpuMeter, timedCall, timedIterable, type WorkTimes } from "../lib/timing.ts";
 
 /**
  * The engine's search window starts this long before the previous pass began. In production it
@@ -104,12 +104,13 @@ export async function runContactSyncScenario(env: BenchEnv, options: { kind: "co
     const settings = await loadContactSyncSettings(db, env.workspaceId, provider);
     if (options.full) await requestFullContactSync(db, env.workspaceId, provider);
     const counts: Counted = { crmWaitMs: 0, read: { members: 0, contacts: 0, history: 0, changed: 0, emailLookups: 0 }, crmWrites: { created: 0, updated: 0, failed: 0 } };
+    const serverCpu = await startServerCpuMeter(database);
     const meter = startMeter();
     const kind: ContactRunKind = options.kind;
     const created = await createRun(db, { workspaceId: env.workspaceId, provider, kind, trigger: "manual", triggeredBy: null });
     const run = await transitionRun(db, created.id, "running");
     const finished = await runContactSync({ db, source: countedSource(session.source, counts), provider, takeCalls: session.takeCalls, overlapMs: benchOverlapMs }, run, settings);
-    const times = meter.stop();
+    const times = { ...meter.stop(), serverCpuMs: await serverCpu.stop() };
 
     const errors = await db.selectFrom("sync_errors").select(["code", (eb) => eb.fn.countAll<number | string>().as("n")]).where("run_id", "=", finished.id).groupBy("code").execute();
     const contacts = await sql<{ total: number | string; linked: number | string | null }>`

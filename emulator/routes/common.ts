@@ -32,7 +32,8 @@ export function boolParam(raw: unknown): boolean {
 /** API writes are attributed to the calling app, as HubSpot's history shows them. */
 export function apiSource(req: FastifyRequest): ChangeSource {
   const t = tokenOf(req);
-  return { sourceType: "INTEGRATION", sourceId: t.kind === "oauth" ? String(OAUTH_APP_ID) : "private-app:emulator" };
+  const sourceId = t.kind === "oauth" ? String(OAUTH_APP_ID) : t.kind === "service_key" ? "service-key:emulator" : "private-app:emulator";
+  return { sourceType: "INTEGRATION", sourceId };
 }
 
 export function batchTimes(startedAt: number): { startedAt: string; completedAt: string } {

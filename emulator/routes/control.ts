@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, PRIVATE_APP_TOKEN, type PrivateAppTier } from "../auth.ts";
-import { validationError } from "../errors.ts";
+import type { AccessToken } from "../auth.ts";
+import { notFound, validationError } from "../errors.ts";
 import type { FaultKind, FaultRuleInput } from "../faults.ts";
 import { SIZE_PRESETS, type GeneratorSizes } from "../generator.ts";
 import { listJson } from "./lists.ts";
@@ -12,6 +13,10 @@ import type { InputValue } from "../values.ts";
 
 /** The control API under /_emulator/: no auth, not counted, never rate limited or faulted. */
 const FAULT_KINDS = new Set<FaultKind>(["status", "slow", "hang", "truncated", "malformed", "reset"]);
+
+function serviceKeyJson(t: AccessToken): Record<string, unknown> {
+  return { key: t.token, scopes: t.scopes, tier: t.tier ?? null, revoked: t.revoked };
+}
 
 function objectType(raw: string): ObjectType {
   const t = resolveObjectType(raw);
@@ -243,6 +248,41 @@ export function registerControlRoutes(app: FastifyInstance, store: EmulatorStore
     if (access) access.revoked = true;
     return { ok: store.auth.revokeRefreshToken(token) || access !== undefined };
   });
+  // Service keys (HubSpot's replacement for legacy private apps).
+  app.get(`${P}/service-keys`, async () => ({ keys: store.auth.serviceKeys().map(serviceKeyJson) }));
+  app.post(`${P}/service-keys`, async (req, reply) => {
+    const b = (req.body ?? {}) as { key?: string; tier?: PrivateAppTier; scopes?: string[] };
+    if (b.key !== undefined && (typeof b.key !== "string" || b.key === "" || store.auth.accessTokens.has(b.key))) throw validationError("key must be a new, non-empty string");
+    if (b.scopes !== undefined && (!Array.isArray(b.scopes) || b.scopes.some((x) => typeof x !== "string"))) throw validationError("scopes must be an array of strings");
+    const opts: { key?: string; tier?: PrivateAppTier; scopes?: string[] } = {};
+    if (b.key) opts.key = b.key;
+    if (b.tier) opts.tier = b.tier;
+    if (b.scopes) opts.scopes = b.scopes;
+    reply.code(201);
+    return serviceKeyJson(store.auth.addServiceKey(opts));
+  });
+  app.delete(`${P}/service-keys/:key`, async (req, reply) => {
+    const key = (req.params as { key: string }).key;
+    if (store.auth.accessTokens.get(key)?.kind !== "service_key" || !store.auth.revokeAccessToken(key)) throw notFound(`No active service key ${key}`);
+    return reply.code(204).send();
+  });
+  app.delete(`${P}/tokens/private/:token`, async (req, reply) => {
+    const token = (req.params as { token: string }).token;
+    if (store.auth.accessTokens.get(token)?.kind !== "private" || !store.auth.revokeAccessToken(token)) throw notFound(`No active private-app token ${token}`);
+    return reply.code(204).send();
+  });
+
+  // Validation rules (enforced on 2026-09 writes).
+  app.get(`${P}/validation-rules/:type`, async (req) => ({ rules: store.validationRules.get(objectType((req.params as { type: string }).type)) }));
+  app.put(`${P}/validation-rules/:type`, async (req) => {
+    const type = objectType((req.params as { type: string }).type);
+    return { rules: store.validationRules.set(type, ((req.body ?? {}) as { rules?: unknown }).rules, store.properties) };
+  });
+  app.delete(`${P}/validation-rules/:type`, async (req, reply) => {
+    store.validationRules.set(objectType((req.params as { type: string }).type), [], store.properties);
+    return reply.code(204).send();
+  });
+
   app.post(`${P}/tokens/private`, async (req, reply) => {
     const b = (req.body ?? {}) as { token?: string; tier?: PrivateAppTier; scopes?: string[] };
     if (!b.token) throw validationError("token is required");

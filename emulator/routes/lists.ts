@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { API_VERSIONS, endpointKey, listsBase, type ApiVersion } from "../api-versions.ts";
 import { iso } from "../clock.ts";
 import { EMULATOR_USER_ID } from "../auth.ts";
 import { HubSpotError, validationError } from "../errors.ts";
@@ -7,7 +8,7 @@ import { route } from "../server.ts";
 import type { EmulatorStore } from "../store.ts";
 import { body, intParam, query } from "./common.ts";
 
-/** Lists v3: get, memberships (record-id order), search, create, delete, add/remove members. */
+/** Lists (2026-09 and legacy v3): get, memberships (record-id order), search, create, delete, add/remove members. */
 const READ = ["crm.lists.read", "crm.lists.write"];
 const WRITE = ["crm.lists.write"];
 
@@ -30,17 +31,33 @@ export function listJson(l: StoredList): Record<string, unknown> {
   return out;
 }
 
+/** HubSpot leaves out additional properties that are empty for a list (the spec says so for 2026-09). */
 function searchJson(l: StoredList): Record<string, unknown> {
   const { size, ...rest } = listJson(l);
   const last = Math.max(0, ...[...l.joinedAt.values()].slice(-1000));
-  return {
-    ...rest,
-    additionalProperties: {
-      hs_list_size: String(size),
-      hs_last_record_added_at: last ? String(last) : "",
-      hs_list_reference_count: "0",
-    },
-  };
+  const additionalProperties: Record<string, string> = { hs_list_size: String(size), hs_list_reference_count: "0" };
+  if (last) additionalProperties.hs_last_record_added_at = String(last);
+  return { ...rest, additionalProperties };
+}
+
+interface ListSearchBody {
+  query?: string;
+  listIds?: string[];
+  offset?: number;
+  count?: number;
+  processingTypes?: string[];
+  additionalProperties?: string[];
+}
+
+/** 2026-09 made listIds, processingTypes, offset and additionalProperties required (send [] / 0 when unused). */
+const SEARCH_REQUIRED = ["listIds", "processingTypes", "offset", "additionalProperties"] as const;
+
+function checkSearchBody(b: ListSearchBody): void {
+  const missing = SEARCH_REQUIRED.filter((k) => b[k] === undefined || b[k] === null);
+  if (missing.length === 0) return;
+  throw validationError(`Invalid input JSON: Cannot build ListSearchRequest, some of required attributes are not set [${missing.join(", ")}]`, {
+    errors: missing.map((name) => ({ message: `${name} is required`, in: name, code: "REQUIRED" })),
+  });
 }
 
 function listNotFound(id: string): HubSpotError {
@@ -48,17 +65,23 @@ function listNotFound(id: string): HubSpotError {
 }
 
 export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): void {
+  for (const version of API_VERSIONS) registerVersion(app, store, version);
+}
+
+function registerVersion(app: FastifyInstance, store: EmulatorStore, version: ApiVersion): void {
+  const base = listsBase(version);
+  const key = (name: string): string => endpointKey(version, name);
   const requireList = (raw: string): StoredList => {
     const l = /^\d+$/.test(raw) ? store.lists.get(Number(raw)) : undefined;
     if (!l) throw listNotFound(raw);
     return l;
   };
 
-  app.get("/crm/v3/lists/:listId", route({ endpoint: "lists.get", scopes: READ }), async (req) => {
+  app.get(`${base}/:listId`, route({ endpoint: key("lists.get"), scopes: READ }), async (req) => {
     return { list: listJson(requireList((req.params as { listId: string }).listId)) };
   });
 
-  app.get("/crm/v3/lists", route({ endpoint: "lists.getAll", scopes: READ }), async (req) => {
+  app.get(base, route({ endpoint: key("lists.getAll"), scopes: READ }), async (req) => {
     const raw = query(req).listIds;
     const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((x) => String(x).split(","));
     const lists = ids.map((id) => store.lists.get(Number(id))).filter((l): l is StoredList => l !== undefined);
@@ -66,8 +89,8 @@ export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): 
   });
 
   app.get(
-    "/crm/v3/lists/object-type-id/:objectTypeId/name/:listName",
-    route({ endpoint: "lists.getByName", scopes: READ }),
+    `${base}/object-type-id/:objectTypeId/name/:listName`,
+    route({ endpoint: key("lists.getByName"), scopes: READ }),
     async (req) => {
       const p = req.params as { objectTypeId: string; listName: string };
       const l = store.lists.findByName(p.objectTypeId, p.listName);
@@ -76,7 +99,7 @@ export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): 
     },
   );
 
-  app.get("/crm/v3/lists/:listId/memberships", route({ endpoint: "lists.memberships", scopes: READ }), async (req) => {
+  app.get(`${base}/:listId/memberships`, route({ endpoint: key("lists.memberships"), scopes: READ }), async (req) => {
     const l = requireList((req.params as { listId: string }).listId);
     const q = query(req);
     const limit = intParam(q.limit, "limit", 100, 250);
@@ -104,24 +127,27 @@ export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): 
     return out;
   });
 
-  app.post("/crm/v3/lists/search", route({ endpoint: "lists.search", scopes: READ }), async (req) => {
-    const b = body<{ query?: string; listIds?: string[]; offset?: number; count?: number; processingTypes?: string[] }>(req);
+  app.post(`${base}/search`, route({ endpoint: key("lists.search"), scopes: READ }), async (req) => {
+    const b = body<ListSearchBody>(req);
+    if (version === "2026-09") checkSearchBody(b);
     const offset = b.offset ?? 0;
     const count = Math.min(b.count ?? 20, 500);
     const q = (b.query ?? "").toLowerCase();
-    const ids = b.listIds ? new Set(b.listIds.map(String)) : undefined;
+    // An empty listIds or processingTypes means "no filter", as the spec says.
+    const ids = b.listIds && b.listIds.length > 0 ? new Set(b.listIds.map(String)) : undefined;
+    const types = b.processingTypes && b.processingTypes.length > 0 ? b.processingTypes : undefined;
     const all = [...store.lists.lists.values()].filter(
       (l) =>
         l.deletedAt === 0 &&
         (!q || l.name.toLowerCase().includes(q)) &&
         (!ids || ids.has(String(l.listId))) &&
-        (!b.processingTypes || b.processingTypes.includes(l.processingType)),
+        (!types || types.includes(l.processingType)),
     );
     const slice = all.slice(offset, offset + count);
     return { lists: slice.map(searchJson), offset: offset + slice.length, hasMore: offset + slice.length < all.length, total: all.length };
   });
 
-  app.post("/crm/v3/lists", route({ endpoint: "lists.create", scopes: WRITE }), async (req) => {
+  app.post(base, route({ endpoint: key("lists.create"), scopes: WRITE }), async (req) => {
     const b = body<{ name?: string; objectTypeId?: string; processingType?: string }>(req);
     if (!b.name || !b.objectTypeId || !b.processingType) throw validationError("Invalid input JSON: name, objectTypeId and processingType are required");
     if (store.lists.findByName(b.objectTypeId, b.name)) throw new HubSpotError(409, "CONFLICT", `A list named "${b.name}" already exists.`);
@@ -129,7 +155,7 @@ export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): 
     return { list: listJson(store.lists.create({ name: b.name, objectTypeId: b.objectTypeId, processingType: pt }, store.now())) };
   });
 
-  app.delete("/crm/v3/lists/:listId", route({ endpoint: "lists.delete", scopes: WRITE }), async (req, reply) => {
+  app.delete(`${base}/:listId`, route({ endpoint: key("lists.delete"), scopes: WRITE }), async (req, reply) => {
     const l = requireList((req.params as { listId: string }).listId);
     store.lists.delete(l.listId, store.now());
     return reply.code(204).send();
@@ -140,7 +166,7 @@ export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): 
     return raw.map((x) => Number(x)).filter((n) => Number.isSafeInteger(n));
   };
 
-  app.put("/crm/v3/lists/:listId/memberships/add", route({ endpoint: "lists.memberships.add", scopes: WRITE }), async (req) => {
+  app.put(`${base}/:listId/memberships/add`, route({ endpoint: key("lists.memberships.add"), scopes: WRITE }), async (req) => {
     const l = requireList((req.params as { listId: string }).listId);
     const ids = memberIds(req.body);
     const known = ids.filter((id) => store.objects.contacts.get(id) ?? store.objects.companies.get(id) ?? store.objects.deals.get(id));
@@ -149,7 +175,7 @@ export function registerListRoutes(app: FastifyInstance, store: EmulatorStore): 
     return { recordsIdsAdded: added.map(String), recordIdsMissing: ids.filter((i) => !known.includes(i)).map(String) };
   });
 
-  app.put("/crm/v3/lists/:listId/memberships/remove", route({ endpoint: "lists.memberships.remove", scopes: WRITE }), async (req) => {
+  app.put(`${base}/:listId/memberships/remove`, route({ endpoint: key("lists.memberships.remove"), scopes: WRITE }), async (req) => {
     const l = requireList((req.params as { listId: string }).listId);
     const ids = memberIds(req.body);
     const removed = store.lists.removeMembers(l, ids, store.now());

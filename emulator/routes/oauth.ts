@@ -2,14 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { EMULATOR_USER, EMULATOR_USER_ID, HUB_DOMAIN, OAUTH_APP_ID, type AccessToken, type RefreshToken } from "../auth.ts";
 import { errorBody } from "../errors.ts";
+import { runGrant, type Form } from "../oauth-grants.ts";
 import { route } from "../server.ts";
 import type { EmulatorStore } from "../store.ts";
 
 /**
- * OAuth 2.0 as HubSpot runs it: an authorize page (approves at once), the v1 token endpoint
- * (also reachable as v3), token metadata and refresh-token revocation.
+ * OAuth 2.0 as HubSpot ran it before 2026: an authorize page (approves at once), the v1 token
+ * endpoint (also reachable as v3), token metadata and refresh-token revocation. The v1/v3
+ * endpoints count as `legacy.oauth.*`; the 2026-03/2026-09 ones are in oauth-2026.ts.
  */
-type Form = Record<string, string | undefined>;
 
 /** HubSpot's token-endpoint errors: `status` codes such as BAD_REFRESH_TOKEN, plus the OAuth `error`. */
 function tokenError(reply: FastifyReply, status: string, message: string, oauthError: string): FastifyReply {
@@ -52,37 +53,15 @@ export function registerOAuthRoutes(app: FastifyInstance, store: EmulatorStore):
   });
 
   const token = async (req: { body: unknown }, reply: FastifyReply): Promise<unknown> => {
-    const f = (req.body ?? {}) as Form;
-    const secret = f.client_id ? store.auth.clients.get(f.client_id) : undefined;
-    if (secret === undefined) return tokenError(reply, "BAD_CLIENT_ID", "missing or unknown client id", "invalid_client");
-    if (f.client_secret !== secret) return tokenError(reply, "BAD_CLIENT_SECRET", "missing or invalid client secret", "invalid_client");
-    const now = store.now();
-    if (f.grant_type === "authorization_code") {
-      const code = f.code ? store.auth.consumeCode(f.code, now) : undefined;
-      if (!code || code.clientId !== f.client_id) return tokenError(reply, "BAD_AUTH_CODE", "missing or unknown auth code", "invalid_grant");
-      if (code.redirectUri !== f.redirect_uri) return tokenError(reply, "BAD_REDIRECT_URI", "redirect_uri does not match", "invalid_grant");
-      const refresh = store.auth.issueRefreshToken(code.clientId, code.scopes);
-      return tokenResponse(store, refresh, store.auth.issueAccessToken(refresh, now));
-    }
-    if (f.grant_type === "refresh_token") {
-      let refresh = f.refresh_token ? store.auth.refreshTokens.get(f.refresh_token) : undefined;
-      if (!refresh || refresh.revoked || refresh.clientId !== f.client_id)
-        return tokenError(reply, "BAD_REFRESH_TOKEN", "missing or unknown refresh token", "invalid_grant");
-      if (store.auth.rotateRefreshTokens) {
-        store.auth.refreshTokens.delete(refresh.token);
-        const next = store.auth.issueRefreshToken(refresh.clientId, refresh.scopes);
-        for (const at of refresh.accessTokens) next.accessTokens.add(at);
-        refresh = next;
-      }
-      return tokenResponse(store, refresh, store.auth.issueAccessToken(refresh, now));
-    }
-    return tokenError(reply, "BAD_GRANT_TYPE", `unsupported grant_type ${String(f.grant_type)}`, "unsupported_grant_type");
+    const got = runGrant(store, (req.body ?? {}) as Form, ["authorization_code", "refresh_token"]);
+    if (!got.ok) return tokenError(reply, got.error.code, got.error.message, got.error.oauthError);
+    return tokenResponse(store, got.refresh!, got.access);
   };
 
-  app.post("/oauth/v1/token", route({ endpoint: "oauth.token", auth: false }), async (req, reply) => token(req, reply));
-  app.post("/oauth/v3/token", route({ endpoint: "oauth.token", auth: false }), async (req, reply) => token(req, reply));
+  app.post("/oauth/v1/token", route({ endpoint: "legacy.oauth.token", auth: false }), async (req, reply) => token(req, reply));
+  app.post("/oauth/v3/token", route({ endpoint: "legacy.oauth.token", auth: false }), async (req, reply) => token(req, reply));
 
-  app.get("/oauth/v1/access-tokens/:token", route({ endpoint: "oauth.accessToken.get", auth: false }), async (req, reply) => {
+  app.get("/oauth/v1/access-tokens/:token", route({ endpoint: "legacy.oauth.accessToken.get", auth: false }), async (req, reply) => {
     const t = store.auth.accessTokens.get((req.params as { token: string }).token);
     const now = store.now();
     if (!t || t.kind !== "oauth") return reply.code(404).send(errorBody("OBJECT_NOT_FOUND", "Token not found"));
@@ -104,7 +83,7 @@ export function registerOAuthRoutes(app: FastifyInstance, store: EmulatorStore):
     };
   });
 
-  app.get("/oauth/v1/refresh-tokens/:token", route({ endpoint: "oauth.refreshToken.get", auth: false }), async (req, reply) => {
+  app.get("/oauth/v1/refresh-tokens/:token", route({ endpoint: "legacy.oauth.refreshToken.get", auth: false }), async (req, reply) => {
     const r = store.auth.refreshTokens.get((req.params as { token: string }).token);
     if (!r || r.revoked) return reply.code(404).send(errorBody("OBJECT_NOT_FOUND", "Token not found"));
     return {
@@ -119,13 +98,13 @@ export function registerOAuthRoutes(app: FastifyInstance, store: EmulatorStore):
     };
   });
 
-  app.delete("/oauth/v1/refresh-tokens/:token", route({ endpoint: "oauth.refreshToken.delete", auth: false }), async (req, reply) => {
+  app.delete("/oauth/v1/refresh-tokens/:token", route({ endpoint: "legacy.oauth.refreshToken.delete", auth: false }), async (req, reply) => {
     if (!store.auth.revokeRefreshToken((req.params as { token: string }).token))
       return reply.code(404).send(errorBody("OBJECT_NOT_FOUND", "Token not found"));
     return reply.code(204).send();
   });
 
-  app.post("/oauth/v3/token/introspect", route({ endpoint: "oauth.introspect", auth: false }), async (req) => {
+  app.post("/oauth/v3/token/introspect", route({ endpoint: "legacy.oauth.introspect", auth: false }), async (req) => {
     const f = (req.body ?? {}) as Form;
     const now = store.now();
     const t = f.token ? store.auth.accessTokens.get(f.token) : undefined;
@@ -137,7 +116,7 @@ export function registerOAuthRoutes(app: FastifyInstance, store: EmulatorStore):
     return { active: false };
   });
 
-  app.post("/oauth/v3/token/revoke", route({ endpoint: "oauth.revoke", auth: false }), async (req, reply) => {
+  app.post("/oauth/v3/token/revoke", route({ endpoint: "legacy.oauth.revoke", auth: false }), async (req, reply) => {
     const f = (req.body ?? {}) as Form;
     if (f.token) store.auth.revokeRefreshToken(f.token);
     return reply.code(200).send({});

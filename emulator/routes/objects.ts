@@ -1,16 +1,18 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { endpointKey, objectsBase, versionedPaths, type ApiVersion } from "../api-versions.ts";
 import { findType } from "../associations.ts";
 import type { AssociationInput } from "../store.ts";
 import { HubSpotError, notFound, validationError } from "../errors.ts";
+import { violationDetails, violationsMessage, type RuleViolation } from "../validation-rules.ts";
 import { OBJECT_INFO, OBJECT_TYPES, type ObjectType } from "../object-types.ts";
-import type { StoredRecord } from "../records.ts";
-import { listParam, projection, renderRecord, type PublicObject } from "../serialize.ts";
+import type { Props, StoredRecord } from "../records.ts";
+import { listParam, projection, versionRenderer, type PublicObject, type RenderOptions } from "../serialize.ts";
 import { route } from "../server.ts";
 import type { EmulatorStore } from "../store.ts";
 import type { InputValue } from "../values.ts";
 import { apiSource, batchTimes, body, boolParam, intParam, query, requireInputs } from "./common.ts";
 
-/** CRM objects v3: basic CRUD, batch and merge for companies, deals and contacts. */
+/** CRM objects (2026-09 and legacy v3): basic CRUD, batch and merge for companies, deals and contacts. */
 interface AssociationBody {
   to?: { id?: string | number };
   types?: Array<{ associationCategory?: string; associationTypeId?: number }>;
@@ -56,6 +58,25 @@ function lookup(store: EmulatorStore, type: ObjectType, id: string, idProperty: 
   return rec && rec.mergedInto === 0 ? rec : undefined;
 }
 
+/** 2026-09 enforces the portal's validation rules on writes; a single write that breaks one answers 400. */
+function ruleError(violations: RuleViolation[]): HubSpotError {
+  return validationError(violationsMessage(violations), { errors: violationDetails(violations) });
+}
+
+/** A per-input batch error (StandardError) for broken validation rules. */
+function batchRuleError(violations: RuleViolation[], context: Record<string, string[]>) {
+  return {
+    status: "error",
+    category: "VALIDATION_ERROR",
+    message: violationsMessage(violations),
+    context: { ...context, propertyName: [...new Set(violations.map((v) => v.property))] },
+    errors: violationDetails(violations),
+    links: {},
+  };
+}
+
+type Render = (r: StoredRecord, opts: RenderOptions) => PublicObject;
+
 export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore): void {
   for (const type of OBJECT_TYPES) {
     const info = OBJECT_INFO[type];
@@ -67,11 +88,17 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
       const types = listParam(raw);
       return types ? { store: store.associations, types, collections: store.objects } : undefined;
     };
-    const render = (r: StoredRecord, names: readonly string[], history?: readonly string[]): PublicObject =>
-      renderRecord(type, r, { names, history }, store.properties.map(type));
 
-    for (const base of [`/crm/v3/objects/${type}`, `/crm/v3/objects/${info.typeId}`]) {
-      app.get(base, route({ endpoint: `${type}.list`, scopes: read }), async (req) => {
+    for (const { version, base } of versionedPaths((v) => [objectsBase(v, type), objectsBase(v, info.typeId)])) {
+      const key = (name: string): string => endpointKey(version, `${type}.${name}`);
+      const render = versionRenderer(version, type, store.portalId, () => store.properties.map(type));
+      const enforceRules = (rec: StoredRecord | undefined, props: Props): void => {
+        if (version !== "2026-09") return;
+        const broken = store.brokenRules(type, rec, props);
+        if (broken.length > 0) throw ruleError(broken);
+      };
+
+      app.get(base, route({ endpoint: key("list"), scopes: read }), async (req) => {
         const q = query(req);
         const limit = intParam(q.limit, "limit", 10, 100);
         const after = q.after === undefined || q.after === "" ? 0 : Number(q.after);
@@ -80,7 +107,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         const history = listParam(q.propertiesWithHistory);
         const assoc = assocOpts(q.associations);
         const page = coll().page(after, limit, boolParam(q.archived));
-        const results = page.items.map((r) => renderRecord(type, r, { names, history, associations: assoc }, store.properties.map(type)));
+        const results = page.items.map((r) => render(r, { names, history, associations: assoc }));
         const out: { results: PublicObject[]; paging?: { next: { after: string; link: string } } } = { results };
         if (page.next !== undefined) {
           const after = String(page.next);
@@ -89,7 +116,7 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         return out;
       });
 
-      app.get(`${base}/:id`, route({ endpoint: `${type}.get`, scopes: read }), async (req) => {
+      app.get(`${base}/:id`, route({ endpoint: key("get"), scopes: read }), async (req) => {
         const q = query(req);
         const { id } = req.params as { id: string };
         const idProperty = typeof q.idProperty === "string" ? q.idProperty : undefined;
@@ -98,52 +125,65 @@ export function registerObjectRoutes(app: FastifyInstance, store: EmulatorStore)
         else if (rec?.archived) rec = undefined;
         if (!rec) throw notFound();
         const names = projection(type, store.properties.map(type), listParam(q.properties));
-        return renderRecord(type, rec, { names, history: listParam(q.propertiesWithHistory), associations: assocOpts(q.associations) }, store.properties.map(type));
+        return render(rec, { names, history: listParam(q.propertiesWithHistory), associations: assocOpts(q.associations) });
       });
 
-      app.post(base, route({ endpoint: `${type}.create`, scopes: write }), async (req, reply) => {
+      app.post(base, route({ endpoint: key("create"), scopes: write }), async (req, reply) => {
         const b = body<CreateBody>(req);
         const props = store.validate(type, b.properties);
         const associations = parseAssociations(store, type, b.associations);
+        enforceRules(undefined, props);
         const rec = store.createRecord(type, props, apiSource(req), associations);
         reply.code(201);
-        return render(rec, projection(type, defs, Object.keys(props)));
+        return render(rec, { names: projection(type, defs, Object.keys(props)) });
       });
 
-      app.patch(`${base}/:id`, route({ endpoint: `${type}.update`, scopes: write }), async (req) => {
+      app.patch(`${base}/:id`, route({ endpoint: key("update"), scopes: write }), async (req) => {
         const q = query(req);
         const { id } = req.params as { id: string };
         const b = body<CreateBody>(req);
         const rec = lookup(store, type, id, typeof q.idProperty === "string" ? q.idProperty : undefined);
         if (!rec || rec.archived) throw notFound();
         const props = store.validate(type, b.properties);
+        enforceRules(rec, props);
         store.updateRecord(type, rec, props, apiSource(req));
-        return render(rec, projection(type, defs, Object.keys(props)));
+        return render(rec, { names: projection(type, defs, Object.keys(props)) });
       });
 
-      app.delete(`${base}/:id`, route({ endpoint: `${type}.archive`, scopes: write }), async (req, reply) => {
+      app.delete(`${base}/:id`, route({ endpoint: key("archive"), scopes: write }), async (req, reply) => {
         const { id } = req.params as { id: string };
         const rec = lookup(store, type, id, undefined);
         if (rec && !rec.archived) store.archiveRecord(type, rec);
         return reply.code(204).send();
       });
 
-      app.post(`${base}/merge`, route({ endpoint: `${type}.merge`, scopes: write }), async (req) => {
+      app.post(`${base}/merge`, route({ endpoint: key("merge"), scopes: write }), async (req) => {
         const b = body<{ primaryObjectId?: string; objectIdToMerge?: string }>(req);
         if (b.primaryObjectId === undefined || b.objectIdToMerge === undefined)
           throw validationError("Invalid input JSON: primaryObjectId and objectIdToMerge are required");
         const rec = store.merge(type, String(b.primaryObjectId), String(b.objectIdToMerge), apiSource(req));
-        return render(rec, projection(type, defs, undefined));
+        return render(rec, { names: projection(type, defs, undefined) });
       });
 
-      registerBatch(app, store, type, base, read, write);
+      registerBatch(app, store, type, { base, version, read, write, render });
     }
   }
 }
 
-function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectType, base: string, read: string[], write: string[]): void {
+interface BatchRoutes {
+  base: string;
+  version: ApiVersion;
+  read: string[];
+  write: string[];
+  render: Render;
+}
+
+function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectType, { base, version, read, write, render }: BatchRoutes): void {
   const info = OBJECT_INFO[type];
+  const key = (name: string): string => endpointKey(version, `${type}.batch.${name}`);
   const defsOf = () => store.properties.map(type);
+  const written = (rec: StoredRecord, names: string[]): PublicObject => render(rec, { names: projection(type, defsOf(), names) });
+  const broken = (rec: StoredRecord | undefined, props: Props): RuleViolation[] => (version === "2026-09" ? store.brokenRules(type, rec, props) : []);
   const notFoundError = (ids: string[], verb: string) => ({
     status: "error",
     category: "OBJECT_NOT_FOUND",
@@ -152,8 +192,17 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
     errors: [],
     links: {},
   });
+  /** Items that failed answer 207 with `errors`/`numErrors`; the others were applied. */
+  const batchAnswer = (reply: FastifyReply, started: number, results: unknown[], errors: unknown[], okStatus: number) => {
+    if (errors.length > 0) {
+      reply.code(207);
+      return { status: "COMPLETE", results, numErrors: errors.length, errors, ...batchTimes(started) };
+    }
+    reply.code(okStatus);
+    return { status: "COMPLETE", results, ...batchTimes(started) };
+  };
 
-  app.post(`${base}/batch/read`, route({ endpoint: `${type}.batch.read`, scopes: read }), async (req, reply) => {
+  app.post(`${base}/batch/read`, route({ endpoint: key("read"), scopes: read }), async (req, reply) => {
     const started = Date.now();
     const b = body<{ inputs?: unknown; properties?: string[]; propertiesWithHistory?: string[]; idProperty?: string; archived?: boolean }>(req);
     const history = b.propertiesWithHistory && b.propertiesWithHistory.length > 0 ? b.propertiesWithHistory : undefined;
@@ -172,19 +221,15 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
       }
       if (seen.has(rec.id)) continue;
       seen.add(rec.id);
-      results.push(renderRecord(type, rec, { names, history }, defsOf()));
+      results.push(render(rec, { names, history }));
     }
-    if (missing.length > 0) {
-      reply.code(207);
-      return { status: "COMPLETE", results, numErrors: 1, errors: [notFoundError(missing, "get")], ...batchTimes(started) };
-    }
-    return { status: "COMPLETE", results, ...batchTimes(started) };
+    return batchAnswer(reply, started, results, missing.length > 0 ? [notFoundError(missing, "get")] : [], 200);
   });
 
-  app.post(`${base}/batch/create`, route({ endpoint: `${type}.batch.create`, scopes: write }), async (req, reply) => {
+  app.post(`${base}/batch/create`, route({ endpoint: key("create"), scopes: write }), async (req, reply) => {
     const started = Date.now();
-    const inputs = requireInputs<CreateBody>(body(req), 100);
-    const prepared = inputs.map((i) => ({ props: store.validate(type, i?.properties), assoc: parseAssociations(store, type, i?.associations) }));
+    const inputs = requireInputs<CreateBody & { objectWriteTraceId?: string }>(body(req), 100);
+    const prepared = inputs.map((i) => ({ props: store.validate(type, i?.properties), assoc: parseAssociations(store, type, i?.associations), traceId: i?.objectWriteTraceId }));
     // Uniqueness inside the batch, as HubSpot rejects the whole batch on a duplicate.
     const seen = new Map<string, string>();
     for (const p of prepared) {
@@ -196,20 +241,28 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
       }
     }
     const source = apiSource(req);
-    const results = prepared.map((p) => {
-      const rec = store.createRecord(type, p.props, source, p.assoc);
-      return renderRecord(type, rec, { names: projection(type, defsOf(), Object.keys(p.props)) }, defsOf());
+    const results: PublicObject[] = [];
+    const errors: unknown[] = [];
+    prepared.forEach((p, index) => {
+      const violations = broken(undefined, p.props);
+      if (violations.length > 0) {
+        const context: Record<string, string[]> = { inputIndex: [String(index)] };
+        if (p.traceId !== undefined) context.objectWriteTraceId = [String(p.traceId)];
+        errors.push(batchRuleError(violations, context));
+        return;
+      }
+      results.push(written(store.createRecord(type, p.props, source, p.assoc), Object.keys(p.props)));
     });
-    reply.code(201);
-    return { status: "COMPLETE", results, ...batchTimes(started) };
+    return batchAnswer(reply, started, results, errors, 201);
   });
 
-  app.post(`${base}/batch/update`, route({ endpoint: `${type}.batch.update`, scopes: write }), async (req, reply) => {
+  app.post(`${base}/batch/update`, route({ endpoint: key("update"), scopes: write }), async (req, reply) => {
     const started = Date.now();
     const inputs = requireInputs<{ id?: string | number; idProperty?: string; properties?: Record<string, InputValue> }>(body(req), 100);
     const prepared = inputs.map((i) => ({ id: String(i?.id ?? ""), idProperty: i?.idProperty, props: store.validate(type, i?.properties) }));
     const source = apiSource(req);
     const results: PublicObject[] = [];
+    const errors: unknown[] = [];
     const missing: string[] = [];
     for (const p of prepared) {
       const rec = lookup(store, type, p.id, p.idProperty);
@@ -217,17 +270,19 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
         missing.push(p.id);
         continue;
       }
+      const violations = broken(rec, p.props);
+      if (violations.length > 0) {
+        errors.push(batchRuleError(violations, { ids: [p.id] }));
+        continue;
+      }
       store.updateRecord(type, rec, p.props, source);
-      results.push(renderRecord(type, rec, { names: projection(type, defsOf(), Object.keys(p.props)) }, defsOf()));
+      results.push(written(rec, Object.keys(p.props)));
     }
-    if (missing.length > 0) {
-      reply.code(207);
-      return { status: "COMPLETE", results, numErrors: 1, errors: [notFoundError(missing, "update")], ...batchTimes(started) };
-    }
-    return { status: "COMPLETE", results, ...batchTimes(started) };
+    if (missing.length > 0) errors.unshift(notFoundError(missing, "update"));
+    return batchAnswer(reply, started, results, errors, 200);
   });
 
-  app.post(`${base}/batch/upsert`, route({ endpoint: `${type}.batch.upsert`, scopes: write }), async (req) => {
+  app.post(`${base}/batch/upsert`, route({ endpoint: key("upsert"), scopes: write }), async (req, reply) => {
     const started = Date.now();
     const inputs = requireInputs<{ id?: string; idProperty?: string; properties?: Record<string, InputValue> }>(body(req), 100);
     const source = apiSource(req);
@@ -239,19 +294,27 @@ function registerBatch(app: FastifyInstance, store: EmulatorStore, type: ObjectT
       if (!id) throw validationError("Upsert inputs need an id (the idProperty value)");
       return { id, idProperty, props: store.validate(type, i?.properties) };
     });
-    const results = prepared.map((p) => {
+    const results: Array<PublicObject & { new: boolean }> = [];
+    const errors: unknown[] = [];
+    for (const p of prepared) {
       const existing = store.objects[type].findByUnique(p.idProperty, p.id);
-      if (existing) {
-        store.updateRecord(type, existing, p.props, source);
-        return { ...renderRecord(type, existing, { names: projection(type, defsOf(), Object.keys(p.props)) }, defsOf()), new: false };
+      const props = existing ? p.props : { ...p.props, [p.idProperty]: p.id };
+      const violations = broken(existing, props);
+      if (violations.length > 0) {
+        errors.push(batchRuleError(violations, { ids: [p.id] }));
+        continue;
       }
-      const rec = store.createRecord(type, { ...p.props, [p.idProperty]: p.id }, source);
-      return { ...renderRecord(type, rec, { names: projection(type, defsOf(), [...Object.keys(p.props), p.idProperty]) }, defsOf()), new: true };
-    });
-    return { status: "COMPLETE", results, ...batchTimes(started) };
+      if (existing) {
+        store.updateRecord(type, existing, props, source);
+        results.push({ ...written(existing, Object.keys(props)), new: false });
+      } else {
+        results.push({ ...written(store.createRecord(type, props, source), Object.keys(props)), new: true });
+      }
+    }
+    return batchAnswer(reply, started, results, errors, 200);
   });
 
-  app.post(`${base}/batch/archive`, route({ endpoint: `${type}.batch.archive`, scopes: write }), async (req, reply) => {
+  app.post(`${base}/batch/archive`, route({ endpoint: key("archive"), scopes: write }), async (req, reply) => {
     const inputs = requireInputs<{ id?: string | number }>(body(req), 100);
     for (const i of inputs) {
       const rec = lookup(store, type, String(i?.id ?? ""), undefined);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { endpointKey, propertiesBase, versionedPaths } from "../api-versions.ts";
 import { HubSpotError, notFound, validationError } from "../errors.ts";
 import { OBJECT_INFO, OBJECT_TYPES } from "../object-types.ts";
 import { options as makeOptions, type PropertyDefinition } from "../properties.ts";
@@ -6,7 +7,7 @@ import { route } from "../server.ts";
 import type { EmulatorStore } from "../store.ts";
 import { body, boolParam, query } from "./common.ts";
 
-/** Properties v3: list, get, create, update and archive per object type. */
+/** Properties (2026-09 and legacy v3): list, get, create, update and archive per object type. */
 const TYPES = new Set(["string", "number", "date", "datetime", "enumeration", "bool", "phone_number", "json", "object_coordinates", "currency_number"]);
 
 interface PropertyBody {
@@ -21,7 +22,10 @@ interface PropertyBody {
   hidden?: boolean;
   displayOrder?: number;
   formField?: boolean;
+  dataSensitivity?: string;
 }
+
+const SENSITIVITIES = new Set(["non_sensitive", "sensitive", "highly_sensitive"]);
 
 function applyOptions(input: PropertyBody["options"]): PropertyDefinition["options"] {
   return (input ?? []).map((o, i) => ({
@@ -38,24 +42,26 @@ export function registerPropertyRoutes(app: FastifyInstance, store: EmulatorStor
     const info = OBJECT_INFO[type];
     const read = [`crm.schemas.${type}.read`, `crm.objects.${type}.read`];
     const write = [`crm.schemas.${type}.write`];
-    for (const alias of [type, info.singular, info.typeId]) {
-      const base = `/crm/v3/properties/${alias}`;
-      app.get(base, route({ endpoint: `properties.${type}.list`, scopes: read }), async (req) => {
+    for (const { version, base } of versionedPaths((v) => [type, info.singular, info.typeId].map((alias) => propertiesBase(v, alias)))) {
+      const key = (name: string): string => endpointKey(version, `properties.${type}.${name}`);
+      app.get(base, route({ endpoint: key("list"), scopes: read }), async (req) => {
         return { results: store.properties.list(type, boolParam(query(req).archived)) };
       });
 
-      app.get(`${base}/:name`, route({ endpoint: `properties.${type}.get`, scopes: read }), async (req) => {
+      app.get(`${base}/:name`, route({ endpoint: key("get"), scopes: read }), async (req) => {
         const { name } = req.params as { name: string };
         const def = store.properties.get(type, name);
         if (!def) throw notFound(`Unable to find property named ${name} for object type ${info.upper}`);
         return def;
       });
 
-      app.post(base, route({ endpoint: `properties.${type}.create`, scopes: write }), async (req, reply) => {
+      app.post(base, route({ endpoint: key("create"), scopes: write }), async (req, reply) => {
         const b = body<PropertyBody>(req);
         if (!b.name || !b.label || !b.type || !b.fieldType || !b.groupName)
           throw validationError("Invalid input JSON: name, label, type, fieldType and groupName are required");
         if (!TYPES.has(b.type)) throw validationError(`Invalid property type ${b.type}`);
+        if (b.dataSensitivity !== undefined && !SENSITIVITIES.has(b.dataSensitivity))
+          throw validationError(`Invalid dataSensitivity ${b.dataSensitivity}: one of non_sensitive, sensitive, highly_sensitive`);
         if (store.properties.map(type).has(b.name)) throw new HubSpotError(409, "CONFLICT", `Property named '${b.name}' already exists.`);
         const now = new Date(store.now()).toISOString();
         const def: PropertyDefinition = {
@@ -73,6 +79,7 @@ export function registerPropertyRoutes(app: FastifyInstance, store: EmulatorStor
           hidden: b.hidden ?? false,
           hubspotDefined: false,
           formField: b.formField ?? true,
+          dataSensitivity: (b.dataSensitivity ?? "non_sensitive") as PropertyDefinition["dataSensitivity"],
           modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
           createdAt: now,
           updatedAt: now,
@@ -83,7 +90,7 @@ export function registerPropertyRoutes(app: FastifyInstance, store: EmulatorStor
         return def;
       });
 
-      app.patch(`${base}/:name`, route({ endpoint: `properties.${type}.update`, scopes: write }), async (req) => {
+      app.patch(`${base}/:name`, route({ endpoint: key("update"), scopes: write }), async (req) => {
         const { name } = req.params as { name: string };
         const def = store.properties.get(type, name);
         if (!def) throw notFound(`Unable to find property named ${name} for object type ${info.upper}`);
@@ -101,7 +108,7 @@ export function registerPropertyRoutes(app: FastifyInstance, store: EmulatorStor
         return def;
       });
 
-      app.delete(`${base}/:name`, route({ endpoint: `properties.${type}.archive`, scopes: write }), async (req, reply) => {
+      app.delete(`${base}/:name`, route({ endpoint: key("archive"), scopes: write }), async (req, reply) => {
         const { name } = req.params as { name: string };
         const def = store.properties.get(type, name);
         if (!def) throw notFound(`Unable to find property named ${name} for object type ${info.upper}`);

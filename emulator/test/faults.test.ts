@@ -16,7 +16,7 @@ beforeEach(async () => {
   await control(emu.url, "/faults", undefined, "DELETE");
 });
 
-const searchCompanies = () => api(emu.url, "/crm/v3/objects/companies/search", { body: { limit: 5 } });
+const searchCompanies = () => api(emu.url, "/crm/objects/2026-09/companies/search", { body: { limit: 5 } });
 
 describe("fault injection", () => {
   it("scripts the next 3 companies searches to answer 503, then recovers", async () => {
@@ -33,13 +33,13 @@ describe("fault injection", () => {
     emu.store.faults.add({ endpoint: "companies.list", kind: "status", status: 500, count: 1 });
     emu.store.faults.add({ endpoint: "deals.list", kind: "status", status: 502, count: 1 });
     emu.store.faults.add({ endpoint: "contacts.list", kind: "status", status: 429, count: 1 });
-    const e500 = await api(emu.url, "/crm/v3/objects/companies");
+    const e500 = await api(emu.url, "/crm/objects/2026-09/companies");
     expect(e500.status).toBe(500);
     expect(e500.body).toMatchObject({ status: "error", category: "INTERNAL_ERROR" });
-    const e502 = await api(emu.url, "/crm/v3/objects/deals");
+    const e502 = await api(emu.url, "/crm/objects/2026-09/deals");
     expect(e502.status).toBe(502);
     expect(e502.headers.get("content-type")).toContain("text/html");
-    const e429 = await api(emu.url, "/crm/v3/objects/contacts");
+    const e429 = await api(emu.url, "/crm/objects/2026-09/contacts");
     expect(e429.status).toBe(429);
     expect(e429.body).toMatchObject({ policyName: "TEN_SECONDLY_ROLLING", errorType: "RATE_LIMIT" });
   });
@@ -47,7 +47,7 @@ describe("fault injection", () => {
   it("slows answers down", async () => {
     emu.store.faults.add({ endpoint: "companies.list", kind: "slow", delayMs: 250, count: 1 });
     const started = Date.now();
-    const r = await api(emu.url, "/crm/v3/objects/companies?limit=1");
+    const r = await api(emu.url, "/crm/objects/2026-09/companies?limit=1");
     expect(r.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
   });
@@ -55,7 +55,7 @@ describe("fault injection", () => {
   it("hangs until the client gives up (timeout)", async () => {
     emu.store.faults.add({ endpoint: "companies.get", kind: "hang", count: 1 });
     const id = emu.store.objects.companies.records[0]!.id;
-    const err = await fetch(`${emu.url}/crm/v3/objects/companies/${id}`, {
+    const err = await fetch(`${emu.url}/crm/objects/2026-09/companies/${id}`, {
       headers: { authorization: "Bearer pat-emulator-0000" },
       signal: AbortSignal.timeout(300),
     }).catch((e: Error) => e);
@@ -65,31 +65,31 @@ describe("fault injection", () => {
 
   it("truncates JSON bodies and sends malformed JSON", async () => {
     emu.store.faults.add({ endpoint: "companies.list", kind: "truncated", count: 1 });
-    const truncated = await api(emu.url, "/crm/v3/objects/companies?limit=5");
+    const truncated = await api(emu.url, "/crm/objects/2026-09/companies?limit=5");
     expect(truncated.status).toBe(200);
     expect(truncated.body).toBeUndefined();
     expect(truncated.text.startsWith('{"results":[')).toBe(true);
     emu.store.faults.add({ endpoint: "companies.list", kind: "malformed", count: 1 });
-    const malformed = await api(emu.url, "/crm/v3/objects/companies?limit=5");
+    const malformed = await api(emu.url, "/crm/objects/2026-09/companies?limit=5");
     expect(malformed.status).toBe(200);
     expect(() => JSON.parse(malformed.text)).toThrow();
-    expect((await api(emu.url, "/crm/v3/objects/companies?limit=5")).body.results).toHaveLength(5);
+    expect((await api(emu.url, "/crm/objects/2026-09/companies?limit=5")).body.results).toHaveLength(5);
   });
 
   it("resets the connection", async () => {
     emu.store.faults.add({ endpoint: "companies.*", kind: "reset", count: 1 });
-    await expect(fetch(`${emu.url}/crm/v3/objects/companies`, { headers: { authorization: "Bearer pat-emulator-0000" } })).rejects.toThrow();
+    await expect(fetch(`${emu.url}/crm/objects/2026-09/companies`, { headers: { authorization: "Bearer pat-emulator-0000" } })).rejects.toThrow();
   });
 
   it("applies probabilistic faults deterministically from the fault seed", async () => {
     emu.store.faults.clear(99);
     emu.store.faults.add({ endpoint: "*", kind: "status", status: 503, probability: 0.5 });
     const a: number[] = [];
-    for (let i = 0; i < 40; i++) a.push((await api(emu.url, "/crm/v3/objects/companies?limit=1")).status);
+    for (let i = 0; i < 40; i++) a.push((await api(emu.url, "/crm/objects/2026-09/companies?limit=1")).status);
     emu.store.faults.clear(99);
     emu.store.faults.add({ endpoint: "*", kind: "status", status: 503, probability: 0.5 });
     const b: number[] = [];
-    for (let i = 0; i < 40; i++) b.push((await api(emu.url, "/crm/v3/objects/companies?limit=1")).status);
+    for (let i = 0; i < 40; i++) b.push((await api(emu.url, "/crm/objects/2026-09/companies?limit=1")).status);
     expect(a).toEqual(b);
     const failures = a.filter((s) => s === 503).length;
     expect(failures).toBeGreaterThan(5);

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 async function find(filters: object[], extra: object = {}): Promise<string[]> {
-  const r = await api(emu.url, "/crm/v3/objects/companies/search", { body: { filterGroups: [{ filters }], limit: 100, ...extra } });
+  const r = await api(emu.url, "/crm/objects/2026-09/companies/search", { body: { filterGroups: [{ filters }], limit: 100, ...extra } });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return (r.body.results as Array<{ id: string }>).map((x) => x.id);
 }
@@ -49,7 +49,7 @@ describe("search operators", () => {
   });
 
   it("ORs groups and ANDs filters; finds a domain as primary or additional", async () => {
-    const r = await api(emu.url, "/crm/v3/objects/companies/search", {
+    const r = await api(emu.url, "/crm/objects/2026-09/companies/search", {
       body: {
         filterGroups: [
           { filters: [{ propertyName: "domain", operator: "EQ", value: "acme.com" }] },
@@ -80,7 +80,7 @@ describe("search operators", () => {
 
 describe("search limits", () => {
   const filter = { propertyName: "domain", operator: "HAS_PROPERTY" };
-  const post = (body: object) => api(emu.url, "/crm/v3/objects/companies/search", { body });
+  const post = (body: object) => api(emu.url, "/crm/objects/2026-09/companies/search", { body });
 
   it("rejects more than 5 groups, 6 filters in a group, 18 filters in all, limit above 200", async () => {
     expect((await post({ filterGroups: Array.from({ length: 5 }, () => ({ filters: [filter] })) })).status).toBe(200);
@@ -102,13 +102,13 @@ describe("the 10,000-result cap", () => {
     const big = await startEmulator({ seed: 11, companies: 10_050, deals: 0, contacts: 0, rateLimits: false });
     try {
       const body = (after?: string) => ({ limit: 200, properties: ["name"], ...(after ? { after } : {}) });
-      const first = await api(big.url, "/crm/v3/objects/companies/search", { body: body() });
+      const first = await api(big.url, "/crm/objects/2026-09/companies/search", { body: body() });
       expect(first.body.total).toBe(10_050);
-      const last = await api(big.url, "/crm/v3/objects/companies/search", { body: body("9900") });
+      const last = await api(big.url, "/crm/objects/2026-09/companies/search", { body: body("9900") });
       expect(last.status).toBe(200);
       expect(last.body.results).toHaveLength(100);
       expect(last.body.paging.next.after).toBe("10000");
-      const past = await api(big.url, "/crm/v3/objects/companies/search", { body: body("10000") });
+      const past = await api(big.url, "/crm/objects/2026-09/companies/search", { body: body("10000") });
       expect(past.status).toBe(400);
       expect(past.body.category).toBe("VALIDATION_ERROR");
     } finally {
@@ -124,7 +124,7 @@ describe("search indexing delay", () => {
     const q = [{ propertyName: "domain", operator: "EQ", value: "late.example" }];
     expect(await find(q)).toEqual([]);
     // The record itself is readable at once, as in HubSpot.
-    expect((await api(emu.url, `/crm/v3/objects/companies/${created.id}`)).status).toBe(200);
+    expect((await api(emu.url, `/crm/objects/2026-09/companies/${created.id}`)).status).toBe(200);
     emu.store.clock.advance(5_001);
     expect(await find(q)).toEqual([String(created.id)]);
     emu.store.setProperties("companies", created.id, { domain: "later.example" });

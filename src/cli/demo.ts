@@ -3,8 +3,10 @@
 // ambiguous domain, no domain, no match, companies with several deals), a few imported
 // fields, and HubSpot Sync turned on (which queues the first full run).
 import type { Kysely } from "kysely";
+import { OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET } from "../../emulator/auth.ts";
 import type { EmulatorStore } from "../../emulator/index.ts";
 import { provisionWorkspace } from "../accounts.ts";
+import type { Config } from "../config.ts";
 import { tryNormalizeDomain } from "../core/domains.ts";
 import { createCustomer } from "../db/repositories/customers.ts";
 import { setAccountSyncEnabled } from "../db/repositories/sync-settings.ts";
@@ -17,6 +19,18 @@ import type { AppContext } from "../server/context.ts";
 
 export const demoCredentials = { email: "admin@demo.crmsync.test", password: "crmsync-demo" } as const;
 export const emulatorPrivateAppToken = "pat-emulator-0000";
+
+/**
+ * The configuration `crmsync start` runs with: HubSpot is the bundled emulator, for the API and
+ * for OAuth (its authorize page approves at once and knows this client), so both the connected
+ * private app and "Connect with HubSpot" work in the demo.
+ */
+export function demoConfig(config: Config, emulatorUrl: string): Config {
+  return {
+    ...config,
+    hubspot: { ...config.hubspot, baseUrl: emulatorUrl, authorizeUrl: `${emulatorUrl}/oauth/authorize`, clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET },
+  };
+}
 
 /** Creates the demo workspace when the database has no user yet; returns the demo login if it exists. */
 export async function ensureDemoWorkspace(db: Kysely<Database>): Promise<{ email: string; password: string; workspaceId: string; created: boolean } | null> {

@@ -1,5 +1,6 @@
 // `crmsync` command line. Each command parses its flags, reads config once, and calls the
 // same functions the server and tests use.
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { issueApiToken, provisionUser, provisionWorkspace } from "../accounts.ts";
 import { ConfigError, loadConfig, type Config } from "../config.ts";
@@ -8,16 +9,21 @@ import { getWorkspace, listWorkspaces } from "../db/repositories/workspaces.ts";
 import type { Role } from "../db/schema.ts";
 import type { GraphileWorker } from "../jobs/graphile-queue.ts";
 import { findUserByEmail } from "../db/repositories/users.ts";
-import { ensureDemoWorkspace, seedDemo } from "./demo.ts";
+import { demoConfig, ensureDemoWorkspace, seedDemo } from "./demo.ts";
+import { createLogger, type Logger } from "./logging.ts";
 import { promptPassword, readPasswordFromStdin } from "./read-password.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
 import { syncAccounts } from "./sync-command.ts";
 import { syncContacts } from "./sync-contacts-command.ts";
 import { startWorkerProcess } from "./worker-command.ts";
 
-function config(): Config {
-  return loadConfig();
+/** The configuration and the process's logger, made once per command. */
+function setup(): { cfg: Config; logger: Logger } {
+  const cfg = loadConfig();
+  return { cfg, logger: createLogger(cfg) };
 }
+
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -27,8 +33,8 @@ const integer = (name: string) => (value: string) => {
 
 const roleOption = new Option("--role <role>", "admin or member").choices(["admin", "member"]).default("member");
 
-async function resolveWorkspaceId(cfg: Config, given: string | undefined): Promise<string> {
-  const database = await openMigratedDatabase(cfg);
+async function resolveWorkspaceId(cfg: Config, logger: Logger, given: string | undefined): Promise<string> {
+  const database = await openMigratedDatabase(cfg, logger);
   try {
     if (given) {
       if (!(await getWorkspace(database.db, given))) throw new Error(`No workspace with id ${given}.`);
@@ -42,16 +48,19 @@ async function resolveWorkspaceId(cfg: Config, given: string | undefined): Promi
   }
 }
 
-const program = new Command("crmsync").description("Keeps customers and contacts in step with HubSpot.").showHelpAfterError();
+const program = new Command("crmsync")
+  .description("Keeps customers and contacts in step with HubSpot.")
+  .version(`crmsync ${version}`, "-V, --version", "print the version")
+  .showHelpAfterError();
 
 program
   .command("serve")
   .description("Run the HTTP API (and web UI) on PORT; on SQLite it also runs the sync worker")
   .option("--with-worker", "on PostgreSQL, also run a sync worker in this process (default: API only; run `crmsync worker`)")
   .action(async (opts: { withWorker?: boolean }) => {
-    const cfg = config();
-    const database = await openMigratedDatabase(cfg);
-    const running = await startServer(cfg, database, { withWorker: opts.withWorker === true });
+    const { cfg, logger } = setup();
+    const database = await openMigratedDatabase(cfg, logger);
+    const running = await startServer(cfg, database, logger, { withWorker: opts.withWorker === true });
     console.log(`crmsync listening on ${running.url} (API docs at ${running.url}/docs)`);
     if (cfg.database.dialect === "postgres" && !running.background) console.log("API only: sync jobs run in `crmsync worker` processes.");
     closeOnSignal(() => running.close());
@@ -72,9 +81,9 @@ program
   .option("--concurrency <n>", "jobs this process runs at once", integer("--concurrency"), 2)
   .option("--no-schedules", "do not fire the periodic schedules from this process")
   .action(async (opts: { concurrency: number; schedules: boolean }) => {
-    const cfg = config();
+    const { cfg, logger } = setup();
     if (opts.concurrency < 1) throw new InvalidArgumentError("--concurrency must be at least 1");
-    const running = await startWorkerProcess(cfg, { concurrency: opts.concurrency, schedules: opts.schedules });
+    const running = await startWorkerProcess(cfg, { concurrency: opts.concurrency, schedules: opts.schedules, logger });
     const id = running.background.worker.workerId;
     console.log(`crmsync worker ${id || "(embedded queue)"} running ${opts.concurrency} job(s) at once on ${cfg.database.dialect === "postgres" ? "PostgreSQL (graphile-worker)" : `SQLite (${cfg.database.file})`}`);
     closeOnSignal(() => running.close());
@@ -92,12 +101,12 @@ program
   .description("Quick start: the app with the bundled HubSpot emulator and a demo workspace")
   .option("--emulator-port <port>", "port of the bundled HubSpot emulator (0 picks a free one)", integer("--emulator-port"), 0)
   .action(async (opts: { emulatorPort: number }) => {
-    const cfg = config();
+    const { cfg, logger } = setup();
     const { startEmulator } = await import("../../emulator/index.ts");
     const emulator = await startEmulator({ port: opts.emulatorPort, seed: 42, companies: 500, deals: 800, contacts: 2000 });
-    const database = await openMigratedDatabase(cfg);
+    const database = await openMigratedDatabase(cfg, logger);
     const demo = await ensureDemoWorkspace(database.db);
-    const running = await startServer(cfg, database, { hubspotBaseUrl: emulator.url });
+    const running = await startServer(demoConfig(cfg, emulator.url), database, logger);
     if (demo) {
       const admin = await findUserByEmail(database.db, demo.email);
       await seedDemo(running.ctx, emulator.store, demo.workspaceId, admin?.id ?? null);
@@ -122,8 +131,8 @@ program
   .command("migrate")
   .description("Apply pending database migrations and exit")
   .action(async () => {
-    const cfg = config();
-    const database = await openMigratedDatabase(cfg);
+    const { cfg, logger } = setup();
+    const database = await openMigratedDatabase(cfg, logger);
     await database.close();
     console.log("Database is up to date.");
   });
@@ -140,11 +149,11 @@ user
   .option("--workspace <id>", "workspace id (default: the only one)")
   .option("--workspace-name <name>", "create a new workspace with this user as its admin")
   .action(async (opts: { email: string; password?: string; passwordStdin?: boolean; name: string; role: Role; workspace?: string; workspaceName?: string }) => {
-    const cfg = config();
+    const { cfg, logger } = setup();
     if (opts.password !== undefined && opts.passwordStdin) throw new InvalidArgumentError("give --password or --password-stdin, not both");
     const password = opts.password ?? (opts.passwordStdin ? await readPasswordFromStdin() : await promptPassword(`Password for ${opts.email}: `));
     if (opts.workspaceName) {
-      const database = await openMigratedDatabase(cfg);
+      const database = await openMigratedDatabase(cfg, logger);
       try {
         const { workspaceId, admin } = await provisionWorkspace(database.db, {
           name: opts.workspaceName,
@@ -158,8 +167,8 @@ user
       }
       return;
     }
-    const workspaceId = await resolveWorkspaceId(cfg, opts.workspace);
-    const database = await openMigratedDatabase(cfg);
+    const workspaceId = await resolveWorkspaceId(cfg, logger, opts.workspace);
+    const database = await openMigratedDatabase(cfg, logger);
     try {
       const created = await provisionUser(database.db, { workspaceId, email: opts.email, name: opts.name || opts.email, role: opts.role, password });
       console.log(`Created ${created.role} ${created.email} (${created.id}) in workspace ${workspaceId}.`);
@@ -176,9 +185,9 @@ token
   .addOption(roleOption)
   .option("--workspace <id>", "workspace id (default: the only one)")
   .action(async (opts: { name: string; role: Role; workspace?: string }) => {
-    const cfg = config();
-    const workspaceId = await resolveWorkspaceId(cfg, opts.workspace);
-    const database = await openMigratedDatabase(cfg);
+    const { cfg, logger } = setup();
+    const workspaceId = await resolveWorkspaceId(cfg, logger, opts.workspace);
+    const database = await openMigratedDatabase(cfg, logger);
     try {
       const issued = await issueApiToken(database.db, { workspaceId, name: opts.name, role: opts.role });
       console.log(issued.token);
@@ -196,7 +205,7 @@ sync
   .option("--full", "read every company and deal again instead of only the changes")
   .option("--no-progress", "no progress bar (for logs)")
   .action(async (opts: { workspace: string; full?: boolean; progress: boolean }) => {
-    const run = await syncAccounts(config(), opts.workspace, { full: opts.full === true, progress: opts.progress });
+    const run = await syncAccounts(loadConfig(), opts.workspace, { full: opts.full === true, progress: opts.progress });
     const calls = Object.entries(JSON.parse(run.crm_calls_by_endpoint) as Record<string, number>)
       .map(([endpoint, n]) => `${endpoint} ${n}`)
       .join(", ");
@@ -213,7 +222,7 @@ sync
   .option("--full", "read every contact of the source again instead of only the changes")
   .option("--no-progress", "no progress bar (for logs)")
   .action(async (opts: { workspace: string; full?: boolean; progress: boolean }) => {
-    const run = await syncContacts(config(), opts.workspace, { full: opts.full === true, progress: opts.progress });
+    const run = await syncContacts(loadConfig(), opts.workspace, { full: opts.full === true, progress: opts.progress });
     const calls = Object.entries(JSON.parse(run.crm_calls_by_endpoint) as Record<string, number>)
       .map(([endpoint, n]) => `${endpoint} ${n}`)
       .join(", ");
@@ -243,7 +252,9 @@ try {
 } catch (error) {
   if (error instanceof ConfigError || error instanceof AppError || error instanceof Error) {
     console.error(`crmsync: ${error.message}`);
-    process.exitCode = 1;
+    // A failed command has nothing left to do; whatever it had started (the demo's emulator, a
+    // database pool) must not keep the process alive.
+    process.exit(1);
   } else {
     throw error;
   }

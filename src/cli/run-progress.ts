@@ -12,11 +12,13 @@ import type { Database, RunKind, SyncRun } from "../db/schema.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { startBackground, type Background } from "../sync/background.ts";
 import { finalStatuses } from "../sync/run-state.ts";
+import { createLogger, type Logger } from "./logging.ts";
 import { contextFor, openMigratedDatabase, type ProcessContext } from "./runtime.ts";
 
 export interface SyncCommandParts {
   database: Db;
   ctx: ProcessContext;
+  logger: Logger;
 }
 
 /**
@@ -25,12 +27,13 @@ export interface SyncCommandParts {
  * database when `body` is done.
  */
 export async function withSyncableWorkspace<T>(config: Config, workspaceId: string, body: (parts: SyncCommandParts) => Promise<T>): Promise<T> {
-  const database = await openMigratedDatabase(config);
+  const logger = createLogger(config);
+  const database = await openMigratedDatabase(config, logger);
   try {
     if (!(await getWorkspace(database.db, workspaceId))) {
       throw new Error(`No workspace with id ${workspaceId}: pass the id of an existing workspace (\`crmsync user create --workspace-name …\` prints it when it creates one).`);
     }
-    const ctx = contextFor(config, database, config.port);
+    const ctx = contextFor(config, database, config.port, logger);
     const connection = await ctx.hubspot.view(workspaceId);
     if (connection.status === "not_connected") {
       throw new Error(`HubSpot is not connected for workspace ${workspaceId}: connect it first (Integrations → HubSpot in the web app, or POST /api/v1/crm/hubspot/connection/private-app).`);
@@ -46,15 +49,15 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
         `The stored HubSpot credentials of workspace ${workspaceId} do not open with this secret key: run the command with the server's CRMSYNC_SECRET (or its DATA_DIR, which holds secret.key on an embedded install).`,
       );
     });
-    return await body({ database, ctx });
+    return await body({ database, ctx, logger });
   } finally {
     await database.close();
   }
 }
 
 /** A worker for the command's own run; no schedules (a server or `crmsync worker` fires those). */
-export function startCommandWorker({ database, ctx }: SyncCommandParts): Background {
-  return startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1 });
+export function startCommandWorker({ database, ctx, logger }: SyncCommandParts): Background {
+  return startBackground({ db: database.db, queue: ctx.queue, hubspot: ctx.hubspot, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1, logger });
 }
 
 export interface RunProgressOptions {

@@ -12,18 +12,20 @@ import { buildApp, type App } from "../server/app.ts";
 import { buildAppContext, type AppContext } from "../server/context.ts";
 import { startBackground, type Background } from "../sync/background.ts";
 import { warnAboutExposedDataFiles } from "./data-file-check.ts";
+import type { Logger } from "./logging.ts";
 import { resolveSecretKey } from "./secret-key.ts";
 
-export async function openMigratedDatabase(config: Config): Promise<Db> {
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Db> {
   // DATABASE_URL when set; otherwise the SQLite file lives in DATA_DIR.
   const variable = config.databaseUrlGiven ? "DATABASE_URL" : "DATA_DIR";
   let database: Db;
   try {
-    database = openDatabase(config.database);
+    // The pool drops and replaces a connection the server closed; say so, it explains slow requests.
+    database = openDatabase(config.database, { onIdleError: (err) => logger.error({ err }, "database pool: an idle PostgreSQL connection failed and was dropped") });
   } catch (error) {
     throw unreachable(config.database, variable, error);
   }
-  warnAboutExposedDataFiles(config);
+  warnAboutExposedDataFiles(config, (message) => logger.warn(message));
   try {
     await assertReachable(database, config.database, variable);
   } catch (error) {
@@ -49,10 +51,11 @@ export interface ScaleOutParts {
   close(): Promise<void>;
 }
 
-export function scaleOutParts(url: string, poolSize = 10): ScaleOutParts {
+export function scaleOutParts(url: string, logger: Logger, poolSize = 10): ScaleOutParts {
   // allowExitOnIdle: one-shot commands (crmsync sync) end without closing the pool explicitly.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, allowExitOnIdle: true });
-  pool.on("error", () => undefined);
+  // A listener is required (an unhandled pool error ends the process); the pool replaces the client.
+  pool.on("error", (err) => logger.error({ err }, "queue pool: an idle PostgreSQL connection failed and was dropped"));
   const budgetStore = createPostgresBudgetStore(pool);
   return {
     pool,
@@ -68,8 +71,8 @@ export function scaleOutParts(url: string, poolSize = 10): ScaleOutParts {
 export type ProcessContext = AppContext & { queue: SqlJobQueue | GraphileJobQueue; scaleOut: ScaleOutParts | null };
 
 /** On PostgreSQL triggers go to graphile-worker and budgets are shared; on SQLite both stay in the process. */
-export function contextFor(config: Config, database: Db, port: number, overrides: { hubspotBaseUrl?: string; poolSize?: number } = {}): ProcessContext {
-  const scaleOut = config.database.dialect === "postgres" ? scaleOutParts(config.database.url, overrides.poolSize) : null;
+export function contextFor(config: Config, database: Db, port: number, logger: Logger, overrides: { hubspotBaseUrl?: string; poolSize?: number } = {}): ProcessContext {
+  const scaleOut = config.database.dialect === "postgres" ? scaleOutParts(config.database.url, logger, overrides.poolSize) : null;
   const ctx = buildAppContext<SqlJobQueue | GraphileJobQueue>(database, {
     secretKey: resolveSecretKey(config),
     publicUrl: publicUrlOf(config, port),
@@ -101,16 +104,11 @@ export interface Running {
  * Serves the API. On SQLite (embedded) it also runs the sync worker and scheduler; on PostgreSQL
  * it is stateless and leaves them to `crmsync worker` processes unless withWorker is set.
  */
-export async function startServer(config: Config, database: Db, overrides: { hubspotBaseUrl?: string; withWorker?: boolean } = {}): Promise<Running> {
-  const ctx = contextFor(config, database, config.port, overrides.hubspotBaseUrl ? { hubspotBaseUrl: overrides.hubspotBaseUrl } : {});
+export async function startServer(config: Config, database: Db, logger: Logger, overrides: { hubspotBaseUrl?: string; withWorker?: boolean } = {}): Promise<Running> {
+  const ctx = contextFor(config, database, config.port, logger, overrides.hubspotBaseUrl ? { hubspotBaseUrl: overrides.hubspotBaseUrl } : {});
   // Fail at start, not at the first trigger, when graphile-worker's schema cannot be installed.
   await ctx.scaleOut?.queue.migrate();
-  const app = await buildApp(ctx, {
-    logger: {
-      level: config.logLevel,
-      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
-    },
-  });
+  const app = await buildApp(ctx, { loggerInstance: logger });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -4,8 +4,8 @@
 // database. On SQLite it runs the embedded queue's poll loop (same file, same machine).
 import type { Config } from "../config.ts";
 import type { GraphileWorker } from "../jobs/graphile-queue.ts";
-import type { JobLogger } from "../jobs/queue.ts";
 import { startBackground, type Background } from "../sync/background.ts";
+import type { Logger } from "./logging.ts";
 import { contextFor, openMigratedDatabase } from "./runtime.ts";
 
 export interface WorkerCommandOptions {
@@ -14,7 +14,7 @@ export interface WorkerCommandOptions {
   /** false: this process does not fire the periodic schedules (another one does; running them everywhere is safe too). */
   schedules: boolean;
   hubspotBaseUrl?: string;
-  logger?: JobLogger;
+  logger: Logger;
 }
 
 export interface RunningWorker {
@@ -25,9 +25,9 @@ export interface RunningWorker {
 }
 
 export async function startWorkerProcess(config: Config, options: WorkerCommandOptions): Promise<RunningWorker> {
-  const database = await openMigratedDatabase(config);
+  const database = await openMigratedDatabase(config, options.logger);
   // Each running job holds a pool connection at times, and the budget and the sweeper take more.
-  const ctx = contextFor(config, database, config.port, {
+  const ctx = contextFor(config, database, config.port, options.logger, {
     poolSize: options.concurrency + 4,
     ...(options.hubspotBaseUrl ? { hubspotBaseUrl: options.hubspotBaseUrl } : {}),
   });
@@ -38,7 +38,7 @@ export async function startWorkerProcess(config: Config, options: WorkerCommandO
     onRunFinished: ctx.notifyRunFinished,
     concurrency: options.concurrency,
     schedules: options.schedules,
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger,
   });
   const graphile = ctx.scaleOut ? (background.worker as GraphileWorker) : null;
   try {

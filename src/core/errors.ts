@@ -50,6 +50,7 @@ export const syncErrorCodes = [
   "crm_auth_revoked",
   "crm_unavailable",
   "contact_limit_reached",
+  "crm_validation_failed",
 ] as const;
 export type SyncErrorCode = (typeof syncErrorCodes)[number];
 
@@ -112,6 +113,12 @@ export function syncErrorInfo(code: SyncErrorCode): SyncErrorInfo {
       return { message: "HubSpot no longer accepts crmsync's credentials.", hint: "Reconnect HubSpot from Integrations; syncing resumes with the same settings.", disposition: "fail" };
     case "crm_unavailable":
       return { message: "HubSpot did not answer correctly after several attempts.", hint: "The next scheduled run retries; check HubSpot's status page if it persists.", disposition: "pause" };
+    case "crm_validation_failed":
+      return {
+        message: "HubSpot refused the write: one of the portal's validation rules does not accept the value.",
+        hint: "Change the value in crmsync so it meets the rule, or ask a HubSpot admin to change the rule (Settings → Properties → the property's rules); the contact is written at the next run.",
+        disposition: "record",
+      };
     case "contact_limit_reached":
       return { message: "The workspace reached 1,000,000 contacts.", hint: "Narrow the contact source (a smaller list or fewer lifecycle stages).", disposition: "fail" };
   }

@@ -43,6 +43,22 @@ describe.each(dialects)("insertRows on %s", (dialect) => {
     ]);
   });
 
+  it("keeps every value as given: quotes, backslashes, braces, commas, the text NULL, unicode, empty text", async () => {
+    const texts = ['say "hi"', "back\\slash", "{braces}", "a,b", "NULL", "null", "ünï 😀", "", " padded "];
+    await upsert(texts.map((text, i) => ["w1", "f2", `t${i}`, text, i + 0.25, "t"]));
+    const rows = await t.db.selectFrom("field_values").select(["entity_id", "text_value", "number_value"]).where("entity_id", "like", "t%").orderBy("entity_id").execute();
+    expect(rows).toEqual(texts.map((text, i) => ({ entity_id: `t${i}`, text_value: text, number_value: i + 0.25 })));
+    await t.db.deleteFrom("field_values").where("entity_id", "like", "t%").execute();
+  });
+
+  // SQLite's callers chunk (at most 32,766 bound values a statement); PostgreSQL's statement takes a few arrays.
+  it.runIf(dialect === "postgres")("writes thousands of rows in one statement", async () => {
+    await upsert(Array.from({ length: 7_000 }, (_, i) => ["w1", "f2", `bulk-${i}`, `v${i}`, null, "t"]));
+    const counted = await t.db.selectFrom("field_values").select((eb) => eb.fn.countAll<number>().as("n")).where("entity_id", "like", "bulk-%").executeTakeFirstOrThrow();
+    expect(Number(counted.n)).toBe(7_000);
+    await t.db.deleteFrom("field_values").where("entity_id", "like", "bulk-%").execute();
+  });
+
   it("does nothing for no rows, and fails like the statement it stands for", async () => {
     await upsert([]);
     await expect(upsert([["w1", "no-such-field", "e1", "x", null, "t"]])).rejects.toThrow();

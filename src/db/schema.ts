@@ -157,7 +157,7 @@ export interface CrmConnectionsTable {
   id: string;
   workspace_id: string;
   provider: string;
-  auth_kind: "oauth" | "private_app";
+  auth_kind: "oauth" | "private_app" | "service_key";
   status: ConnectionStatus;
   /** AES-256-GCM sealed JSON of the tokens; never logged, never returned. */
   credentials: string;

@@ -3,7 +3,7 @@
 import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerAuth } from "./auth.ts";
 import type { AppContext } from "./context.ts";
@@ -14,6 +14,8 @@ import { registerWebApp } from "./web.ts";
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions["logger"];
+  /** The process's own logger (crmsync's CLI makes one per process); wins over `logger`. */
+  loggerInstance?: FastifyBaseLogger;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
 }
@@ -35,7 +37,7 @@ declare module "fastify" {
 
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   const routeTable: RouteEntry[] = [];

@@ -26,9 +26,10 @@ import {
   upsertDeals,
 } from "../db/repositories/crm-mirror.ts";
 import { refreshPlannerStatistics, type TableName } from "../db/planner-statistics.ts";
-import { addRunProgress, countRunErrors, recordSyncErrors, saveCheckpoint, transitionRun, type RecordedError } from "../db/repositories/sync-runs.ts";
+import { addRunProgress, countRunErrors, recordSyncErrors, transitionRun, type RecordedError } from "../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
 import { companyBaseProperties, dealBaseProperties, type AccountSource } from "./ports.ts";
+import { readAhead } from "./read-ahead.ts";
 import { outcomeStatus } from "./run-state.ts";
 import { syncValues } from "./value-sync.ts";
 
@@ -76,6 +77,10 @@ export const stateKeys = {
 // (4.0 s to 2.2 s) for some 10 MB more held per batch.
 const customerBatch = 10_000;
 const defaultOverlapMs = 5 * 60 * 1000;
+// Pages of a listing read ahead and written in one transaction when they are already at hand
+// (sync/read-ahead.ts). Each transaction costs a commit and the run's bookkeeping (and on
+// PostgreSQL round trips); a crash loses at most these pages' reading, done again on resume.
+const pagesPerCommit = 10;
 // Tables the mirror phases fill in bulk and the link and value phases then query (and the
 // customers a user may just have imported): their planner statistics are refreshed in between,
 // where stale (db/planner-statistics.ts). The values written are the next run's and the API's.
@@ -165,10 +170,9 @@ class RunContext {
           errors.map((e) => ({ ...e, runId: this.run.id, workspaceId: this.ws })),
         );
       }
-      if (step.progress || result.counts) {
-        await addRunProgress(trx, this.run.id, { ...step.progress, ...result.counts, crmCalls: this.deps.takeCalls() });
+      if (step.progress || result.counts || next) {
+        await addRunProgress(trx, this.run.id, { ...step.progress, ...result.counts, crmCalls: this.deps.takeCalls() }, next ?? undefined);
       }
-      if (next) await saveCheckpoint(trx, this.run.id, next);
     });
     this.errors += errors.length;
     if (next) {
@@ -187,41 +191,21 @@ interface StepResult {
   errors?: readonly StepError[];
 }
 
-/**
- * Asks the CRM for the next page before the current one is written, so the CRM's answer and
- * the local writes overlap instead of adding up. Checkpoints still follow the pages written:
- * a page read ahead and lost to an interruption is read again on resume.
- */
-export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
-  try {
-    for (;;) {
-      const current = await next;
-      if (current.done) return;
-      next = iterator.next();
-      // Left unawaited when the consumer stops early; its failure is not this caller's.
-      next.catch(() => undefined);
-      yield current.value;
-    }
-  } finally {
-    await iterator.return?.();
-  }
-}
-
 async function readCompanies(ctx: RunContext, fields: readonly FieldRecord[]): Promise<void> {
   const properties = [...new Set([...companyBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "company").map((f) => f.syncMapping!.property)])];
   const { deps, checkpoint } = ctx;
   if (checkpoint.mode === "full") {
-    for await (const page of readAhead(deps.source.companies({ properties, cursor: checkpoint.cursor }))) {
+    for await (const pages of readAhead(deps.source.companies({ properties, cursor: checkpoint.cursor }), pagesPerCommit)) {
+      const records = pages.flatMap((page) => page.records);
       await ctx.commit({
-        write: (trx) => upsertCompanies(trx, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt),
-        progress: { read: page.records.length },
-        checkpoint: { cursor: page.cursor },
+        write: (trx) => upsertCompanies(trx, ctx.ws, deps.provider, records, checkpoint.passStartedAt),
+        progress: { read: records.length },
+        checkpoint: { cursor: pages[pages.length - 1]!.cursor },
       });
     }
   } else {
-    for await (const records of readAhead(deps.source.companiesModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties }))) {
+    for await (const batches of readAhead(deps.source.companiesModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties }), pagesPerCommit)) {
+      const records = batches.flat();
       await ctx.commit({
         write: (trx) => upsertCompanies(trx, ctx.ws, deps.provider, records, checkpoint.passStartedAt),
         progress: { read: records.length },
@@ -235,15 +219,17 @@ async function readDeals(ctx: RunContext, fields: readonly FieldRecord[]): Promi
   const properties = [...new Set([...dealBaseProperties, ...fields.filter((f) => f.syncMapping?.object === "deal").map((f) => f.syncMapping!.property)])];
   const { deps, checkpoint } = ctx;
   if (checkpoint.mode === "full") {
-    for await (const page of readAhead(deps.source.deals({ properties, cursor: checkpoint.cursor }))) {
+    for await (const pages of readAhead(deps.source.deals({ properties, cursor: checkpoint.cursor }), pagesPerCommit)) {
+      const records = pages.flatMap((page) => page.records);
       await ctx.commit({
-        write: (trx) => upsertDeals(trx, ctx.ws, deps.provider, page.records, checkpoint.passStartedAt),
-        progress: { read: page.records.length },
-        checkpoint: { cursor: page.cursor },
+        write: (trx) => upsertDeals(trx, ctx.ws, deps.provider, records, checkpoint.passStartedAt),
+        progress: { read: records.length },
+        checkpoint: { cursor: pages[pages.length - 1]!.cursor },
       });
     }
   } else {
-    for await (const records of readAhead(deps.source.dealsModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties }))) {
+    for await (const batches of readAhead(deps.source.dealsModifiedSince({ sinceMs: checkpoint.sinceMs ?? 0, properties }), pagesPerCommit)) {
+      const records = batches.flat();
       await ctx.commit({
         write: (trx) => upsertDeals(trx, ctx.ws, deps.provider, records, checkpoint.passStartedAt),
         progress: { read: records.length },

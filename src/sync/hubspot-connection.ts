@@ -1,4 +1,4 @@
-// A workspace's HubSpot connection: connect (private-app token or OAuth), open a client with
+// A workspace's HubSpot connection: connect (service key, legacy private-app token or OAuth), open a client with
 // fresh credentials and the portal's shared budget, disconnect. Credentials are sealed with
 // AES-256-GCM before they reach the database and unsealed only here.
 import type { Kysely } from "kysely";
@@ -11,7 +11,7 @@ import { createHubSpotAccountSource } from "../connectors/hubspot/account-source
 import { portalBudgets, type BudgetRegistry, type PortalBudgetOptions } from "../connectors/hubspot/budget.ts";
 import { createHubSpotClient, type HubSpotClient } from "../connectors/hubspot/client.ts";
 import { isHubSpotError } from "../connectors/hubspot/errors.ts";
-import { buildAuthorizeUrl, exchangeCode, OAuthTokenProvider, readScopes, revokeRefreshToken, type OAuthClientConfig } from "../connectors/hubspot/oauth.ts";
+import { buildAuthorizeUrl, exchangeCode, introspectAccessToken, OAuthTokenProvider, readScopes, revokeRefreshToken, type OAuthClientConfig } from "../connectors/hubspot/oauth.ts";
 import { staticTokenAuth, type RetryOptions } from "../connectors/hubspot/transport.ts";
 import { CallCounter } from "../connectors/hubspot/types.ts";
 import type { CrmSession } from "./account-sync-job.ts";
@@ -35,17 +35,29 @@ export interface HubSpotSettings {
 
 const credentialsSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("private_app"), token: z.string() }),
+  z.object({ kind: z.literal("service_key"), token: z.string() }),
   z.object({ kind: z.literal("oauth"), accessToken: z.string(), refreshToken: z.string(), expiresAt: z.number() }),
 ]);
 type Credentials = z.infer<typeof credentialsSchema>;
 
 export interface ConnectionView {
   status: "connected" | "disconnected" | "not_connected";
-  authKind: "oauth" | "private_app" | null;
+  authKind: KeyKind | "oauth" | null;
   portalId: string | null;
   scopes: string[];
   statusReason: string | null;
   connectedAt: string | null;
+}
+
+/** Static bearer credentials a portal admin pastes in: a Service Key, or a legacy private-app token. */
+export type KeyKind = "service_key" | "private_app";
+
+const keyLabel: Record<KeyKind, string> = { service_key: "service key", private_app: "private-app token" };
+
+/** Key connections have their own burst limit (one per app), apart from an OAuth app's on the same portal. */
+function budgetKey(row: CrmConnection): string {
+  const portal = row.portal_id ?? row.id;
+  return row.auth_kind === "oauth" ? portal : `${portal}:${row.auth_kind}`;
 }
 
 export interface OpenedClient {
@@ -97,27 +109,35 @@ export class HubSpotConnections {
     return { clientId, clientSecret, baseUrl: this.settings.baseUrl, ...(this.settings.timeoutMs ? { timeoutMs: this.settings.timeoutMs } : {}) };
   }
 
-  /** Checks the token with one cheap call, then stores it. */
-  async connectPrivateApp(workspaceId: string, token: string, userId: string | null): Promise<ConnectionView> {
+  /**
+   * Checks a service key or private-app token with one cheap call that also names its portal
+   * (account-info details), then stores it.
+   */
+  async connectKey(workspaceId: string, kind: KeyKind, token: string, userId: string | null): Promise<ConnectionView> {
     const probe = createHubSpotClient({ baseUrl: this.settings.baseUrl, auth: staticTokenAuth(token), retry: { maxAttempts: 2 } });
+    let portalId: string;
     try {
-      await probe.searchObjects("companies", { properties: ["name"], limit: 1 });
+      portalId = (await probe.getAccountDetails()).portalId;
     } catch (error) {
       if (isHubSpotError(error) && (error.kind === "auth_revoked" || error.status === 401 || error.status === 403)) {
-        throw new AppError("validation_failed", "HubSpot did not accept this private-app token.", { field: "token" });
+        throw new AppError("validation_failed", `HubSpot did not accept this ${keyLabel[kind]}.`, { field: "token" });
       }
-      throw new AppError("crm_error", `HubSpot could not be reached to check the token: ${String(error instanceof Error ? error.message : error)}`);
+      throw new AppError("crm_error", `HubSpot could not be reached to check the ${keyLabel[kind]}: ${String(error instanceof Error ? error.message : error)}`);
     }
     await saveConnection(this.db, workspaceId, provider, {
-      authKind: "private_app",
-      sealedCredentials: this.seal({ kind: "private_app", token }),
-      // A private-app token cannot be introspected; its hash keys the budget so every process shares it.
-      portalId: `private-${hashToken(token).slice(0, 12)}`,
+      authKind: kind,
+      sealedCredentials: this.seal({ kind, token }),
+      portalId,
+      // A key cannot be introspected: its scopes are whatever the portal admin granted.
       scopes: [...readScopes],
       accessExpiresAt: null,
       connectedBy: userId,
     });
     return this.view(workspaceId);
+  }
+
+  connectPrivateApp(workspaceId: string, token: string, userId: string | null): Promise<ConnectionView> {
+    return this.connectKey(workspaceId, "private_app", token, userId);
   }
 
   /** Starts OAuth: a one-time state, stored hashed, checked on callback. */
@@ -134,10 +154,11 @@ export class HubSpotConnections {
     const pending = await consumeOauthState(this.db, hashToken(state));
     if (!pending) throw new AppError("oauth_state_invalid", "This HubSpot authorisation link expired or was already used; start connecting again.");
     const tokens = await exchangeCode(config, { code, redirectUri: this.settings.redirectUri });
-    const info = await createHubSpotClient({ baseUrl: this.settings.baseUrl, auth: staticTokenAuth(tokens.accessToken) }).getAccessTokenInfo(tokens.accessToken);
+    const info = await introspectAccessToken(config, tokens.accessToken);
+    const { accessToken, refreshToken, expiresAt } = tokens;
     await saveConnection(this.db, pending.workspaceId, provider, {
       authKind: "oauth",
-      sealedCredentials: this.seal({ kind: "oauth", ...tokens }),
+      sealedCredentials: this.seal({ kind: "oauth", accessToken, refreshToken, expiresAt }),
       portalId: String(info.hub_id),
       scopes: info.scopes,
       accessExpiresAt: new Date(tokens.expiresAt).toISOString(),
@@ -156,7 +177,7 @@ export class HubSpotConnections {
       await revokeRefreshToken(this.oauthConfig(), credentials.refreshToken).catch(() => undefined);
     }
     await markDisconnected(this.db, row.id, "manual", reason);
-    if (row.portal_id) this.budgets.forget(row.portal_id);
+    this.budgets.forget(budgetKey(row));
   }
 
   /** The grant is gone (invalid_grant, revoked): the connection stops until a person reconnects. */
@@ -172,7 +193,7 @@ export class HubSpotConnections {
     const credentials = this.unseal(row);
     const counter = new CallCounter();
     const auth =
-      credentials.kind === "private_app"
+      credentials.kind !== "oauth"
         ? staticTokenAuth(credentials.token)
         : new OAuthTokenProvider({
             config: this.oauthConfig(),
@@ -182,9 +203,10 @@ export class HubSpotConnections {
     const budget =
       this.settings.budget === false
         ? undefined
-        : this.budgets.forPortal(row.portal_id ?? row.id, {
+        : this.budgets.forPortal(budgetKey(row), {
             ...this.settings.budget,
-            ...(row.auth_kind === "private_app" ? { limit: this.settings.privateAppLimit } : {}),
+            // Service keys have the same limits as privately distributed apps.
+            ...(row.auth_kind !== "oauth" ? { limit: this.settings.privateAppLimit } : {}),
           });
     const client = createHubSpotClient({
       baseUrl: this.settings.baseUrl,

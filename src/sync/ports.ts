@@ -91,9 +91,15 @@ export interface CrmContactWrite {
 }
 
 export type ContactWriteFailure = {
-  /** invalid: the CRM refused a value; conflict: a unique value (email) is held by another record; missing: the record no longer exists. */
-  reason: "invalid" | "conflict" | "missing";
+  /**
+   * invalid: the CRM refused a value; validation: one of the portal's own validation rules
+   * refused it; conflict: a unique value (email) is held by another record; missing: the record
+   * no longer exists.
+   */
+  reason: "invalid" | "validation" | "conflict" | "missing";
   message: string;
+  /** The CRM property the refusal names, when it names one. */
+  property?: string | undefined;
 };
 
 /** A CRM list of contacts, as the settings offer it to choose the source. */

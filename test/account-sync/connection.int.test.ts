@@ -188,7 +188,7 @@ describe("account sync: the HubSpot connection", () => {
     h.resetCounters();
     const res = await h.api("DELETE", "/api/v1/crm/hubspot/connection");
     expect(res.status).toBe(204);
-    expect(h.counters().endpoints["oauth.refreshToken.delete"]).toBe(1);
+    expect(h.counters().endpoints["oauth.revoke"]).toBe(1);
     expect(emulatorTokens().filter((t) => live.includes(t))).toEqual([]);
     expect((await connection()).status).toBe("disconnected");
     expect(await h.t.ctx.queue.listJobs({ workspaceId: h.ws.id, status: "pending" })).toEqual([]);

@@ -56,6 +56,9 @@ describe("web UI with HubSpot", () => {
     await page.getByRole("link", { name: "Integrations" }).click();
     const connection = page.getByRole("region", { name: "HubSpot connection" });
     await connection.getByText("Not connected").waitFor();
+    // The service key is the default; an existing private-app token is the other choice.
+    await connection.getByText("Service keys", { exact: false }).first().waitFor();
+    await connection.getByText("Legacy private-app token").click();
     await connection.getByLabel("Private-app access token").fill(PRIVATE_APP_TOKEN);
     await connection.getByRole("button", { name: "Connect", exact: true }).click();
     await connection.getByText("Connected", { exact: true }).waitFor();

@@ -53,7 +53,12 @@ describe("readRateLimitHeaders", () => {
       "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
       "X-HubSpot-RateLimit-Daily": "abc",
     });
-    expect(readRateLimitHeaders(headers)).toEqual({ max: 110, remaining: 42, intervalMs: 10_000, dailyMax: undefined, dailyRemaining: undefined });
+    expect(readRateLimitHeaders(headers)).toEqual({ max: 110, remaining: 42, intervalMs: 10_000, dailyMax: undefined, dailyRemaining: undefined, secondly: undefined, secondlyRemaining: undefined });
+  });
+
+  it("reads the per-second headers real answers still carry", () => {
+    const headers = new Headers({ "x-hubspot-ratelimit-secondly": "11", "x-hubspot-ratelimit-secondly-remaining": "10" });
+    expect(readRateLimitHeaders(headers)).toMatchObject({ secondly: 11, secondlyRemaining: 10, max: undefined });
   });
 });
 
@@ -85,6 +90,27 @@ describe("PortalBudget", () => {
     expect(budget.stats().slowdowns).toBe(1);
     budget.observe("standard", { max: 100, remaining: 90, intervalMs: 10_000 });
     expect(budget.stats().slowdowns).toBe(1);
+  });
+
+  it("waits out the second when HubSpot says the second's allowance is spent", async () => {
+    const budget = new PortalBudget("1", { limit: 100, reservedShare: 0 });
+    budget.observe("standard", { max: 110, remaining: 109, intervalMs: 10_000, secondly: 11, secondlyRemaining: 3 });
+    expect(budget.stats().slowdowns).toBe(0);
+    budget.observe("standard", { max: 110, remaining: 109, intervalMs: 10_000, secondly: 11, secondlyRemaining: 0 });
+    expect(budget.stats().slowdowns).toBe(1);
+    const started = Date.now();
+    await budget.acquire("standard");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it("keeps what it learned when an answer carries no rate-limit headers (search answers)", () => {
+    const budget = new PortalBudget("1", { limit: 190, reservedShare: 0 });
+    budget.observe("standard", { max: 100, remaining: 99, intervalMs: 10_000 });
+    const learned = budget.stats();
+    budget.observe("search", readRateLimitHeaders(new Headers()));
+    budget.observe("standard", readRateLimitHeaders(new Headers({ "x-hubspot-correlation-id": "019ce0f9-5b7d-7fd3-8190-9b7513aa725b" })));
+    expect(budget.stats()).toEqual(learned);
+    expect(learned.limit).toBe(100);
   });
 
   it("adopts a lower limit the portal reports", () => {

@@ -110,6 +110,9 @@ export interface RateLimitHeaders {
   intervalMs?: number | undefined;
   dailyMax?: number | undefined;
   dailyRemaining?: number | undefined;
+  /** Per-second limit HubSpot still sends beside the 10-second one (deprecated, but on real answers). */
+  secondly?: number | undefined;
+  secondlyRemaining?: number | undefined;
 }
 
 export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
@@ -125,6 +128,8 @@ export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
     intervalMs: num("x-hubspot-ratelimit-interval-milliseconds"),
     dailyMax: num("x-hubspot-ratelimit-daily"),
     dailyRemaining: num("x-hubspot-ratelimit-daily-remaining"),
+    secondly: num("x-hubspot-ratelimit-secondly"),
+    secondlyRemaining: num("x-hubspot-ratelimit-secondly-remaining"),
   };
 }
 
@@ -310,6 +315,11 @@ export class PortalBudget implements Budget {
       }
     }
     const lane = this.lanes[kind];
+    // The second's allowance is spent (by us or the portal's other integrations): wait out the second.
+    if (headers.secondly !== undefined && headers.secondlyRemaining !== undefined && headers.secondly > 0 && headers.secondlyRemaining <= 0) {
+      this.pause(lane, now + 1_000);
+    }
+    // Answers without headers (search answers carry none) say nothing: what was learned stays.
     const { max, remaining } = headers;
     if (max === undefined || remaining === undefined || max <= 0) return;
     if (headers.intervalMs !== undefined && headers.intervalMs !== lane.intervalMs) return;
@@ -327,8 +337,12 @@ export class PortalBudget implements Budget {
     const overdraft = Math.max(others - allowance, Math.ceil(max * 0.05) + 1 - remaining);
     if (overdraft <= 0) return;
     const pauseMs = Math.min(lane.intervalMs, Math.ceil((overdraft * lane.intervalMs) / max));
-    if (now + pauseMs > lane.pausedUntil) {
-      lane.pausedUntil = now + pauseMs;
+    this.pause(lane, now + pauseMs);
+  }
+
+  private pause(lane: Lane, until: number): void {
+    if (until > lane.pausedUntil) {
+      lane.pausedUntil = until;
       this.counters.slowdowns++;
     }
   }

@@ -141,7 +141,7 @@ describe("associations", () => {
   it("lists one record's associations across pages", async () => {
     const list = await client.listAssociations("companies", bigCompany, "contacts");
     expect(list.length).toBeGreaterThanOrEqual(1_100);
-    expect(calls("associations.list")).toBe(Math.ceil(list.length / 500));
+    expect(calls("associations.batch.read")).toBe(Math.ceil(list.length / 500));
   });
 });
 

@@ -7,7 +7,7 @@ import {
   asMembership,
   asProperty,
   associationBatchSchema,
-  associationPageSchema,
+  accountDetailsSchema,
   batchSchema,
   listEnvelopeSchema,
   listSchema,
@@ -22,16 +22,16 @@ import {
   searchSchema,
   toAssociated,
   toBatchErrors,
-  tokenInfoSchema,
   toRecord,
 } from "./schemas.ts";
 import { windowedSearch } from "./search-window.ts";
 import type { ModifiedCursor, WindowedPage } from "./search-window.ts";
 import { createTransport } from "./transport.ts";
 import type { RequestSpec, Transport, TransportOptions } from "./transport.ts";
+import { hubspotPaths } from "./api-paths.ts";
 import { lastModifiedProperty } from "./types.ts";
 import type {
-  AccessTokenInfo,
+  AccountDetails,
   AssociatedObject,
   AssociationBatchResult,
   BatchCreateInput,
@@ -133,7 +133,8 @@ export interface HubSpotClient {
   listMemberships(listId: string, options?: { after?: string | undefined; pageSize?: number | undefined }): AsyncIterable<Page<ListMembership>>;
   /** Lists of every object type whose name contains `query` (all when empty), page by page; `size` filled from the list's size property. */
   searchLists(options?: ListSearchOptions): AsyncIterable<ListSearchPage>;
-  getAccessTokenInfo(token: string): Promise<AccessTokenInfo>;
+  /** The portal the credentials belong to (its real id), and its time zone and UI domain. */
+  getAccountDetails(): Promise<AccountDetails>;
 }
 
 export interface ListSearchOptions {
@@ -145,7 +146,7 @@ export interface ListSearchOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** One page of `POST /crm/v3/lists/search`; `nextOffset` is absent on the last page. */
+/** One page of the list search; `nextOffset` is absent on the last page. */
 export interface ListSearchPage {
   results: HubSpotList[];
   nextOffset?: number | undefined;
@@ -179,6 +180,7 @@ function chunkRefused(error: HubSpotError, ids: string[], offset: number, size: 
     category: error.category ?? error.kind.toUpperCase(),
     message: error.message,
     ids,
+    ...(error.details.length === 0 ? {} : { details: error.details }),
     inputIndexes: Array.from({ length: size }, (_, i) => offset + i),
   };
 }
@@ -191,8 +193,6 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     return { status: response.status, body: response.body as T };
   }
 
-  const objectPath = (type: ObjectType): string => `/crm/v3/objects/${type}`;
-
   async function* listObjects(type: ObjectType, o: ListObjectsOptions): AsyncGenerator<Page<HubSpotRecord>> {
     const endpoint = `${type}.list`;
     let after = o.after;
@@ -200,7 +200,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       const { status, body } = await call<unknown>({
         endpoint,
         method: "GET",
-        path: objectPath(type),
+        path: hubspotPaths.objects(type),
         query: {
           limit: Math.min(o.pageSize ?? limits.listPage, limits.listPage),
           after,
@@ -221,7 +221,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     const { status, body } = await call<unknown>({
       endpoint,
       method: "POST",
-      path: `${objectPath(type)}/search`,
+      path: hubspotPaths.search(type),
       budget: "search",
       json: {
         filterGroups: o.filterGroups ?? [],
@@ -254,7 +254,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       const { status, body } = await call<unknown>({
         endpoint,
         method: "POST",
-        path: `${objectPath(type)}/batch/read`,
+        path: hubspotPaths.batch(type, "read"),
         json: {
           inputs: part.map((id) => ({ id })),
           properties: o.properties,
@@ -281,7 +281,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     let offset = 0;
     for (const part of chunk(inputs, limits.batch)) {
       try {
-        const { status, body } = await call<unknown>({ endpoint, method: "POST", path: `${objectPath(type)}/batch/${action}`, json: { inputs: part } });
+        const { status, body } = await call<unknown>({ endpoint, method: "POST", path: hubspotPaths.batch(type, action), json: { inputs: part } });
         const parsed = parse(batchSchema, body, endpoint, status);
         out.results.push(...(parsed.results as R[]));
         out.errors.push(...toBatchErrors(parsed.errors));
@@ -301,7 +301,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       call<unknown>({
         endpoint,
         method: "GET",
-        path: `${objectPath(type)}/${encodeURIComponent(id)}`,
+        path: hubspotPaths.object(type, id),
         query: { properties: o.properties, associations: o.associations, idProperty: o.idProperty },
       }).then(({ status, body }) => toRecord(parse(recordSchema, body, endpoint, status))),
     );
@@ -312,7 +312,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     const { status, body } = await call<unknown>({
       endpoint,
       method: "POST",
-      path: `${objectPath("contacts")}/merge`,
+      path: hubspotPaths.merge("contacts"),
       json: { primaryObjectId: primaryId, objectIdToMerge: mergeId },
     });
     return toRecord(parse(recordSchema, body, endpoint, status));
@@ -328,7 +328,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     while (pending.length > 0) {
       const more: Array<{ id: string; after: string }> = [];
       for (const part of chunk(pending, limits.associationsBatch)) {
-        const { status, body } = await call<unknown>({ endpoint, method: "POST", path: `/crm/v4/associations/${from}/${to}/batch/read`, json: { inputs: part } });
+        const { status, body } = await call<unknown>({ endpoint, method: "POST", path: hubspotPaths.associationsBatchRead(from, to), json: { inputs: part } });
         const parsed = parse(associationBatchSchema, body, endpoint, status);
         for (const result of parsed.results) {
           const list = byId.get(result.from.id) ?? [];
@@ -345,34 +345,29 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     return { byId, errors };
   }
 
+  /**
+   * One record's associations. 2026-09 has no per-record association GET, so this is the batch
+   * read with one input, every page of it followed.
+   */
   async function listAssociations(from: ObjectType, id: string, to: ObjectType): Promise<AssociatedObject[]> {
-    const endpoint = "associations.list";
-    const out: AssociatedObject[] = [];
-    let after: string | undefined;
-    do {
-      const { status, body } = await call<unknown>({
-        endpoint,
-        method: "GET",
-        path: `/crm/v4/objects/${from}/${encodeURIComponent(id)}/associations/${to}`,
-        query: { limit: limits.associationsPage, after },
-      });
-      const page = parse(associationPageSchema, body, endpoint, status);
-      out.push(...page.results.map(toAssociated));
-      after = nextAfter(page.paging);
-    } while (after !== undefined);
-    return out;
+    const result = await batchReadAssociations(from, to, [id]);
+    const [error] = result.errors;
+    if (error !== undefined) {
+      throw new HubSpotError({ kind: error.category === "OBJECT_NOT_FOUND" ? "not_found" : "bad_request", status: 207, endpoint: "associations.batch.read", message: error.message, category: error.category });
+    }
+    return result.byId.get(id) ?? [];
   }
 
   async function listProperties(type: ObjectType): Promise<HubSpotProperty[]> {
     const endpoint = `properties.${type}.list`;
-    const { status, body } = await call<unknown>({ endpoint, method: "GET", path: `/crm/v3/properties/${type}` });
+    const { status, body } = await call<unknown>({ endpoint, method: "GET", path: hubspotPaths.properties(type) });
     return parse(propertiesSchema, body, endpoint, status).results.map(asProperty);
   }
 
   function getProperty(type: ObjectType, name: string): Promise<HubSpotProperty | null> {
     const endpoint = `properties.${type}.get`;
     return orNull(
-      call<unknown>({ endpoint, method: "GET", path: `/crm/v3/properties/${type}/${encodeURIComponent(name)}` }).then(({ status, body }) =>
+      call<unknown>({ endpoint, method: "GET", path: hubspotPaths.property(type, name) }).then(({ status, body }) =>
         asProperty(parse(propertySchema, body, endpoint, status)),
       ),
     );
@@ -381,7 +376,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   function getList(listId: string): Promise<HubSpotList | null> {
     const endpoint = "lists.get";
     return orNull(
-      call<unknown>({ endpoint, method: "GET", path: `/crm/v3/lists/${encodeURIComponent(listId)}` }).then(({ status, body }) =>
+      call<unknown>({ endpoint, method: "GET", path: hubspotPaths.list(listId) }).then(({ status, body }) =>
         asList(parse(listEnvelopeSchema, body, endpoint, status)),
       ),
     );
@@ -394,7 +389,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       const { status, body } = await call<unknown>({
         endpoint,
         method: "GET",
-        path: `/crm/v3/lists/${encodeURIComponent(listId)}/memberships`,
+        path: hubspotPaths.listMemberships(listId),
         query: { limit: Math.min(o.pageSize ?? limits.listMembershipsPage, limits.listMembershipsPage), after },
       });
       const page = parse(membershipsSchema, body, endpoint, status);
@@ -420,8 +415,9 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       const { status, body } = await call<unknown>({
         endpoint,
         method: "POST",
-        path: "/crm/v3/lists/search",
-        json: { query: o.query ?? "", offset, count: Math.min(o.pageSize ?? maxPage, maxPage), additionalProperties: ["hs_list_size"] },
+        path: hubspotPaths.listSearch(),
+        // 2026-09 requires listIds, processingTypes, offset and additionalProperties; empty lists filter nothing.
+        json: { query: o.query ?? "", listIds: [], processingTypes: [], offset, count: Math.min(o.pageSize ?? maxPage, maxPage), additionalProperties: ["hs_list_size"] },
         signal: o.signal,
       });
       const page = parse(answer, body, endpoint, status);
@@ -439,17 +435,11 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     }
   }
 
-  async function getAccessTokenInfo(token: string): Promise<AccessTokenInfo> {
-    const endpoint = "oauth.accessToken.get";
-    const { status, body } = await call<unknown>({
-      endpoint,
-      method: "GET",
-      path: `/oauth/v1/access-tokens/${encodeURIComponent(token)}`,
-      logPath: "/oauth/v1/access-tokens/[redacted]",
-      authenticated: false,
-      budget: null,
-    });
-    return parse(tokenInfoSchema, body, endpoint, status) as AccessTokenInfo;
+  async function getAccountDetails(): Promise<AccountDetails> {
+    const endpoint = "accountInfo.details";
+    const { status, body } = await call<unknown>({ endpoint, method: "GET", path: hubspotPaths.accountDetails() });
+    const parsed = parse(accountDetailsSchema, body, endpoint, status);
+    return { ...parsed, portalId: String(parsed.portalId) };
   }
 
   return {
@@ -470,7 +460,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     getList,
     listMemberships,
     searchLists,
-    getAccessTokenInfo,
+    getAccountDetails,
   };
 }
 

@@ -60,8 +60,19 @@ export function toCrmContact(record: HubSpotRecord): CrmContact {
 function failureOf(error: BatchInputError | { category?: string | undefined; message: string; kind?: string }): ContactWriteFailure {
   const category = ("category" in error ? error.category : undefined) ?? "";
   if (category === "OBJECT_NOT_FOUND") return { reason: "missing", message: error.message };
+  if (category === "VALIDATION_ERROR" && "ids" in error) return validationFailure(error);
   if (category === "CONFLICT" || ("kind" in error && error.kind === "conflict")) return { reason: "conflict", message: error.message };
   return { reason: "invalid", message: error.message };
+}
+
+/**
+ * HubSpot refused a value (category VALIDATION_ERROR): a bad value, or since 2026-09 one of the
+ * portal's own validation rules. errors[].in names the property when HubSpot says which.
+ */
+function validationFailure(error: BatchInputError): ContactWriteFailure {
+  const named = error.details?.find((d) => d.in !== undefined);
+  const detail = named !== undefined && named.message !== "" && named.message !== error.message ? ` (${named.message})` : "";
+  return { reason: "validation", message: `${error.message}${detail}`, ...(named?.in === undefined ? {} : { property: named.in }) };
 }
 
 export function createHubSpotContactSource(client: HubSpotClient): ContactSource {
@@ -216,10 +227,14 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
           const byId = new Map<string, HubSpotRecord>();
           for (const record of result.results) byId.set(record.id, record);
           const missing = new Set(result.errors.filter((e) => e.category === "OBJECT_NOT_FOUND").flatMap((e) => e.ids));
+          // A 207 names the refused inputs by id: their failures need no second call.
+          const refusedById = new Map(result.errors.filter((e) => e.category === "VALIDATION_ERROR").flatMap((e) => e.ids.map((id) => [id, e] as const)));
           for (const input of part) {
             const record = byId.get(input.id);
+            const refusal = refusedById.get(input.id);
             if (record) out.push(toCrmContact(record));
             else if (missing.has(input.id)) out.push({ reason: "missing", message: `HubSpot contact ${input.id} no longer exists.` });
+            else if (refusal) out.push(failureOf(refusal));
             else out.push(await updateOne(input));
           }
         }

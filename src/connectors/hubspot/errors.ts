@@ -1,6 +1,7 @@
 // One error type for every way a HubSpot call can fail, so the sync engine switches on `kind`
 // instead of on status codes, and the run records a stable sync error code.
 import type { SyncErrorCode } from "../../core/errors.ts";
+import type { ErrorDetail } from "./types.ts";
 
 export type HubSpotErrorKind = "rate_limited" | "auth_revoked" | "unavailable" | "not_found" | "bad_request" | "conflict";
 
@@ -11,9 +12,13 @@ export interface HubSpotErrorInit {
   message: string;
   endpoint: string;
   category?: string | undefined;
+  /** The finer code of the standard error body (2026 OAuth keeps its v1 codes here, e.g. BAD_REFRESH_TOKEN). */
+  subCategory?: string | undefined;
   correlationId?: string | undefined;
   /** HubSpot's rate-limit policy (TEN_SECONDLY_ROLLING, SECONDLY, DAILY) on 429s. */
   policyName?: string | undefined;
+  /** HubSpot's `errors[]`: for a validation refusal, the property (`in`) and why. */
+  details?: ErrorDetail[] | undefined;
   /** When waiting this long should make the same call succeed (rate limits). */
   retryAfterMs?: number | undefined;
   attempts?: number | undefined;
@@ -25,8 +30,10 @@ export class HubSpotError extends Error {
   readonly status: number;
   readonly endpoint: string;
   readonly category: string | undefined;
+  readonly subCategory: string | undefined;
   readonly correlationId: string | undefined;
   readonly policyName: string | undefined;
+  readonly details: ErrorDetail[];
   readonly retryAfterMs: number | undefined;
   readonly attempts: number;
 
@@ -37,8 +44,10 @@ export class HubSpotError extends Error {
     this.status = init.status;
     this.endpoint = init.endpoint;
     this.category = init.category;
+    this.subCategory = init.subCategory;
     this.correlationId = init.correlationId;
     this.policyName = init.policyName;
+    this.details = init.details ?? [];
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 1;
   }
@@ -82,8 +91,22 @@ export function kindForStatus(status: number): HubSpotErrorKind {
 export interface ErrorBodyFields {
   message: string | undefined;
   category: string | undefined;
+  subCategory: string | undefined;
   correlationId: string | undefined;
   policyName: string | undefined;
+  details: ErrorDetail[];
+}
+
+function readDetails(value: unknown): ErrorDetail[] {
+  if (!Array.isArray(value)) return [];
+  const out: ErrorDetail[] = [];
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const e = entry as Record<string, unknown>;
+    if (typeof e["message"] !== "string") continue;
+    out.push({ message: e["message"], ...(typeof e["in"] === "string" ? { in: e["in"] } : {}), ...(typeof e["code"] === "string" ? { code: e["code"] } : {}) });
+  }
+  return out;
 }
 
 export function readErrorBody(body: unknown): ErrorBodyFields {
@@ -93,7 +116,9 @@ export function readErrorBody(body: unknown): ErrorBodyFields {
     // OAuth errors answer `{status: "BAD_REFRESH_TOKEN", message}` or `{error, error_description}`.
     message: str("message") ?? str("error_description") ?? str("error"),
     category: str("category") ?? str("errorType") ?? (str("status") !== "error" ? str("status") : undefined) ?? str("error"),
+    subCategory: str("subCategory"),
     correlationId: str("correlationId"),
     policyName: str("policyName"),
+    details: readDetails(record["errors"]),
   };
 }

@@ -14,7 +14,7 @@ export const hubspotConnector = {
     merges: true,
     /** Incremental reads by last-modified time. */
     modifiedSince: true,
-    auth: ["oauth", "private_app"],
+    auth: ["oauth", "service_key", "private_app"],
     webhooks: false,
   },
   createClient: (options: HubSpotClientOptions): HubSpotClient => createHubSpotClient(options),
@@ -41,6 +41,7 @@ export {
   buildAuthorizeUrl,
   defaultAuthorizeUrl,
   exchangeCode,
+  introspectAccessToken,
   missingScopes,
   readScopes,
   refreshAccessToken,
@@ -48,7 +49,8 @@ export {
   revokeRefreshToken,
   twoWayScopes,
 } from "./oauth.ts";
-export type { AuthorizeUrlOptions, OAuthClientConfig, OAuthTokenProviderOptions, OAuthTokens } from "./oauth.ts";
+export type { AuthorizeUrlOptions, GrantInfo, OAuthClientConfig, OAuthTokenProviderOptions, OAuthTokens } from "./oauth.ts";
+export { apiVersion, hubspotPaths, oauthVersion } from "./api-paths.ts";
 export { parseTimestamp, windowRequest, windowStep, windowedSearch } from "./search-window.ts";
 export type { ModifiedCursor, WindowedPage } from "./search-window.ts";
 export { backoffDelay, createTransport, defaultBaseUrl, defaultRetry, parseRetryAfter, staticTokenAuth } from "./transport.ts";

@@ -10,6 +10,7 @@ import {
   OAuthTokenProvider,
   buildAuthorizeUrl,
   exchangeCode,
+  introspectAccessToken,
   missingScopes,
   readScopes,
   refreshAccessToken,
@@ -68,7 +69,8 @@ describe("authorize and exchange", () => {
     expect(tokens.accessToken).not.toBe("");
     expect(tokens.refreshToken).not.toBe("");
     expect(tokens.expiresAt).toBeGreaterThanOrEqual(before + 1_790_000);
-    const info = await createHubSpotClient({ baseUrl: emu.url, auth: providerFor(tokens) }).getAccessTokenInfo(tokens.accessToken);
+    expect(tokens.hubId).toBe(PORTAL_ID);
+    const info = await introspectAccessToken(config, tokens.accessToken);
     expect(info.hub_id).toBe(PORTAL_ID);
     expect(missingScopes(info.scopes, readScopes)).toEqual([]);
     expect(missingScopes(info.scopes, twoWayScopes)).toEqual(["crm.objects.contacts.write"]);
@@ -78,7 +80,7 @@ describe("authorize and exchange", () => {
     const callback = await authorize(readScopes, "s");
     const code = callback.searchParams.get("code") ?? "";
     await exchangeCode(config, { code, redirectUri });
-    await expect(exchangeCode(config, { code, redirectUri })).rejects.toMatchObject({ kind: "bad_request", category: "BAD_AUTH_CODE" });
+    await expect(exchangeCode(config, { code, redirectUri })).rejects.toMatchObject({ kind: "bad_request", category: "VALIDATION_ERROR", subCategory: "BAD_AUTH_CODE" });
   });
 });
 
@@ -155,7 +157,7 @@ describe("OAuthTokenProvider", () => {
     emu.store.counters.reset();
     const error = await client.listProperties("companies").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubSpotError);
-    expect(error).toMatchObject({ kind: "auth_revoked", category: "BAD_REFRESH_TOKEN" });
+    expect(error).toMatchObject({ kind: "auth_revoked", subCategory: "BAD_REFRESH_TOKEN" });
     expect(syncErrorCodeFor(error as HubSpotError)).toBe("crm_auth_revoked");
     expect(emu.store.counters.get("properties.companies.list")).toBe(1);
     expect(emu.store.counters.get("oauth.token")).toBe(1);
@@ -165,7 +167,8 @@ describe("OAuthTokenProvider", () => {
     const tokens = await connect();
     await expect(refreshAccessToken({ ...config, clientSecret: "wrong" }, tokens.refreshToken)).rejects.toMatchObject({
       kind: "bad_request",
-      category: "BAD_CLIENT_SECRET",
+      category: "INVALID_AUTHENTICATION",
+      subCategory: "BAD_CLIENT_SECRET",
     });
   });
 });

@@ -1,9 +1,13 @@
-// HubSpot OAuth 2.0: authorize URL, code exchange, refresh, revoke, and an auth provider that
-// keeps an access token fresh. Storing tokens (encrypted) is the caller's job, through onTokens.
+// HubSpot OAuth 2.0 on the 2026-03 endpoints: authorize URL, code exchange, refresh,
+// introspection, revoke, and an auth provider that keeps an access token fresh. Every call is a
+// form post carrying the client id and secret; answers are snake_case. Storing tokens
+// (encrypted) is the caller's job, through onTokens.
+import { hubspotPaths } from "./api-paths.ts";
 import { HubSpotError, isHubSpotError } from "./errors.ts";
-import { parse, tokenResponseSchema } from "./schemas.ts";
+import { parse, tokenInfoSchema, tokenResponseSchema } from "./schemas.ts";
 import { createTransport } from "./transport.ts";
 import type { AuthProvider, Transport, TransportOptions } from "./transport.ts";
+import type { AccessTokenInfo } from "./types.ts";
 
 export const defaultAuthorizeUrl = "https://app.hubspot.com/oauth/authorize";
 
@@ -26,7 +30,7 @@ export function requiredScopes(contactSync: "off" | "inbound" | "two_way"): stri
   return contactSync === "two_way" ? [...twoWayScopes] : [...readScopes];
 }
 
-/** Scopes of `required` that a token lacks (from getAccessTokenInfo's `scopes`). */
+/** Scopes of `required` that a token lacks (from introspectAccessToken's `scopes`). */
 export function missingScopes(granted: readonly string[], required: readonly string[]): string[] {
   const have = new Set(granted);
   return required.filter((scope) => !have.has(scope));
@@ -69,6 +73,12 @@ export interface OAuthTokens {
   expiresAt: number;
 }
 
+/** What the token endpoint says besides the tokens (2026-03 answers carry both; v1 did not). */
+export interface GrantInfo {
+  hubId?: number | undefined;
+  scopes?: string[] | undefined;
+}
+
 function oauthTransport(config: OAuthClientConfig): Transport {
   const { clientId: _id, clientSecret: _secret, ...transport } = config;
   return createTransport(transport);
@@ -79,19 +89,25 @@ function oauthTransport(config: OAuthClientConfig): Transport {
  * uninstalled, or the token is unknown. The connection must be reconnected by a person.
  */
 function revokedGrant(error: HubSpotError): boolean {
-  const code = (error.category ?? "").toUpperCase();
-  return code === "BAD_REFRESH_TOKEN" || code === "INVALID_GRANT" || /invalid_grant/i.test(error.message);
+  // v1 put the code in `status` (read as category); the 2026 standard body has it in subCategory or errors[].code.
+  const codes = [error.category, error.subCategory, ...error.details.map((d) => d.code)].map((c) => (c ?? "").toUpperCase());
+  return codes.some((c) => c === "BAD_REFRESH_TOKEN" || c === "INVALID_GRANT") || /invalid_grant/i.test(error.message);
 }
 
-async function tokenCall(config: OAuthClientConfig, form: Record<string, string>, now: () => number): Promise<OAuthTokens & { rotated: boolean }> {
+/** The client's credentials go in the form body with every OAuth call (2026-03 takes no Basic auth). */
+function clientForm(config: OAuthClientConfig, form: Record<string, string>): Record<string, string> {
+  return { ...form, client_id: config.clientId, client_secret: config.clientSecret };
+}
+
+async function tokenCall(config: OAuthClientConfig, form: Record<string, string>, now: () => number): Promise<OAuthTokens & GrantInfo & { rotated: boolean }> {
   const endpoint = "oauth.token";
   const started = now();
   try {
     const response = await oauthTransport(config).request<unknown>({
       endpoint,
       method: "POST",
-      path: "/oauth/v1/token",
-      form: { ...form, client_id: config.clientId, client_secret: config.clientSecret },
+      path: hubspotPaths.oauthToken(),
+      form: clientForm(config, form),
       authenticated: false,
       budget: null,
     });
@@ -106,15 +122,19 @@ async function tokenCall(config: OAuthClientConfig, form: Record<string, string>
       // Counted from before the call, so a slow answer errs on the early side.
       expiresAt: started + body.expires_in * 1000,
       rotated: body.refresh_token !== undefined && body.refresh_token !== form.refresh_token,
+      ...(body.hub_id === undefined ? {} : { hubId: body.hub_id }),
+      ...(body.scopes === undefined ? {} : { scopes: body.scopes }),
     };
   } catch (error) {
-    if (isHubSpotError(error) && error.kind === "bad_request" && revokedGrant(error)) {
+    // Only a refused refresh means the grant is gone; a refused code is just a bad callback.
+    if (isHubSpotError(error) && error.kind === "bad_request" && form.grant_type === "refresh_token" && revokedGrant(error)) {
       throw new HubSpotError({
         kind: "auth_revoked",
         status: error.status,
         endpoint,
         message: error.message,
         category: error.category,
+        subCategory: error.subCategory,
         correlationId: error.correlationId,
         cause: error,
       });
@@ -123,9 +143,28 @@ async function tokenCall(config: OAuthClientConfig, form: Record<string, string>
   }
 }
 
-export async function exchangeCode(config: OAuthClientConfig, o: { code: string; redirectUri: string }, now: () => number = Date.now): Promise<OAuthTokens> {
+export async function exchangeCode(config: OAuthClientConfig, o: { code: string; redirectUri: string }, now: () => number = Date.now): Promise<OAuthTokens & GrantInfo> {
   const { rotated: _rotated, ...tokens } = await tokenCall(config, { grant_type: "authorization_code", code: o.code, redirect_uri: o.redirectUri }, now);
   return tokens;
+}
+
+/**
+ * What HubSpot knows about an access token: its portal and scopes. Introspection needs the
+ * app's client secret, which is why a service key or private-app token cannot use it.
+ */
+export async function introspectAccessToken(config: OAuthClientConfig, token: string): Promise<AccessTokenInfo> {
+  const endpoint = "oauth.introspect";
+  const response = await oauthTransport(config).request<unknown>({
+    endpoint,
+    method: "POST",
+    path: hubspotPaths.oauthIntrospect(),
+    form: clientForm(config, { token, token_type_hint: "access_token" }),
+    authenticated: false,
+    budget: null,
+  });
+  const info = parse(tokenInfoSchema, response.body, endpoint, response.status);
+  if (info.active === false) throw new HubSpotError({ kind: "auth_revoked", status: response.status, endpoint, message: "HubSpot says this access token is not active." });
+  return info as AccessTokenInfo;
 }
 
 /**
@@ -136,18 +175,19 @@ export async function refreshAccessToken(config: OAuthClientConfig, refreshToken
   return tokenCall(config, { grant_type: "refresh_token", refresh_token: refreshToken }, now);
 }
 
-/** Revokes a refresh token (disconnecting); one already gone counts as revoked. */
+/** Revokes a refresh token (disconnecting), and with it the grant's access tokens. */
 export async function revokeRefreshToken(config: OAuthClientConfig, refreshToken: string): Promise<void> {
   try {
     await oauthTransport(config).request<unknown>({
-      endpoint: "oauth.refreshToken.delete",
-      method: "DELETE",
-      path: `/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`,
-      logPath: "/oauth/v1/refresh-tokens/[redacted]",
+      endpoint: "oauth.revoke",
+      method: "POST",
+      path: hubspotPaths.oauthRevoke(),
+      form: clientForm(config, { token: refreshToken, token_type_hint: "refresh_token" }),
       authenticated: false,
       budget: null,
     });
   } catch (error) {
+    // A token already gone counts as revoked.
     if (isHubSpotError(error, "not_found")) return;
     throw error;
   }
@@ -206,7 +246,9 @@ export class OAuthTokenProvider implements AuthProvider {
   }
 
   private async doRefresh(): Promise<OAuthTokens> {
-    const { rotated: _rotated, ...tokens } = await refreshAccessToken(this.options.config, this.current.refreshToken, this.now);
+    // Whatever refresh token comes back is kept: HubSpot may rotate it on use.
+    const { accessToken, refreshToken, expiresAt } = await refreshAccessToken(this.options.config, this.current.refreshToken, this.now);
+    const tokens = { accessToken, refreshToken, expiresAt };
     await this.options.onTokens?.({ ...tokens });
     this.current = tokens;
     this.refreshes++;

@@ -17,7 +17,7 @@ export interface HubSpotModificationMetadata {
   readOnlyOptions?: boolean | undefined;
 }
 
-/** A property as `GET /crm/v3/properties/{objectType}` returns it. */
+/** A property as HubSpot's properties API returns it. */
 export interface HubSpotProperty {
   name: string;
   label: string;

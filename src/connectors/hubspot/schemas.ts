@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { HubSpotError } from "./errors.ts";
 import type { HubSpotProperty } from "./property-types.ts";
-import type { AssociatedObject, BatchInputError, HubSpotList, HubSpotRecord, ListMembership } from "./types.ts";
+import type { AssociatedObject, BatchInputError, ErrorDetail, HubSpotList, HubSpotRecord, ListMembership } from "./types.ts";
 
 const paging = z
   .looseObject({ next: z.looseObject({ after: z.union([z.string(), z.number()]).transform(String) }).optional() })
@@ -31,12 +31,16 @@ export const pageSchema = z.looseObject({ results: z.array(recordSchema), paging
 
 export const searchSchema = z.looseObject({ total: z.number(), results: z.array(recordSchema), paging });
 
+/** One entry of an error's `errors[]`: `in` names the property a validation rule refused. */
+export const errorDetailSchema = z.looseObject({ message: z.string().default(""), in: z.string().optional(), code: z.string().optional() });
+
 const batchErrorSchema = z.looseObject({
   status: z.string().default("error"),
   category: z.string().default("UNKNOWN"),
   subCategory: z.string().optional(),
   message: z.string().default(""),
   context: z.record(z.string(), z.array(z.string())).optional(),
+  errors: z.array(errorDetailSchema).optional(),
 });
 
 export const batchSchema = z.looseObject({
@@ -65,8 +69,6 @@ export const associationBatchSchema = z.looseObject({
   errors: z.array(batchErrorSchema).optional(),
 });
 
-export const associationPageSchema = z.looseObject({ results: z.array(associatedSchema), paging });
-
 export const propertiesSchema = z.looseObject({
   results: z.array(z.looseObject({ name: z.string(), label: z.string(), type: z.string(), fieldType: z.string() })),
 });
@@ -78,7 +80,7 @@ export const listSchema = z.looseObject({
   name: z.string(),
 });
 
-/** GET /crm/v3/lists/{id} wraps the list in `{ list }`; accept the bare list too. */
+/** GET of a list wraps the list in `{ list }`; accept the bare list too. */
 export const listEnvelopeSchema = z.union([z.looseObject({ list: listSchema }).transform((v) => v.list), listSchema]);
 
 export const membershipsSchema = z.looseObject({
@@ -92,16 +94,43 @@ export const membershipsSchema = z.looseObject({
   total: z.number().optional(),
 });
 
-export const tokenInfoSchema = z.looseObject({
-  scopes: z.array(z.string()),
-  hub_id: z.number(),
-});
+/**
+ * The 2026-03 introspection answer. An inactive token answers `{active: false}` alone; the v1
+ * token-metadata answer (the recorded one) has the same snake_case fields without `active`.
+ */
+export const tokenInfoSchema = z.union([
+  z.looseObject({ active: z.literal(false) }),
+  z.looseObject({
+    active: z.literal(true).optional(),
+    scopes: z.array(z.string()),
+    hub_id: z.number(),
+    app_id: z.number().optional(),
+    client_id: z.string().optional(),
+    expires_in: z.number().optional(),
+    hub_domain: z.string().optional(),
+    user: z.string().optional(),
+    user_id: z.number().optional(),
+    token_type: z.string().optional(),
+    token_use: z.string().optional(),
+  }),
+]);
 
+/** The 2026-03 token answer: snake_case; `hub_id` and `scopes` come with it (absent in v1). */
 export const tokenResponseSchema = z.looseObject({
   access_token: z.string(),
   refresh_token: z.string().optional(),
   expires_in: z.number(),
   token_type: z.string().optional(),
+  hub_id: z.number().optional(),
+  scopes: z.array(z.string()).optional(),
+});
+
+export const accountDetailsSchema = z.looseObject({
+  portalId: z.union([z.number(), z.string()]),
+  accountType: z.string().optional(),
+  timeZone: z.string().optional(),
+  uiDomain: z.string().optional(),
+  dataHostingLocation: z.string().optional(),
 });
 
 /** Parses an answer or fails with a typed error that names the endpoint. */
@@ -199,7 +228,12 @@ export function toBatchErrors(errors: z.output<typeof batchErrorSchema>[] | unde
     message: e.message,
     ids: e.context?.ids ?? e.context?.fromObjectId ?? [],
     ...(e.context === undefined ? {} : { context: e.context }),
+    ...(e.errors === undefined || e.errors.length === 0 ? {} : { details: e.errors.map(toErrorDetail) }),
   }));
+}
+
+export function toErrorDetail(d: z.output<typeof errorDetailSchema>): ErrorDetail {
+  return { message: d.message, ...(d.in === undefined ? {} : { in: d.in }), ...(d.code === undefined ? {} : { code: d.code }) };
 }
 
 export function toAssociated(a: z.output<typeof associatedSchema>): AssociatedObject {

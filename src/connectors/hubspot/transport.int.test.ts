@@ -8,6 +8,7 @@ import type { FaultRuleInput, RunningEmulator } from "../../../emulator/index.ts
 import { createHubSpotClient } from "./client.ts";
 import type { HubSpotClient } from "./client.ts";
 import { HubSpotError } from "./errors.ts";
+import { introspectAccessToken } from "./oauth.ts";
 import { createTransport, staticTokenAuth } from "./transport.ts";
 import type { TransportLogger } from "./transport.ts";
 import { CallCounter } from "./types.ts";
@@ -107,10 +108,12 @@ describe("retries", () => {
     expect(logLines.join("\n")).not.toContain("pat-not-a-real-token");
   });
 
-  it("never logs the token of a token-info call", async () => {
-    await expect(client.getAccessTokenInfo("secret-token-value")).rejects.toMatchObject({ kind: "not_found" });
-    expect(logLines.join("\n")).toContain("[redacted]");
+  it("never logs the token or the client secret of an introspection, which go in the form body", async () => {
+    const config = { baseUrl: emu.url, clientId: "not-a-client", clientSecret: "secret-client-value", logger, retry: { maxAttempts: 1 } };
+    await expect(introspectAccessToken(config, "secret-token-value")).rejects.toBeInstanceOf(HubSpotError);
+    expect(logLines.join("\n")).toContain("oauth.introspect");
     expect(logLines.join("\n")).not.toContain("secret-token-value");
+    expect(logLines.join("\n")).not.toContain("secret-client-value");
   });
 });
 

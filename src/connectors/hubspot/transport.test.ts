@@ -67,15 +67,20 @@ describe("errors", () => {
     expect(readErrorBody({ status: "error", message: "m", category: "VALIDATION_ERROR", correlationId: "c" })).toEqual({
       message: "m",
       category: "VALIDATION_ERROR",
+      subCategory: undefined,
       correlationId: "c",
       policyName: undefined,
+      details: [],
     });
+    // A validation rule's refusal (2026-09 writes) names the property in errors[].in.
+    const refusal = { category: "VALIDATION_ERROR", message: "Property values were not valid", correlationId: "c", errors: [{ message: "closedate is required when dealstage is closedwon", in: "closedate", code: "REQUIRED" }, { bad: true }] };
+    expect(readErrorBody(refusal).details).toEqual([{ message: "closedate is required when dealstage is closedwon", in: "closedate", code: "REQUIRED" }]);
     expect(readErrorBody({ status: "error", message: "limit", errorType: "RATE_LIMIT", correlationId: "c", policyName: "DAILY" })).toMatchObject({
       category: "RATE_LIMIT",
       policyName: "DAILY",
     });
     expect(readErrorBody({ status: "BAD_REFRESH_TOKEN", message: "missing or unknown refresh token" })).toMatchObject({ category: "BAD_REFRESH_TOKEN" });
     expect(readErrorBody({ error: "invalid_grant", error_description: "revoked" })).toMatchObject({ category: "invalid_grant", message: "revoked" });
-    expect(readErrorBody("<html>")).toEqual({ message: undefined, category: undefined, correlationId: undefined, policyName: undefined });
+    expect(readErrorBody("<html>")).toEqual({ message: undefined, category: undefined, subCategory: undefined, correlationId: undefined, policyName: undefined, details: [] });
   });
 });

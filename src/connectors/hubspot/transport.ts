@@ -203,8 +203,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
       endpoint: spec.endpoint,
       message: fields.message ?? `HubSpot answered ${status}.`,
       category: fields.category,
+      subCategory: fields.subCategory,
       correlationId: fields.correlationId,
       policyName: fields.policyName,
+      details: fields.details,
       retryAfterMs,
     });
     if (status === 429) {
@@ -246,8 +248,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
           endpoint: error.endpoint,
           message: error.message,
           category: error.category,
+          subCategory: error.subCategory,
           correlationId: error.correlationId,
           policyName: error.policyName,
+          details: error.details,
           retryAfterMs: error.retryAfterMs,
           attempts,
           cause: error.cause,

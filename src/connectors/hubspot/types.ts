@@ -91,6 +91,8 @@ export interface BatchInputError {
   /** The ids or idProperty values HubSpot names in the error's context, when it names them. */
   ids: string[];
   context?: Record<string, string[]> | undefined;
+  /** HubSpot's `errors[]`: which property (`in`) and why, for validation-rule refusals. */
+  details?: ErrorDetail[] | undefined;
   /** Positions in the caller's inputs, when a whole chunk was refused (create inputs have no id). */
   inputIndexes?: number[] | undefined;
 }
@@ -155,16 +157,35 @@ export interface ListMembership {
   membershipTimestamp?: string | undefined;
 }
 
+/** What HubSpot's token introspection says about an OAuth access token. */
 export interface AccessTokenInfo {
-  token?: string | undefined;
-  user?: string | undefined;
-  hub_domain?: string | undefined;
   scopes: string[];
   hub_id: number;
   app_id?: number | undefined;
-  expires_in?: number | undefined;
+  client_id?: string | undefined;
+  hub_domain?: string | undefined;
+  user?: string | undefined;
   user_id?: number | undefined;
+  expires_in?: number | undefined;
   token_type?: string | undefined;
+}
+
+/** `GET /account-info/{version}/details`: the portal a token or key belongs to. */
+export interface AccountDetails {
+  /** HubSpot's portal (hub) id, as a string like every id crmsync keeps. */
+  portalId: string;
+  accountType?: string | undefined;
+  timeZone?: string | undefined;
+  uiDomain?: string | undefined;
+  dataHostingLocation?: string | undefined;
+}
+
+/** One entry of a HubSpot error's `errors[]`. */
+export interface ErrorDetail {
+  message: string;
+  /** The property or parameter the error is about. */
+  in?: string | undefined;
+  code?: string | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ export async function getConnection(db: Kysely<Database>, workspaceId: string, p
 }
 
 export interface ConnectionInput {
-  authKind: "oauth" | "private_app";
+  authKind: "oauth" | "private_app" | "service_key";
   sealedCredentials: string;
   portalId: string | null;
   scopes: string[];

@@ -5,20 +5,12 @@ import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { CompanyDomainIndex, pickDeal } from "../../core/linking.ts";
 import type { CrmCompany, CrmDeal } from "../../sync/ports.ts";
 import { insertRows } from "../bulk-insert.ts";
+import { chunks, rowsPerStatement } from "../statement-rows.ts";
 import type { CrmRecordsTable, CrmCompanyDomainsTable, CrmDealCompaniesTable, Database } from "../schema.ts";
 import { inTransaction } from "./field-values.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 type MirrorTable = "crm_companies" | "crm_deals";
-
-// SQLite allows 32,766 bound parameters per statement; 9 columns × 500 rows stays well below.
-const chunkSize = 500;
-
-function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 const recordColumns = ["workspace_id", "provider", "id", "properties", "crm_created_at", "crm_modified_at", "archived", "seen_at", "updated_at"] as const;
 
@@ -31,7 +23,7 @@ async function upsertRecords(
   seenAt: string,
 ): Promise<void> {
   const now = new Date().toISOString();
-  for (const part of chunks(records)) {
+  for (const part of chunks(records, rowsPerStatement(db, recordColumns.length))) {
     await insertRows<Database, Insertable<CrmRecordsTable>>(
       db,
       `${table}.upsert`,
@@ -59,7 +51,7 @@ export async function upsertCompanies(db: Kysely<Database>, workspaceId: string,
   if (companies.length === 0) return;
   await inTransaction(db, async (trx) => {
     await upsertRecords(trx, "crm_companies", workspaceId, provider, companies, seenAt);
-    for (const part of chunks(companies)) {
+    for (const part of chunks(companies, rowsPerStatement(trx))) {
       await trx
         .deleteFrom("crm_company_domains")
         .where("workspace_id", "=", workspaceId)
@@ -68,7 +60,7 @@ export async function upsertCompanies(db: Kysely<Database>, workspaceId: string,
         .execute();
     }
     const domainRows = companies.flatMap((c) => [...new Set(c.domains)].map((domain) => [workspaceId, provider, c.id, domain]));
-    for (const part of chunks(domainRows)) {
+    for (const part of chunks(domainRows, rowsPerStatement(trx, 4))) {
       await insertRows<Database, CrmCompanyDomainsTable>(trx, "crm_company_domains.insert", ["workspace_id", "provider", "company_id", "domain"], part, (db, values) =>
         db.insertInto("crm_company_domains").values(values),
       );
@@ -82,7 +74,7 @@ export async function upsertDeals(db: Kysely<Database>, workspaceId: string, pro
   await inTransaction(db, async (trx) => {
     await upsertRecords(trx, "crm_deals", workspaceId, provider, deals, seenAt);
     const withAssociations = deals.filter((d) => d.companyIds !== undefined);
-    for (const part of chunks(withAssociations)) {
+    for (const part of chunks(withAssociations, rowsPerStatement(trx))) {
       await trx
         .deleteFrom("crm_deal_companies")
         .where("workspace_id", "=", workspaceId)
@@ -91,7 +83,7 @@ export async function upsertDeals(db: Kysely<Database>, workspaceId: string, pro
         .execute();
     }
     const rows = withAssociations.flatMap((d) => [...new Set(d.companyIds)].map((companyId) => [workspaceId, provider, companyId, d.id]));
-    for (const part of chunks(rows)) {
+    for (const part of chunks(rows, rowsPerStatement(trx, 4))) {
       await insertRows<Database, CrmDealCompaniesTable>(trx, "crm_deal_companies.insert", ["workspace_id", "provider", "company_id", "deal_id"], part, (db, values) =>
         db.insertInto("crm_deal_companies").values(values),
       );
@@ -101,7 +93,7 @@ export async function upsertDeals(db: Kysely<Database>, workspaceId: string, pro
 
 /** Records deal↔company associations seen outside a deal listing, keeping the others. */
 export async function addDealCompanies(db: Kysely<Database>, workspaceId: string, provider: string, pairs: readonly { companyId: string; dealId: string }[]): Promise<void> {
-  for (const part of chunks(pairs)) {
+  for (const part of chunks(pairs, rowsPerStatement(db, 4))) {
     await db
       .insertInto("crm_deal_companies")
       .values(part.map((p) => ({ workspace_id: workspaceId, provider, company_id: p.companyId, deal_id: p.dealId })))
@@ -121,7 +113,7 @@ export async function archiveUnseen(db: Kysely<Database>, table: MirrorTable, wo
     .where("seen_at", "<", passStartedAt)
     .execute();
   const ids = gone.map((r) => r.id);
-  for (const part of chunks(ids)) {
+  for (const part of chunks(ids, rowsPerStatement(db))) {
     await db.updateTable(table).set({ archived: 1 }).where("workspace_id", "=", workspaceId).where("provider", "=", provider).where("id", "in", part).execute();
   }
   return ids;
@@ -129,7 +121,7 @@ export async function archiveUnseen(db: Kysely<Database>, table: MirrorTable, wo
 
 /** Marks records archived by id (a batch read found them gone). */
 export async function archiveRecords(db: Kysely<Database>, table: MirrorTable, workspaceId: string, provider: string, ids: readonly string[]): Promise<void> {
-  for (const part of chunks(ids)) {
+  for (const part of chunks(ids, rowsPerStatement(db))) {
     await db.updateTable(table).set({ archived: 1 }).where("workspace_id", "=", workspaceId).where("provider", "=", provider).where("id", "in", part).execute();
   }
 }
@@ -229,7 +221,7 @@ export async function mirroredProperties(
   ids: readonly string[],
 ): Promise<Map<string, { properties: Record<string, string | null>; archived: boolean }>> {
   const result = new Map<string, { properties: Record<string, string | null>; archived: boolean }>();
-  for (const part of chunks([...new Set(ids)])) {
+  for (const part of chunks([...new Set(ids)], rowsPerStatement(db))) {
     const rows = await db
       .selectFrom(table)
       .select(["id", "properties", "archived"])

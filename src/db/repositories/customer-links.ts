@@ -3,9 +3,9 @@
 // (no relinking, product spec §3.1). Writers join the caller's transaction when given one.
 import { sql, type Kysely } from "kysely";
 import type { Database, UnlinkedReason } from "../schema.ts";
+import { chunks, rowsPerStatement } from "../statement-rows.ts";
 import { inTransaction } from "./field-values.ts";
 
-const chunkSize = 500;
 
 export interface UnlinkedCustomer {
   id: string;
@@ -76,8 +76,7 @@ export async function applyAutoLinks(db: Kysely<Database>, workspaceId: string, 
   if (links.length === 0) return 0;
   let linked = 0;
   await inTransaction(db, async (trx) => {
-    for (let i = 0; i < links.length; i += chunkSize) {
-      const part = links.slice(i, i + chunkSize);
+    for (const part of chunks(links, rowsPerStatement(trx, 4))) {
       const result = await trx
         .updateTable("customers")
         .from(customerRows<{ column3: string; column4: string | null }>(workspaceId, part.map((l) => [l.customerId, l.companyId, l.dealId])))
@@ -110,8 +109,8 @@ export interface LinkAttempt {
 export async function recordLinkAttempts(db: Kysely<Database>, workspaceId: string, attempts: readonly LinkAttempt[], at: string): Promise<void> {
   if (attempts.length === 0) return;
   await inTransaction(db, async (trx) => {
-    for (let i = 0; i < attempts.length; i += chunkSize) {
-      const part = attempts.slice(i, i + chunkSize).map((a) => [a.customerId, a.reason, a.candidates.length > 0 ? JSON.stringify(a.candidates) : null] as const);
+    for (const chunk of chunks(attempts, rowsPerStatement(trx, 4))) {
+      const part = chunk.map((a) => [a.customerId, a.reason, a.candidates.length > 0 ? JSON.stringify(a.candidates) : null] as const);
       await trx
         .updateTable("customers")
         .from(customerRows<{ column3: UnlinkedReason; column4: string | null }>(workspaceId, part))
@@ -182,8 +181,8 @@ export async function listLinkedCustomers(
 export async function fillDeals(db: Kysely<Database>, workspaceId: string, fills: readonly { customerId: string; companyId: string; dealId: string }[]): Promise<number> {
   let filled = 0;
   await inTransaction(db, async (trx) => {
-    for (let i = 0; i < fills.length; i += chunkSize) {
-      const part = fills.slice(i, i + chunkSize).map((f) => [f.customerId, f.companyId, f.dealId] as const);
+    for (const chunk of chunks(fills, rowsPerStatement(trx, 4))) {
+      const part = chunk.map((f) => [f.customerId, f.companyId, f.dealId] as const);
       const result = await trx
         .updateTable("customers")
         .from(customerRows<{ column3: string; column4: string }>(workspaceId, part))
@@ -209,12 +208,12 @@ export async function readStoredValues(
 ): Promise<Map<string, Map<string, { text: string | null; number: number | null }>>> {
   const result = new Map<string, Map<string, { text: string | null; number: number | null }>>();
   if (fieldIds.length === 0) return result;
-  for (let i = 0; i < customerIds.length; i += chunkSize) {
+  for (const part of chunks(customerIds, rowsPerStatement(db))) {
     const rows = await db
       .selectFrom("field_values")
       .select(["entity_id", "field_id", "text_value", "number_value"])
       .where("workspace_id", "=", workspaceId)
-      .where("entity_id", "in", customerIds.slice(i, i + chunkSize))
+      .where("entity_id", "in", part)
       .where("field_id", "in", [...fieldIds])
       .execute();
     for (const row of rows) {

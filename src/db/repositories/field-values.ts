@@ -4,6 +4,7 @@
 import type { Insertable, Kysely, Transaction } from "kysely";
 import { fromStoredValue, type FieldValue, type StoredValue } from "../../core/fields.ts";
 import { insertRows } from "../bulk-insert.ts";
+import { chunks, rowsPerStatement } from "../statement-rows.ts";
 import type { Database, FieldValuesTable } from "../schema.ts";
 import type { FieldRecord } from "./custom-fields.ts";
 
@@ -24,15 +25,6 @@ function isEmpty(value: StoredValue | null): value is null {
   return value === null || (value.text === null && value.number === null);
 }
 
-// Six bound values per row keeps a chunk well under SQLite's 32,766 and PostgreSQL's 65,535.
-const chunkSize = 500;
-
-function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 interface ValueWrite {
   entityId: string;
   fieldId: string;
@@ -46,7 +38,7 @@ async function applyWrites(db: Kysely<Database>, workspaceId: string, writes: re
   const now = new Date().toISOString();
   const upserts = writes.filter((w) => !isEmpty(w.value));
   const deletes = writes.filter((w) => isEmpty(w.value));
-  for (const chunk of chunks(upserts)) {
+  for (const chunk of chunks(upserts, rowsPerStatement(db, valueColumns.length))) {
     await insertRows<Database, Insertable<FieldValuesTable>>(
       db,
       "field_values.upsert",
@@ -72,7 +64,7 @@ async function applyWrites(db: Kysely<Database>, workspaceId: string, writes: re
     byField.set(w.fieldId, ids);
   }
   for (const [fieldId, entityIds] of byField) {
-    for (const chunk of chunks(entityIds)) {
+    for (const chunk of chunks(entityIds, rowsPerStatement(db))) {
       await db.deleteFrom("field_values").where("workspace_id", "=", workspaceId).where("field_id", "=", fieldId).where("entity_id", "in", chunk).execute();
     }
   }
@@ -127,7 +119,7 @@ export async function readFieldValues(
   const found = new Map<string, Map<string, FieldValue>>(entityIds.map((id) => [id, new Map()]));
   if (entityIds.length > 0 && fields.length > 0) {
     const byId = new Map(fields.map((field) => [field.id, field]));
-    for (const chunk of chunks(entityIds)) {
+    for (const chunk of chunks(entityIds, rowsPerStatement(db))) {
       const rows = await db
         .selectFrom("field_values")
         .select(["entity_id", "field_id", "text_value", "number_value"])

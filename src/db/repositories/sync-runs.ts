@@ -2,12 +2,11 @@
 // machine and applied with a compare-and-set on the old status, so two workers cannot both
 // move the same run.
 import { randomUUID } from "node:crypto";
-import { sql, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type Kysely } from "kysely";
 import { syncErrorInfo, type SyncErrorCode } from "../../core/errors.ts";
 import { assertTransition } from "../../sync/run-state.ts";
 import { decodeCursor, encodeCursor, type Page } from "../pagination.ts";
 import type { Database, RunKind, RunStatus, RunTrigger, SyncError, SyncRun } from "../schema.ts";
-import { inTransaction } from "./field-values.ts";
 
 export interface NewRun {
   workspaceId: string;
@@ -100,30 +99,44 @@ export interface RunProgress {
 }
 
 /**
- * Adds to a run's counters; increments in SQL so concurrent writers do not lose counts. Joins
- * the caller's transaction when given one, so progress can commit with the work it counts.
+ * Adds to a run's counters, and sets its checkpoint when given one, in one statement: the
+ * increments happen in SQL (calls by endpoint too, inside the stored JSON), so concurrent
+ * writers do not lose counts, and a page's bookkeeping costs one round trip. Joins the caller's
+ * transaction when given one, so progress can commit with the work it counts.
  */
-export async function addRunProgress(db: Kysely<Database>, runId: string, progress: RunProgress): Promise<void> {
-  const calls = Object.values(progress.crmCalls ?? {}).reduce((a, b) => a + b, 0);
+export async function addRunProgress(db: Kysely<Database>, runId: string, progress: RunProgress, checkpoint?: unknown): Promise<void> {
+  const byEndpoint = Object.entries(progress.crmCalls ?? {}).filter(([, n]) => n > 0);
+  const calls = byEndpoint.reduce((a, [, n]) => a + n, 0);
   const inc = (column: string, by: number | undefined) => sql<number>`${sql.ref(column)} + ${by ?? 0}`;
-  await inTransaction(db, async (trx) => {
-    const patch: Record<string, unknown> = {
-      records_read: inc("records_read", progress.read),
-      records_linked: inc("records_linked", progress.linked),
-      records_updated: inc("records_updated", progress.updated),
-      records_created: inc("records_created", progress.created),
-      records_skipped: inc("records_skipped", progress.skipped),
-      records_failed: inc("records_failed", progress.failed),
-      crm_calls: inc("crm_calls", calls),
-    };
-    if (calls > 0) {
-      const row = await trx.selectFrom("sync_runs").select("crm_calls_by_endpoint").where("id", "=", runId).executeTakeFirst();
-      const byEndpoint = JSON.parse(row?.crm_calls_by_endpoint ?? "{}") as Record<string, number>;
-      for (const [endpoint, n] of Object.entries(progress.crmCalls ?? {})) byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + n;
-      patch["crm_calls_by_endpoint"] = JSON.stringify(byEndpoint);
-    }
-    await trx.updateTable("sync_runs").set(patch).where("id", "=", runId).execute();
-  });
+  const patch: Record<string, unknown> = {
+    records_read: inc("records_read", progress.read),
+    records_linked: inc("records_linked", progress.linked),
+    records_updated: inc("records_updated", progress.updated),
+    records_created: inc("records_created", progress.created),
+    records_skipped: inc("records_skipped", progress.skipped),
+    records_failed: inc("records_failed", progress.failed),
+    crm_calls: inc("crm_calls", calls),
+  };
+  if (byEndpoint.length > 0) patch["crm_calls_by_endpoint"] = addToJsonCounts(db, byEndpoint);
+  if (checkpoint !== undefined) patch["checkpoint"] = checkpoint === null ? null : JSON.stringify(checkpoint);
+  await db.updateTable("sync_runs").set(patch).where("id", "=", runId).execute();
+}
+
+/** crm_calls_by_endpoint (JSON text) with each endpoint's count increased, computed by the database. */
+function addToJsonCounts(db: Kysely<Database>, counts: readonly [endpoint: string, n: number][]) {
+  const column = sql.ref("crm_calls_by_endpoint");
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    let json = sql<unknown>`${column}::jsonb`;
+    for (const [endpoint, n] of counts) json = sql`jsonb_set(${json}, ARRAY[${endpoint}]::text[], to_jsonb(COALESCE((${column}::jsonb ->> ${endpoint})::bigint, 0) + ${n}))`;
+    return sql<string>`(${json})::text`;
+  }
+  let json = sql<unknown>`${column}`;
+  for (const [endpoint, n] of counts) {
+    // A JSON path with the key quoted: endpoint names hold dots.
+    const path = `$.${JSON.stringify(endpoint)}`;
+    json = sql`json_set(${json}, ${path}, CAST(COALESCE(json_extract(${column}, ${path}), 0) + ${n} AS INTEGER))`;
+  }
+  return sql<string>`${json}`;
 }
 
 export async function saveCheckpoint(db: Kysely<Database>, runId: string, checkpoint: unknown): Promise<void> {

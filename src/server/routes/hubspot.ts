@@ -1,4 +1,4 @@
-// HubSpot: connection (private-app token or OAuth), the HubSpot Sync toggle, field import,
+// HubSpot: connection (service key, private-app token or OAuth), the HubSpot Sync toggle, field import,
 // and the company/deal look-ups behind "Link to HubSpot". Admins change things; members read.
 import { z } from "zod";
 import { AppError, notFound } from "../../core/errors.ts";
@@ -21,7 +21,7 @@ import { presentRun, runSchema } from "./sync-runs.ts";
 const connectionSchema = z
   .object({
     status: z.enum(["connected", "disconnected", "not_connected"]),
-    authKind: z.enum(["oauth", "private_app"]).nullable(),
+    authKind: z.enum(["oauth", "service_key", "private_app"]).nullable(),
     portalId: z.string().nullable(),
     scopes: z.array(z.string()),
     statusReason: z.string().nullable(),
@@ -101,21 +101,20 @@ export const hubspotRoutes: RouteModule = (app, ctx) => {
     return ctx.hubspot.view(principalOf(request).workspaceId);
   });
 
-  app.post(
-    "/api/v1/crm/hubspot/connection/private-app",
-    {
-      schema: {
-        tags,
-        summary: "Connect HubSpot with a private-app token",
-        body: z.strictObject({ token: z.string().min(10).max(500) }),
-        response: { 200: connectionSchema, ...errors },
+  // A Service Key (HubSpot's replacement for private apps) and a legacy private-app token are both pasted-in bearer tokens.
+  for (const [path, kind, summary] of [
+    ["service-key", "service_key", "Connect HubSpot with a service key"],
+    ["private-app", "private_app", "Connect HubSpot with a legacy private-app token"],
+  ] as const) {
+    app.post(
+      `/api/v1/crm/hubspot/connection/${path}`,
+      { schema: { tags, summary, body: z.strictObject({ token: z.string().min(10).max(500) }), response: { 200: connectionSchema, ...errors } } },
+      async (request) => {
+        const principal = requireAdmin(request);
+        return ctx.hubspot.connectKey(principal.workspaceId, kind, request.body.token.trim(), principal.userId);
       },
-    },
-    async (request) => {
-      const principal = requireAdmin(request);
-      return ctx.hubspot.connectPrivateApp(principal.workspaceId, request.body.token.trim(), principal.userId);
-    },
-  );
+    );
+  }
 
   app.post(
     "/api/v1/crm/hubspot/oauth/start",

@@ -79,8 +79,31 @@ export class CrmWrites extends RunBook {
       await this.record([{ code: "email_taken", message: `HubSpot already has another contact with the email ${fields.email}: ${failure.message}`, recordType: "contact", recordId: contact.id, crmId, details: { value: fields.email } }]);
       return;
     }
-    if (fields.email !== undefined && /email/i.test(failure.message)) {
+    const aboutEmail = failure.property === undefined || failure.property === this.fields.email;
+    if (fields.email !== undefined && aboutEmail && /email/i.test(failure.message)) {
       await this.record([{ code: "invalid_email", message: `HubSpot refused the email ${fields.email}: ${failure.message}`, recordType: "contact", recordId: contact.id, crmId, details: { value: fields.email } }]);
+      return;
     }
+    if (failure.reason === "validation") await this.recordRefusal(contact, crmId, fields, failure);
+  }
+
+  /** crm_validation_failed: which record, HubSpot's words, the property; the rest of the batch went on. */
+  private async recordRefusal(contact: ContactRecord, crmId: string | null, fields: Partial<Record<SyncedField, string>>, failure: ContactWriteFailure): Promise<void> {
+    const field = (Object.keys(fields) as SyncedField[]).find((f) => failure.property !== undefined && this.fields[f] === failure.property);
+    const property = failure.property === undefined ? "" : ` (property ${failure.property})`;
+    await this.record([
+      {
+        code: "crm_validation_failed",
+        message: `HubSpot refused ${crmId === null ? "to create" : "the update of"} contact ${contact.name || contact.id}${crmId === null ? "" : ` (HubSpot contact ${crmId})`}${property}: ${failure.message}`,
+        recordType: "contact",
+        recordId: contact.id,
+        crmId,
+        details: {
+          hubspotMessage: failure.message,
+          ...(failure.property === undefined ? {} : { property: failure.property }),
+          ...(field === undefined ? {} : { field, value: fields[field] }),
+        },
+      },
+    ]);
   }
 }

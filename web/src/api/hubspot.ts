@@ -33,10 +33,14 @@ export function useHubSpotConnected(): boolean {
   return useConnection().data?.status === "connected";
 }
 
-export function useConnectPrivateApp() {
+/** A pasted-in bearer credential: a Service Key, or a legacy private-app token. */
+export type KeyKind = "service_key" | "private_app";
+
+export function useConnectKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (token: string) => api.post<HubSpotConnection>(`${base}/connection/private-app`, { token }),
+    mutationFn: ({ kind, token }: { kind: KeyKind; token: string }) =>
+      api.post<HubSpotConnection>(`${base}/connection/${kind === "service_key" ? "service-key" : "private-app"}`, { token }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.hubspot }),
   });
 }

@@ -136,7 +136,7 @@ export interface RunError {
 
 export interface HubSpotConnection {
   status: "connected" | "disconnected" | "not_connected";
-  authKind: "oauth" | "private_app" | null;
+  authKind: "oauth" | "service_key" | "private_app" | null;
   portalId: string | null;
   scopes: string[];
   statusReason: string | null;

@@ -1,10 +1,10 @@
-import { Alert, Badge, Button, Code, Divider, Group, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Code, Divider, Group, Paper, PasswordInput, SegmentedControl, Stack, Text, Title } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import { IconPlugConnected } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "../../api/client.ts";
-import { useConnectPrivateApp, useDisconnect, useStartOauth } from "../../api/hubspot.ts";
+import { useConnectKey, useDisconnect, useStartOauth, type KeyKind } from "../../api/hubspot.ts";
 import type { HubSpotConnection } from "../../api/types.ts";
 import { formatDateTime } from "../../components/format.ts";
 
@@ -14,21 +14,44 @@ const statusBadge: Record<HubSpotConnection["status"], { color: string; label: s
   not_connected: { color: "gray", label: "Not connected" },
 };
 
+const authKindLabel: Record<NonNullable<HubSpotConnection["authKind"]>, string> = {
+  oauth: "OAuth",
+  service_key: "service key",
+  private_app: "private-app token",
+};
+
+/** Where HubSpot makes each kind of key, and the scopes crmsync needs (product spec §2). */
+const keyHelp: Record<KeyKind, { label: string; description: string; placeholder: string }> = {
+  service_key: {
+    label: "Service key",
+    description:
+      "Create one in HubSpot under Development › Keys › Service keys (some HubSpot pages say Settings › Integrations › Service Keys). Grant the read scopes for companies, deals, contacts, schemas and lists; add contacts write only for two-way contact sync.",
+    placeholder: "Paste the service key",
+  },
+  private_app: {
+    label: "Private-app access token",
+    description: "An existing legacy private app's token (HubSpot no longer creates new ones); it needs the same scopes as a service key.",
+    placeholder: "pat-…",
+  },
+};
+
 function ConnectForm({ admin }: { admin: boolean }) {
   const oauth = useStartOauth();
-  const privateApp = useConnectPrivateApp();
+  const connectKey = useConnectKey();
+  const [kind, setKind] = useState<KeyKind>("service_key");
   const [token, setToken] = useState("");
+  const help = keyHelp[kind];
   const startOauth = () => oauth.mutate(undefined, { onSuccess: ({ authorizeUrl }) => window.location.assign(authorizeUrl) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    privateApp.mutate(token.trim(), {
+    connectKey.mutate({ kind, token: token.trim() }, {
       onSuccess: () => {
         setToken("");
         notifications.show({ color: "green", title: "HubSpot connected", message: "Turn on HubSpot Sync on the Customers page to start syncing." });
       },
     });
   };
-  const error = oauth.error ?? privateApp.error;
+  const error = oauth.error ?? connectKey.error;
   return (
     <Stack gap="sm">
       {error && (
@@ -44,19 +67,30 @@ function ConnectForm({ admin }: { admin: boolean }) {
           Opens HubSpot to approve access, then comes back here.
         </Text>
       </Group>
-      <Divider label="or use a private-app token" labelPosition="left" />
-      <form onSubmit={submit} aria-label="Connect with a private-app token">
+      <Divider label="or paste a key" labelPosition="left" />
+      <SegmentedControl
+        aria-label="Kind of key"
+        value={kind}
+        onChange={(value) => setKind(value as KeyKind)}
+        data={[
+          { value: "service_key", label: "Service key" },
+          { value: "private_app", label: "Legacy private-app token" },
+        ]}
+        disabled={!admin}
+        w="fit-content"
+      />
+      <form onSubmit={submit} aria-label={`Connect with a ${authKindLabel[kind]}`}>
         <Group align="flex-end">
           <PasswordInput
-            label="Private-app access token"
-            description="From HubSpot › Settings › Integrations › Private apps; needs the companies, deals, contacts, schemas and lists read scopes."
-            placeholder="pat-…"
+            label={help.label}
+            description={help.description}
+            placeholder={help.placeholder}
             value={token}
             onChange={(e) => setToken(e.currentTarget.value)}
-            w={420}
+            w={520}
             disabled={!admin}
           />
-          <Button type="submit" variant="default" disabled={!admin || token.trim() === ""} loading={privateApp.isPending}>
+          <Button type="submit" variant="default" disabled={!admin || token.trim() === ""} loading={connectKey.isPending}>
             Connect
           </Button>
         </Group>
@@ -108,7 +142,7 @@ export function ConnectionCard({ connection, admin }: { connection: HubSpotConne
       {connection.status === "connected" ? (
         <Stack gap={4}>
           <Text size="sm">
-            Portal <b>{connection.portalId}</b> · {connection.authKind === "oauth" ? "OAuth" : "private-app token"} · connected {formatDateTime(connection.connectedAt)}
+            Portal <b>{connection.portalId}</b> · {connection.authKind === null ? "" : authKindLabel[connection.authKind]} · connected {formatDateTime(connection.connectedAt)}
           </Text>
           {connection.scopes.length > 0 && (
             <Group gap={4} wrap="wrap" aria-label="Granted scopes">
