@@ -27,6 +27,7 @@ const envSchema = z.object({
   HUBSPOT_PRIVATE_APP_LIMIT: z.coerce.number().int().min(10).max(1000).default(100),
   HUBSPOT_RESERVED_SHARE: z.coerce.number().min(0).max(0.9).default(0.1),
   LOG_LEVEL: z.enum(logLevels).default("info"),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(43_200).default(720),
   LOG_FORMAT: z.enum(logFormats).default("auto"),
   SMTP_URL: z
     .string()
@@ -63,6 +64,8 @@ export interface Config {
     reservedShare: number;
   };
   logLevel: (typeof logLevels)[number];
+  /** A sign-in session unused this long ends (it ends after 30 days whatever its use). */
+  sessionIdleMinutes: number;
   logFormat: (typeof logFormats)[number];
   /** Outgoing mail for notifications; null means in-app notifications only. */
   smtp: { url: string; from: string } | null;
@@ -142,6 +145,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
       reservedShare: e.HUBSPOT_RESERVED_SHARE,
     },
     logLevel: e.LOG_LEVEL,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     logFormat: e.LOG_FORMAT,
     smtp: e.SMTP_URL && e.SMTP_FROM ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };

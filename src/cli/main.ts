@@ -11,6 +11,7 @@ import type { GraphileWorker } from "../jobs/graphile-queue.ts";
 import { findUserByEmail } from "../db/repositories/users.ts";
 import { demoConfig, ensureDemoWorkspace, seedDemo } from "./demo.ts";
 import { createLogger, type Logger } from "./logging.ts";
+import { promptPassword, readPasswordFromStdin } from "./read-password.ts";
 import { closeOnSignal, openMigratedDatabase, startServer } from "./runtime.ts";
 import { syncAccounts } from "./sync-command.ts";
 import { syncContacts } from "./sync-contacts-command.ts";
@@ -141,13 +142,16 @@ user
   .command("create")
   .description("Create a user (and a workspace with --workspace-name)")
   .requiredOption("--email <email>")
-  .requiredOption("--password <password>", "at least 8 characters")
+  .option("--password-stdin", "read the password from the first line of stdin")
+  .option("--password <password>", "at least 8 characters; visible to other users of the machine, prefer --password-stdin or the prompt")
   .option("--name <name>", "display name", "")
   .addOption(roleOption)
   .option("--workspace <id>", "workspace id (default: the only one)")
   .option("--workspace-name <name>", "create a new workspace with this user as its admin")
-  .action(async (opts: { email: string; password: string; name: string; role: Role; workspace?: string; workspaceName?: string }) => {
+  .action(async (opts: { email: string; password?: string; passwordStdin?: boolean; name: string; role: Role; workspace?: string; workspaceName?: string }) => {
     const { cfg, logger } = setup();
+    if (opts.password !== undefined && opts.passwordStdin) throw new InvalidArgumentError("give --password or --password-stdin, not both");
+    const password = opts.password ?? (opts.passwordStdin ? await readPasswordFromStdin() : await promptPassword(`Password for ${opts.email}: `));
     if (opts.workspaceName) {
       const database = await openMigratedDatabase(cfg, logger);
       try {
@@ -155,7 +159,7 @@ user
           name: opts.workspaceName,
           adminEmail: opts.email,
           adminName: opts.name || opts.email,
-          adminPassword: opts.password,
+          adminPassword: password,
         });
         console.log(`Created workspace ${workspaceId} with admin ${admin.email} (${admin.id}).`);
       } finally {
@@ -166,7 +170,7 @@ user
     const workspaceId = await resolveWorkspaceId(cfg, logger, opts.workspace);
     const database = await openMigratedDatabase(cfg, logger);
     try {
-      const created = await provisionUser(database.db, { workspaceId, email: opts.email, name: opts.name || opts.email, role: opts.role, password: opts.password });
+      const created = await provisionUser(database.db, { workspaceId, email: opts.email, name: opts.name || opts.email, role: opts.role, password });
       console.log(`Created ${created.role} ${created.email} (${created.id}) in workspace ${workspaceId}.`);
     } finally {
       await database.close();

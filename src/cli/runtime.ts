@@ -87,6 +87,7 @@ export function contextFor(config: Config, database: Db, port: number, logger: L
       },
     },
     mailer: createMailer(config.smtp),
+    sessionIdleMs: config.sessionIdleMinutes * 60_000,
     ...(scaleOut ? { queue: scaleOut.queue } : {}),
   });
   return { ...ctx, scaleOut };

@@ -23,10 +23,15 @@ export interface UsersTable {
 
 export interface SessionsTable {
   token_hash: string;
+  /** Shown to admins and used to revoke; never the secret. Null only before the migration's backfill. */
+  id: string | null;
   user_id: string;
   workspace_id: string;
   expires_at: string;
   created_at: string;
+  /** Last request made with the session (to the minute): the inactivity timeout counts from here. */
+  last_seen_at: string | null;
+  user_agent: string | null;
 }
 
 export interface ApiTokensTable {

@@ -59,7 +59,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       }
     }
     if (bearer) request.principal = (await findPrincipalByTokenHash(ctx.db, hashToken(bearer))) ?? null;
-    else if (cookie) request.principal = (await findPrincipalBySessionHash(ctx.db, hashToken(cookie))) ?? null;
+    else if (cookie) request.principal = (await findPrincipalBySessionHash(ctx.db, hashToken(cookie), ctx.sessionIdleMs)) ?? null;
     if (!request.principal && !request.routeOptions.config.public) {
       throw new AppError("unauthorized", bearer || cookie ? "The credentials are invalid or expired." : "Sign in or send a Bearer API token.");
     }

@@ -30,6 +30,8 @@ export interface AppContext {
   notifyRunFinished(runId: string): Promise<void>;
   /** Counts sign-in attempts and bounds password checks (this process's share). */
   loginThrottle: LoginThrottle;
+  /** A session unused this long ends. */
+  sessionIdleMs: number;
 }
 
 export interface ContextOptions {
@@ -42,6 +44,8 @@ export interface ContextOptions {
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
   queue?: JobQueue;
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Default 12 hours. */
+  sessionIdleMs?: number;
 }
 
 /** Wires the process's parts (queue, CRM connections) around one database. */
@@ -62,6 +66,7 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     crm,
     provider: crm.providers.list()[0]!,
     loginThrottle: new LoginThrottle(options.loginThrottle),
+    sessionIdleMs: options.sessionIdleMs ?? 12 * 3600 * 1000,
     notifyRunFinished: (runId) =>
       notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };

@@ -68,12 +68,12 @@ describe("scale-out: a worker killed with SIGKILL mid-run", () => {
     s.emu.store.faults.add({ endpoint: "companies.list", kind: "slow", delayMs: 80 });
     s.emu.store.faults.add({ endpoint: "deals.list", kind: "slow", delayMs: 80 });
     worker = await s.spawnWorker(1);
-  }, 60_000);
+  }, 60_000 + trials * 6_000);
   afterAll(async () => {
     await s?.close();
   });
 
-  it(`ends with the data of an uninterrupted run after ${trials} kills at random points`, { timeout: 150_000 }, async () => {
+  it(`ends with the data of an uninterrupted run after ${trials} kills at random points`, { timeout: 60_000 + trials * 20_000 }, async () => {
     s.emu.store.counters.reset();
     await s.enable(reference);
     await waitFor("the reference run", () => settled(reference).then((done) => (done ? true : undefined)));

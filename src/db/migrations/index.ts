@@ -13,6 +13,7 @@ import * as contactHandlesByContact from "./20261202T0000_contact_handles_by_con
 import * as crmMirrorWriteOrder from "./20261202T0100_crm_mirror_write_order.ts";
 import * as oauthStateSession from "./20261203T1100_oauth_state_session.ts";
 import * as runPause from "./20261203T1500_run_pause.ts";
+import * as sessionActivity from "./20261203T1510_session_activity.ts";
 
 export const migrations: Record<string, Migration> = {
   "20261123T0000_initial": initial,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "20261202T0100_crm_mirror_write_order": crmMirrorWriteOrder,
   "20261203T1100_oauth_state_session": oauthStateSession,
   "20261203T1500_run_pause": runPause,
+  "20261203T1510_session_activity": sessionActivity,
 };

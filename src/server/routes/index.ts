@@ -1,6 +1,7 @@
 // Every route group, in one list so the app and the OpenAPI document see the same set.
 import { contactSyncRoutes } from "./contact-sync.ts";
 import { contactRoutes } from "./contacts.ts";
+import { credentialRoutes } from "./credentials.ts";
 import { customFieldRoutes } from "./custom-fields.ts";
 import { customerLinkRoutes } from "./customer-links.ts";
 import { customerRoutes } from "./customers.ts";
@@ -12,4 +13,4 @@ import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, crmRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, crmRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes, credentialRoutes];

@@ -40,7 +40,7 @@ export const sessionRoutes: RouteModule = (app, ctx) => {
       }
       await attempt.succeeded();
       const token = generateToken("css_");
-      await createSession(ctx.db, { tokenHash: hashToken(token), userId: user.id, workspaceId: user.workspace_id, ttlMs: sessionTtlMs });
+      await createSession(ctx.db, { tokenHash: hashToken(token), userId: user.id, workspaceId: user.workspace_id, ttlMs: sessionTtlMs, userAgent: request.headers["user-agent"] ?? null });
       void reply.setCookie(sessionCookie, token, {
         path: "/",
         httpOnly: true,
