@@ -62,7 +62,7 @@ export async function runAccountSyncScenario(env: BenchEnv, options: { full: boo
     const started = meter.startedAt;
     const created = await createRun(database.db, { workspaceId: env.workspaceId, provider, kind: "accounts", trigger: "manual", triggeredBy: null });
     const run = await transitionRun(database.db, created.id, "running");
-    const finished = await runAccountSync({ db: database.db, source: timedSource(session.source, timing), provider, takeCalls: session.takeCalls }, run);
+    const finished = await runAccountSync({ db: database.db, source: timedSource(session.source, timing), provider, crmName: hubspotConnector.displayName, takeCalls: session.takeCalls }, run);
     const times = { ...meter.stop(), serverCpuMs: await serverCpu.stop() };
     const ended = started + times.wallMs;
     const companiesAt = timing.companiesDoneAt ?? started;

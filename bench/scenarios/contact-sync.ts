@@ -111,7 +111,7 @@ export async function runContactSyncScenario(env: BenchEnv, options: { kind: "co
     const kind: ContactRunKind = options.kind;
     const created = await createRun(db, { workspaceId: env.workspaceId, provider, kind, trigger: "manual", triggeredBy: null });
     const run = await transitionRun(db, created.id, "running");
-    const finished = await runContactSync({ db, source: countedSource(session.source, counts), provider, takeCalls: session.takeCalls, overlapMs: benchOverlapMs }, run, settings);
+    const finished = await runContactSync({ db, source: countedSource(session.source, counts), provider, crmName: hubspotConnector.displayName, takeCalls: session.takeCalls, overlapMs: benchOverlapMs }, run, settings);
     const times = { ...meter.stop(), serverCpuMs: await serverCpu.stop() };
 
     const errors = await db.selectFrom("sync_errors").select(["code", (eb) => eb.fn.countAll<number | string>().as("n")]).where("run_id", "=", finished.id).groupBy("code").execute();
@@ -158,7 +158,7 @@ export async function configureInbound(db: Kysely<Database>, workspaceId: string
 
 /** Two-way, previewed and confirmed by an admin: what the settings hold before the first reconcile. */
 export async function confirmTwoWay(db: Kysely<Database>, workspaceId: string): Promise<void> {
-  const settings = await loadContactSyncSettings(db, workspaceId, { id: provider, defaultContactMapping: hubspotConnector.contactModel.defaultMapping });
+  const settings = await loadContactSyncSettings(db, workspaceId, { id: provider, displayName: hubspotConnector.displayName, defaultContactMapping: hubspotConnector.contactModel.defaultMapping });
   const now = new Date().toISOString();
   await saveContactSyncSettings(db, workspaceId, provider, { ...settings, mode: "two_way", changedAt: now, previewedAt: now, confirmedAt: now });
 }

@@ -93,5 +93,5 @@ export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceI
     ]);
   }
   await setAccountSyncEnabled(ctx.db, workspaceId, ctx.provider.id, true);
-  await triggerAccountSync(ctx.db, ctx.queue, ctx.provider.id, { workspaceId, trigger: "enable", triggeredBy: adminId }, { full: true });
+  await triggerAccountSync(ctx.db, ctx.queue, ctx.provider, { workspaceId, trigger: "enable", triggeredBy: adminId }, { full: true });
 }

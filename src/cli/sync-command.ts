@@ -26,7 +26,7 @@ export async function syncAccounts(config: Config, workspaceId: string, options:
       phases,
       counters: ["read", "linked", "updated"],
       progress: options.progress,
-      trigger: () => triggerAccountSync(database.db, ctx.queue, provider, { workspaceId, trigger: "manual", triggeredBy: null }, { full: options.full }).then(() => undefined),
+      trigger: () => triggerAccountSync(database.db, ctx.queue, ctx.provider, { workspaceId, trigger: "manual", triggeredBy: null }, { full: options.full }).then(() => undefined),
       startWorker: () => startCommandWorker(parts),
     });
   });

@@ -72,10 +72,11 @@ export class AppError extends Error {
 export const notFound = (what: string, id: string): AppError =>
   new AppError("not_found", `${what} ${id} was not found.`, { id });
 
-export const fieldReadOnly = (fieldKey: string, provider = "HubSpot"): AppError =>
+/** `crm` is the CRM's display name when the caller knows it. */
+export const fieldReadOnly = (fieldKey: string, crm = "the CRM"): AppError =>
   new AppError(
     "field_read_only",
-    `The field "${fieldKey}" is synced from ${provider} and cannot be edited here.`,
+    `The field "${fieldKey}" is synced from ${crm} and cannot be edited here.`,
     { field: fieldKey },
   );
 
@@ -139,38 +140,39 @@ export interface SyncErrorInfo {
   disposition: SyncDisposition;
 }
 
-export function syncErrorInfo(code: SyncErrorCode): SyncErrorInfo {
+/** `crm` is the display name of the run's CRM ("HubSpot"); "the CRM" when none is at hand. */
+export function syncErrorInfo(code: SyncErrorCode, crm = "the CRM"): SyncErrorInfo {
   switch (code) {
     case "contact_missing_handle":
-      return { message: "The HubSpot contact has no email and no phone.", hint: "Add an email or a phone to the contact in HubSpot; it is imported at the next run.", disposition: "record" };
+      return { message: `The contact in ${crm} has no email and no phone.`, hint: `Add an email or a phone to the contact in ${crm}; it is imported at the next run.`, disposition: "record" };
     case "email_taken":
       return { message: "Another contact already uses this email.", hint: "Merge the two contacts, or change the email on one of them.", disposition: "record" };
     case "phone_taken":
       return { message: "Another contact already uses this phone number.", hint: "Merge the two contacts, or change the phone on one of them.", disposition: "record" };
     case "contact_already_linked":
-      return { message: "The matching contact is already linked to another HubSpot contact.", hint: "Merge the duplicate contacts in HubSpot, or unlink the crmsync contact.", disposition: "record" };
+      return { message: `The matching contact is already linked to another contact in ${crm}.`, hint: `Merge the duplicate contacts in ${crm}, or unlink the crmsync contact.`, disposition: "record" };
     case "account_sync_failed":
       return { message: "The companies that account sync links could not be read.", hint: "Check that account sync is on and that its last run succeeded.", disposition: "fail" };
     case "crm_field_not_found":
-      return { message: "A mapped HubSpot property no longer exists.", hint: "Recreate the property in HubSpot or change the field mapping; the other fields keep syncing.", disposition: "record" };
+      return { message: `A mapped property of ${crm} no longer exists.`, hint: `Recreate the property in ${crm} or change the field mapping; the other fields keep syncing.`, disposition: "record" };
     case "crm_list_not_found":
-      return { message: "The HubSpot list chosen as the contact source no longer exists.", hint: "Choose another list in the contact sync settings.", disposition: "fail" };
+      return { message: `The list in ${crm} chosen as the contact source no longer exists.`, hint: "Choose another list in the contact sync settings.", disposition: "fail" };
     case "invalid_email":
-      return { message: "The email is not valid and was not sent to HubSpot.", hint: "Correct the contact's email.", disposition: "record" };
+      return { message: `The email is not valid and was not sent to ${crm}.`, hint: "Correct the contact's email.", disposition: "record" };
     case "value_not_convertible":
-      return { message: "A HubSpot value could not be converted to the field's type; the previous value was kept.", hint: "Fix the value in HubSpot, or refresh the field definition if its options changed.", disposition: "record" };
+      return { message: `A value from ${crm} could not be converted to the field's type; the previous value was kept.`, hint: `Fix the value in ${crm}, or refresh the field definition if its options changed.`, disposition: "record" };
     case "company_match_ambiguous":
-      return { message: "Several HubSpot companies share this customer's domain, so none was linked.", hint: "Link the customer by hand, or remove the duplicate domain in HubSpot.", disposition: "record" };
+      return { message: `Several companies in ${crm} share this customer's domain, so none was linked.`, hint: `Link the customer by hand, or remove the duplicate domain in ${crm}.`, disposition: "record" };
     case "crm_rate_limited":
-      return { message: "HubSpot's API limit was reached.", hint: "The run resumes by itself when the limit resets.", disposition: "pause" };
+      return { message: `The API limit of ${crm} was reached.`, hint: "The run resumes by itself when the limit resets.", disposition: "pause" };
     case "crm_auth_revoked":
-      return { message: "HubSpot no longer accepts crmsync's credentials.", hint: "Reconnect HubSpot from Integrations; syncing resumes with the same settings.", disposition: "fail" };
+      return { message: `crmsync's credentials are no longer accepted by ${crm}.`, hint: `Reconnect ${crm} from Integrations; syncing resumes with the same settings.`, disposition: "fail" };
     case "crm_unavailable":
-      return { message: "HubSpot did not answer correctly after several attempts.", hint: "The next scheduled run retries; check HubSpot's status page if it persists.", disposition: "pause" };
+      return { message: `No correct answer came from ${crm} after several attempts.`, hint: `The next scheduled run retries; check the status page of ${crm} if it persists.`, disposition: "pause" };
     case "crm_validation_failed":
       return {
-        message: "HubSpot refused the write: one of the portal's validation rules does not accept the value.",
-        hint: "Change the value in crmsync so it meets the rule, or ask a HubSpot admin to change the rule (Settings → Properties → the property's rules); the contact is written at the next run.",
+        message: `The write was refused by ${crm}: one of its validation rules does not accept the value.`,
+        hint: `Change the value in crmsync so it meets the rule, or ask an admin of ${crm} to change the property's rule; the contact is written at the next run.`,
         disposition: "record",
       };
     case "contact_limit_reached":

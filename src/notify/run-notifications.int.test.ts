@@ -12,6 +12,8 @@ import { createMailer, type Mailer } from "./mailer.ts";
 import { notifyRunFinished, type NotifyLogger } from "./run-notifications.ts";
 
 const appUrl = "https://crm.example.com";
+/** What the server context passes: the registry's display name of the run's provider. */
+const crmName = (provider: string): string => (provider === "hubspot" ? "HubSpot" : provider);
 const from = "crmsync <noreply@crm.example.com>";
 
 interface Logged {
@@ -94,7 +96,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
 
   it("emails the user who started the run through SMTP, with the counts per code, and lists it in-app", async () => {
     const runId = await finishedRun({ status: "partial", triggeredBy: ws.member.id, errors: { email_taken: 7, invalid_email: 3, phone_taken: 2 } });
-    await notifyRunFinished({ db: database.db, mailer, appUrl }, runId);
+    await notifyRunFinished({ db: database.db, mailer, appUrl, crmName }, runId);
 
     expect(smtp.messages).toHaveLength(1);
     const mail = smtp.messages[0]!;
@@ -140,7 +142,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
 
   it("tells every admin, and no member, about a scheduled run", async () => {
     const runId = await finishedRun({ status: "failed", trigger: "schedule", triggeredBy: null, errors: { crm_auth_revoked: 1 } });
-    await notifyRunFinished({ db: database.db, mailer, appUrl }, runId);
+    await notifyRunFinished({ db: database.db, mailer, appUrl, crmName }, runId);
 
     expect(smtp.messages.map((m) => m.envelopeTo).flat().sort()).toEqual(["admin2@alpha.test", "admin@alpha.test"]);
     expect(smtp.messages.every((m) => m.subject === "HubSpot contact sync failed with 1 error")).toBe(true);
@@ -152,7 +154,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
 
   it("tells the admins when the recorded starter is not a member of the run's workspace", async () => {
     const runId = await finishedRun({ status: "partial", triggeredBy: other.admin.id, errors: { email_taken: 1 } });
-    await notifyRunFinished({ db: database.db, mailer, appUrl }, runId);
+    await notifyRunFinished({ db: database.db, mailer, appUrl, crmName }, runId);
     expect((await allNotifications()).map((n) => n.user_id).sort()).toEqual([ws.admin.id, ws.admin2.id].sort());
     expect(await notificationsOf(other.admin.id)).toEqual([]);
   });
@@ -166,7 +168,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
       await finishedRun({ status: "running", triggeredBy: ws.member.id, errors: { email_taken: 2 } }),
       "no-such-run",
     ];
-    for (const runId of cases) await notifyRunFinished({ db: database.db, mailer, appUrl }, runId);
+    for (const runId of cases) await notifyRunFinished({ db: database.db, mailer, appUrl, crmName }, runId);
     expect(await allNotifications()).toEqual([]);
     expect(smtp.messages).toEqual([]);
   });
@@ -174,7 +176,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
   it("notifies each recipient once however often and however concurrently it is called", async () => {
     const runId = await finishedRun({ status: "partial", trigger: "schedule", errors: { phone_taken: 4 } });
     const logger = recordingLogger();
-    const deps = { db: database.db, mailer, appUrl, logger };
+    const deps = { db: database.db, mailer, appUrl, crmName, logger };
     await Promise.all([notifyRunFinished(deps, runId), notifyRunFinished(deps, runId), notifyRunFinished(deps, runId)]);
     await notifyRunFinished(deps, runId);
     expect(await allNotifications()).toHaveLength(2);
@@ -186,7 +188,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
   it("writes only the in-app notification when SMTP is not configured", async () => {
     expect(createMailer(null)).toBeNull();
     const runId = await finishedRun({ status: "partial", triggeredBy: ws.admin.id, errors: { invalid_email: 5 } });
-    await notifyRunFinished({ db: database.db, mailer: null, appUrl }, runId);
+    await notifyRunFinished({ db: database.db, mailer: null, appUrl, crmName }, runId);
     const rows = await allNotifications();
     expect(rows.map((n) => [n.user_id, n.title, n.emailed_at])).toEqual([[ws.admin.id, "HubSpot contact sync finished with 5 errors", null]]);
     expect(smtp.messages).toEqual([]);
@@ -196,7 +198,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
     const logger = recordingLogger();
     const deadMailer = createMailer({ url: `smtp://127.0.0.1:${await closedPort()}`, from }, { timeoutMs: 2000 })!;
     const runId = await finishedRun({ status: "partial", triggeredBy: ws.member.id, errors: { email_taken: 1 } });
-    await expect(notifyRunFinished({ db: database.db, mailer: deadMailer, appUrl, logger }, runId)).resolves.toBeUndefined();
+    await expect(notifyRunFinished({ db: database.db, mailer: deadMailer, appUrl, crmName, logger }, runId)).resolves.toBeUndefined();
     deadMailer.close();
     const rows = await allNotifications();
     expect(rows.map((n) => [n.user_id, n.emailed_at])).toEqual([[ws.member.id, null]]);
@@ -212,7 +214,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
     mailer = createMailer({ url: smtp.url, from })!;
     const logger = recordingLogger();
     const runId = await finishedRun({ status: "partial", trigger: "schedule", errors: { email_taken: 1 } });
-    await notifyRunFinished({ db: database.db, mailer, appUrl, logger }, runId);
+    await notifyRunFinished({ db: database.db, mailer, appUrl, crmName, logger }, runId);
     expect(smtp.messages.map((m) => m.envelopeTo)).toEqual([["admin2@alpha.test"]]);
     const rows = await allNotifications();
     expect(rows.find((n) => n.user_id === ws.admin.id)?.emailed_at).toBeNull();
@@ -224,7 +226,7 @@ describe.each(dialects)("notifyRunFinished on %s", (dialect: Dialect) => {
     const logger = recordingLogger();
     const wrong = createMailer({ url: `smtp://crm%20sync:nope@127.0.0.1:${smtp.port}`, from })!;
     const runId = await finishedRun({ status: "partial", triggeredBy: ws.member.id, errors: { email_taken: 1 } });
-    await notifyRunFinished({ db: database.db, mailer: wrong, appUrl, logger }, runId);
+    await notifyRunFinished({ db: database.db, mailer: wrong, appUrl, crmName, logger }, runId);
     wrong.close();
     expect(smtp.messages).toEqual([]);
     expect(logger.lines.some((l) => l.level === "warn")).toBe(true);

@@ -57,25 +57,25 @@ describe("buildRunMessage", () => {
   ];
 
   it("titles with the provider, the kind, the outcome and the total", () => {
-    expect(buildRunMessage(run(), counts, "https://crm.example.com").title).toBe("HubSpot contact sync finished with 12 errors");
-    expect(buildRunMessage(run({ kind: "accounts", status: "failed" }), [{ code: "crm_auth_revoked", count: 1 }], "x").title).toBe(
+    expect(buildRunMessage(run(), counts, "https://crm.example.com", "HubSpot").title).toBe("HubSpot contact sync finished with 12 errors");
+    expect(buildRunMessage(run({ kind: "accounts", status: "failed" }), [{ code: "crm_auth_revoked", count: 1 }], "x", "HubSpot").title).toBe(
       "HubSpot account sync failed with 1 error",
     );
   });
 
   it("names the top three codes in the in-app body and sums up the rest", () => {
-    const m = buildRunMessage(run(), counts, "https://crm.example.com");
+    const m = buildRunMessage(run(), counts, "https://crm.example.com", "HubSpot");
     expect(m.body).toBe("email_taken × 7, invalid_email × 3, phone_taken × 1, and 1 other.");
     expect(m.errorCount).toBe(12);
     expect(m.link).toBe("/sync-activity/run-1");
-    expect(buildRunMessage(run(), counts.slice(0, 2), "x").body).toBe("email_taken × 7, invalid_email × 3.");
+    expect(buildRunMessage(run(), counts.slice(0, 2), "x", "HubSpot").body).toBe("email_taken × 7, invalid_email × 3.");
   });
 
   it("emails every code with its count, message and hint, and an absolute link", () => {
-    const m = buildRunMessage(run(), counts, "https://crm.example.com/");
+    const m = buildRunMessage(run(), counts, "https://crm.example.com/", "HubSpot");
     expect(m.email.subject).toBe(m.title);
     for (const c of counts) {
-      const info = syncErrorInfo(c.code as "email_taken");
+      const info = syncErrorInfo(c.code as "email_taken", "HubSpot");
       expect(m.email.text).toContain(`${c.count} × ${c.code}: ${info.message}`);
       expect(m.email.text).toContain(info.hint);
     }
@@ -86,7 +86,7 @@ describe("buildRunMessage", () => {
   });
 
   it("keeps codes outside the catalog, without a hint, and escapes them in HTML", () => {
-    const m = buildRunMessage(run(), [{ code: "<b>odd</b>", count: 2 }], "http://h");
+    const m = buildRunMessage(run(), [{ code: "<b>odd</b>", count: 2 }], "http://h", "HubSpot");
     expect(m.email.text).toContain("2 × <b>odd</b>");
     expect(m.email.text).not.toContain("What to do");
     expect(m.email.html).toContain("&#60;b&#62;odd&#60;/b&#62;");
@@ -94,6 +94,6 @@ describe("buildRunMessage", () => {
   });
 
   it("formats large counts with separators", () => {
-    expect(buildRunMessage(run(), [{ code: "email_taken", count: 12345 }], "x").title).toBe("HubSpot contact sync finished with 12,345 errors");
+    expect(buildRunMessage(run(), [{ code: "email_taken", count: 12345 }], "x", "HubSpot").title).toBe("HubSpot contact sync finished with 12,345 errors");
   });
 });

@@ -37,8 +37,6 @@ export interface RunMessage {
   email: Omit<MailMessage, "to">;
 }
 
-const providerNames: Record<string, string> = { hubspot: "HubSpot" };
-
 const kindNames: Record<RunKind, string> = {
   accounts: "account sync",
   contacts: "contact sync",
@@ -64,12 +62,12 @@ const bodyTopCodes = 3;
 
 /**
  * The words of a notification. errorsByCode comes most frequent first (as
- * countRunErrorsByCode returns it); appUrl is the app's public base URL, for the email's link.
+ * countRunErrorsByCode returns it); appUrl is the app's public base URL, for the email's link;
+ * crmName the display name of the run's CRM ("HubSpot").
  */
-export function buildRunMessage(run: FinishedRun, errorsByCode: ErrorCodeCount[], appUrl: string): RunMessage {
+export function buildRunMessage(run: FinishedRun, errorsByCode: ErrorCodeCount[], appUrl: string, crmName: string): RunMessage {
   const errorCount = errorsByCode.reduce((sum, e) => sum + e.count, 0);
-  const provider = providerNames[run.provider] ?? run.provider;
-  const what = `${provider} ${kindNames[run.kind]}`;
+  const what = `${crmName} ${kindNames[run.kind]}`;
   const outcome = run.status === "failed" ? "failed" : "finished";
   const title = `${what} ${outcome} with ${plural(errorCount, "error", "errors")}`;
   const link = `/sync-activity/${encodeURIComponent(run.id)}`;
@@ -80,7 +78,7 @@ export function buildRunMessage(run: FinishedRun, errorsByCode: ErrorCodeCount[]
   const body = `${top.join(", ")}${rest > 0 ? `, and ${plural(rest, "other", "others")}` : ""}.`;
 
   const lines = errorsByCode.map((e) => {
-    const info = isCatalogCode(e.code) ? syncErrorInfo(e.code) : undefined;
+    const info = isCatalogCode(e.code) ? syncErrorInfo(e.code, crmName) : undefined;
     return { ...e, message: info?.message ?? "", hint: info?.hint ?? "" };
   });
   const text = [
@@ -130,6 +128,8 @@ export interface NotifyDeps {
   mailer: Mailer | null;
   /** The app's public base URL (Config.publicUrl), for links in emails. */
   appUrl: string;
+  /** The display name of a run's CRM, from the provider registry. */
+  crmName(provider: string): string;
   logger?: NotifyLogger;
 }
 
@@ -151,7 +151,7 @@ export async function notifyRunFinished(deps: NotifyDeps, runId: string): Promis
     const run = await getRunById(deps.db, runId);
     if (!run || (run.status !== "partial" && run.status !== "failed")) return;
     const errorsByCode = await countRunErrorsByCode(deps.db, run.id);
-    const message = buildRunMessage(run, errorsByCode, deps.appUrl);
+    const message = buildRunMessage(run, errorsByCode, deps.appUrl, deps.crmName(run.provider));
     if (!shouldNotify(run, message.errorCount)) return;
 
     const recipients = chooseRecipients(run, await listWorkspaceRecipients(deps.db, run.workspace_id));

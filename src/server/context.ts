@@ -68,6 +68,6 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     loginThrottle: new LoginThrottle(options.loginThrottle),
     sessionIdleMs: options.sessionIdleMs ?? 12 * 3600 * 1000,
     notifyRunFinished: (runId) =>
-      notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, ...(options.logger ? { logger: options.logger } : {}) }, runId),
+      notifyRunFinished({ db: database.db, mailer: options.mailer ?? null, appUrl: publicUrl, crmName: (id) => crm.providers.get(id)?.displayName ?? id, ...(options.logger ? { logger: options.logger } : {}) }, runId),
   };
 }

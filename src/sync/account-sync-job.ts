@@ -13,6 +13,7 @@ import { requestFullAccountSync, runAccountSync } from "./account-sync.ts";
 import type { AccountSource } from "./ports.ts";
 import { settleRunError } from "./run-failure.ts";
 import { accountSyncBlocker } from "./run-now.ts";
+import type { CrmName } from "./connector.ts";
 
 export const accountSyncQueue = syncQueues.accountSync;
 
@@ -33,30 +34,32 @@ export interface CrmSession {
 export interface AccountSyncJobDeps {
   db: Kysely<Database>;
   provider: string;
+  /** The CRM's display name ("HubSpot"), for the run's messages. */
+  crmName: string;
   openSession(workspaceId: string): Promise<CrmSession | null>;
   /** The CRM refused the grant: mark the connection disconnected (every sync stops). */
   onAuthRevoked(workspaceId: string, message: string): Promise<void>;
   /** A run reached a final status (tells people about its errors). */
   onRunFinished?(runId: string): Promise<void>;
   now?: () => Date;
-  /** How often a running run checks that the workspace still wants it (sync on, HubSpot connected). */
+  /** How often a running run checks that the workspace still wants it (sync on, the CRM connected). */
   watchIntervalMs?: number;
 }
 
 /**
  * Queues an account-sync run; `full` asks the next run to read everything again. Throws
- * RunCannotStart (409) when the run could not happen: HubSpot Sync off, HubSpot not connected.
+ * RunCannotStart (409) when the run could not happen: account sync off, the CRM not connected.
  */
 export async function triggerAccountSync(
   db: Kysely<Database>,
   queue: JobQueue,
-  provider: string,
+  crm: CrmName,
   payload: AccountSyncPayload,
   options: { full: boolean },
 ): Promise<{ coalesced: boolean }> {
-  const blocker = await accountSyncBlocker(db, payload.workspaceId, provider);
+  const blocker = await accountSyncBlocker(db, payload.workspaceId, crm);
   if (blocker) throw blocker;
-  if (options.full) await requestFullAccountSync(db, payload.workspaceId, provider);
+  if (options.full) await requestFullAccountSync(db, payload.workspaceId, crm.id);
   // Coalesced and exclusive per workspace: a trigger during a run becomes one follow-up run.
   const { coalesced } = await queue.enqueue(accountSyncJob(payload));
   return { coalesced };
@@ -70,15 +73,15 @@ async function currentRun(deps: AccountSyncJobDeps, payload: AccountSyncPayload)
 
 const defaultWatchIntervalMs = 1_000;
 
-/** Why a run stopped early on purpose: HubSpot Sync was turned off, or HubSpot disconnected. */
+/** Why a run stopped early on purpose: account sync was turned off, or the CRM disconnected. */
 class RunNoLongerWanted extends Error {
   override name = "RunNoLongerWanted";
 }
 
 /** Null while the workspace still wants this run, otherwise why not. */
 async function unwantedReason(deps: AccountSyncJobDeps, workspaceId: string): Promise<string | null> {
-  if (!(await getSyncSettings(deps.db, workspaceId, deps.provider)).accountSyncEnabled) return "Stopped: HubSpot Sync was turned off during the run.";
-  if ((await getConnection(deps.db, workspaceId, deps.provider))?.status !== "connected") return "Stopped: HubSpot was disconnected during the run.";
+  if (!(await getSyncSettings(deps.db, workspaceId, deps.provider)).accountSyncEnabled) return `Stopped: ${deps.crmName} Sync was turned off during the run.`;
+  if ((await getConnection(deps.db, workspaceId, deps.provider))?.status !== "connected") return `Stopped: ${deps.crmName} was disconnected during the run.`;
   return null;
 }
 
@@ -109,7 +112,7 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
     }, deps.watchIntervalMs ?? defaultWatchIntervalMs);
     try {
       await runAccountSync(
-        { db: deps.db, source: session.source, provider: deps.provider, takeCalls: session.takeCalls, signal: stop.signal, ...(deps.now ? { now: deps.now } : {}) },
+        { db: deps.db, source: session.source, provider: deps.provider, crmName: deps.crmName, takeCalls: session.takeCalls, signal: stop.signal, ...(deps.now ? { now: deps.now } : {}) },
         run,
       );
       await finished();
@@ -130,7 +133,7 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
         }
         throw error;
       }
-      await settleRunError({ db: deps.db, run, job, jobCtx, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
+      await settleRunError({ db: deps.db, run, job, jobCtx, crmName: deps.crmName, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
     } finally {
       clearInterval(watch);
       jobCtx.signal.removeEventListener("abort", forward);

@@ -50,6 +50,8 @@ export interface AccountSyncDeps {
   db: Kysely<Database>;
   source: AccountSource;
   provider: string;
+  /** The CRM's display name ("HubSpot"), for the run's messages. */
+  crmName: string;
   /** CRM calls the source spent since the last read, by endpoint; resets on read. */
   takeCalls: () => Record<string, number>;
   now?: () => Date;
@@ -285,7 +287,7 @@ async function link(ctx: RunContext): Promise<void> {
       if (decision.kind === "ambiguous") {
         errors.push({
           code: "company_match_ambiguous",
-          message: `${candidates.length} HubSpot companies share this customer's domains (${customer.domains.join(", ")}), so none was linked.`,
+          message: `${candidates.length} ${deps.crmName} companies share this customer's domains (${customer.domains.join(", ")}), so none was linked.`,
           recordType: "customer",
           recordId: customer.id,
           crmId: null,
@@ -350,7 +352,7 @@ async function writeValues(ctx: RunContext, fields: readonly FieldRecord[]): Pro
       // and the checkpoint commit together.
       await ctx.commit({
         write: async (trx) => {
-          const result = await syncValues(trx, ctx.ws, deps.provider, fields, batch);
+          const result = await syncValues(trx, ctx.ws, deps.provider, deps.crmName, fields, batch);
           return { counts: { updated: result.updated }, errors: result.errors };
         },
         checkpoint: { cursor: after },

@@ -59,6 +59,7 @@ export function startBackground(options: BackgroundOptions): Background {
       [accountSyncQueue]: accountSyncHandler({
         db: options.db,
         provider: provider.id,
+        crmName: provider.displayName,
         openSession: async (workspaceId) => {
           const opened = await connections.open(workspaceId, provider.id);
           return opened && { source: opened.accountSource, takeCalls: opened.takeCalls };

@@ -140,6 +140,9 @@ export interface CrmProvider {
   recordUrl(accountId: string | null, object: RecordObject, id: string): string | null;
 }
 
+/** Which CRM, for code that only needs its id and the name people know it by. */
+export type CrmName = Pick<CrmProvider, "id" | "displayName">;
+
 export interface ProviderRegistry {
   get(id: string): CrmProvider | undefined;
   list(): CrmProvider[];

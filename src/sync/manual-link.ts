@@ -57,7 +57,7 @@ export async function linkCustomerManually(
   if (settings.accountSyncEnabled) {
     const run = await createRun(db, { workspaceId, provider, kind: "link", trigger: "link", triggeredBy: userId });
     await transitionRun(db, run.id, "running");
-    const result = await syncValues(db, workspaceId, provider, fields, [{ id: customerId, companyId: company.id, dealId, source: "manual" }]);
+    const result = await syncValues(db, workspaceId, provider, crm.displayName, fields, [{ id: customerId, companyId: company.id, dealId, source: "manual" }]);
     await recordSyncErrors(db, result.errors.map((e) => ({ ...e, runId: run.id, workspaceId })));
     await addRunProgress(db, run.id, { read: 1 + deals.length, linked: 1, updated: result.updated, crmCalls: session.takeCalls() });
     await transitionRun(db, run.id, outcomeStatus(result.errors.length, false), { message: `Linked by hand to company ${company.id}` });

@@ -13,9 +13,11 @@ export interface RunFailureContext {
   run: SyncRun;
   job: Job;
   jobCtx: JobContext;
+  /** The display name of the run's CRM ("HubSpot"), for the run's message. */
+  crmName: string;
   /** The run reached a final status: tell people about its errors. */
   finished(): Promise<void>;
-  /** HubSpot refused the grant: mark the connection disconnected. */
+  /** The CRM refused the grant: mark the connection disconnected. */
   onAuthRevoked(message: string): Promise<void>;
 }
 
@@ -29,9 +31,9 @@ const limitNames: Record<CrmRateLimit, string> = {
 };
 
 /** "Paused: HubSpot's daily API limit was reached; resumes at 2026-12-04 00:00 UTC." */
-export function pausedMessage(limit: CrmRateLimit, resumesAt: string): string {
+export function pausedMessage(crmName: string, limit: CrmRateLimit, resumesAt: string): string {
   const at = resumesAt.slice(0, 19).replace("T", " ").replace(/:00$/, "");
-  return `Paused: HubSpot's ${limitNames[limit]} was reached; resumes at ${at} UTC.`;
+  return `Paused: ${crmName}'s ${limitNames[limit]} was reached; resumes at ${at} UTC.`;
 }
 
 export async function settleRunError(ctx: RunFailureContext, error: unknown): Promise<void> {
@@ -48,7 +50,7 @@ export async function settleRunError(ctx: RunFailureContext, error: unknown): Pr
       const pauseMs = error.retryAfterMs ?? defaultPauseMs;
       const limit = error.limit ?? "unknown";
       const resumesAt = new Date(Date.now() + pauseMs).toISOString();
-      await transitionRun(db, run.id, "queued", { message: pausedMessage(limit, resumesAt), pause: { limit, resumesAt } });
+      await transitionRun(db, run.id, "queued", { message: pausedMessage(ctx.crmName, limit, resumesAt), pause: { limit, resumesAt } });
       throw new RetryLaterError(pauseMs);
     }
     case "crm_unavailable":
@@ -58,7 +60,7 @@ export async function settleRunError(ctx: RunFailureContext, error: unknown): Pr
         await ctx.finished();
         return;
       }
-      await transitionRun(db, run.id, "queued", { message: `HubSpot did not answer (${error.message}); retrying.` });
+      await transitionRun(db, run.id, "queued", { message: `${ctx.crmName} did not answer (${error.message}); retrying.` });
       throw error;
     case "crm_auth_revoked":
       await record();

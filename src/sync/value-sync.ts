@@ -32,15 +32,17 @@ export async function syncValues(
   db: Kysely<Database>,
   workspaceId: string,
   provider: string,
+  /** The CRM's display name ("HubSpot"), for error messages. */
+  crmName: string,
   fields: readonly FieldRecord[],
   customers: readonly LinkedCustomer[],
 ): Promise<ValueSyncResult> {
-  if (customers.length <= compareBatch) return syncBatch(db, workspaceId, provider, fields, customers);
+  if (customers.length <= compareBatch) return syncBatch(db, workspaceId, provider, crmName, fields, customers);
   // All or nothing, as one batch would be.
   return inTransaction(db, async (trx) => {
     const result: ValueSyncResult = { updated: 0, errors: [] };
     for (let i = 0; i < customers.length; i += compareBatch) {
-      const part = await syncBatch(trx, workspaceId, provider, fields, customers.slice(i, i + compareBatch));
+      const part = await syncBatch(trx, workspaceId, provider, crmName, fields, customers.slice(i, i + compareBatch));
       result.updated += part.updated;
       for (const error of part.errors) result.errors.push(error);
     }
@@ -52,6 +54,7 @@ async function syncBatch(
   db: Kysely<Database>,
   workspaceId: string,
   provider: string,
+  crmName: string,
   fields: readonly FieldRecord[],
   customers: readonly LinkedCustomer[],
 ): Promise<ValueSyncResult> {
@@ -82,7 +85,7 @@ async function syncBatch(
       if (!converted.ok) {
         result.errors.push({
           code: "value_not_convertible",
-          message: `HubSpot value "${raw ?? ""}" of ${mapping.property} does not fit the ${field.type} field "${field.label}": ${converted.reason}. The previous value was kept.`,
+          message: `${crmName} value "${raw ?? ""}" of ${mapping.property} does not fit the ${field.type} field "${field.label}": ${converted.reason}. The previous value was kept.`,
           recordType: "customer",
           recordId: customer.id,
           crmId: mapping.object === "company" ? customer.companyId : customer.dealId,

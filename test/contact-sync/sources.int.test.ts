@@ -158,7 +158,7 @@ describe("contact sync: sources, settings and stopping errors", () => {
     const session = (await c.h.t.ctx.crm.open(c.ws.id, "hubspot"))!;
     const run = await transitionRun(db, (await createRun(db, { workspaceId: c.ws.id, provider: "hubspot", kind: "contacts", trigger: "manual" })).id, "running");
     const settings = await loadContactSyncSettings(db, c.ws.id, c.h.t.ctx.provider);
-    const done = await runContactSync({ db, source: session.contactSource, provider: "hubspot", takeCalls: session.takeCalls, contactLimit: count + 1 }, run, settings);
+    const done = await runContactSync({ db, source: session.contactSource, provider: "hubspot", crmName: "HubSpot", takeCalls: session.takeCalls, contactLimit: count + 1 }, run, settings);
     expect(done.status).toBe("failed");
     expect(done.records_created).toBe(1);
     const errors = await listRunErrors(db, c.ws.id, run.id, { limit: 10 });

@@ -197,20 +197,20 @@ export async function createSyncedFields(db: Kysely<Database>, workspaceId: stri
  * Label and options of an editable field. Removing an option clears it from every customer
  * that has it, so no stored value falls outside the field's options.
  */
-export async function updateField(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges): Promise<FieldRecord> {
-  return changeDefinition(db, workspaceId, id, changes, { allowSynced: false });
+export async function updateField(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges, crmName: string): Promise<FieldRecord> {
+  return changeDefinition(db, workspaceId, id, changes, { allowSynced: false, crmName });
 }
 
 /** The admin's "refresh definition" of a synced field: label and options as the CRM has them now. */
 export async function refreshSyncedFieldDefinition(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges): Promise<FieldRecord> {
-  return changeDefinition(db, workspaceId, id, changes, { allowSynced: true });
+  return changeDefinition(db, workspaceId, id, changes, { allowSynced: true, crmName: "the CRM" });
 }
 
-async function changeDefinition(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges, options: { allowSynced: boolean }): Promise<FieldRecord> {
+async function changeDefinition(db: Kysely<Database>, workspaceId: string, id: string, changes: FieldChanges, options: { allowSynced: boolean; crmName: string }): Promise<FieldRecord> {
   return inTransaction(db, async (trx) => {
     const field = await getField(trx, workspaceId, id);
     if (!field) throw notFound("Field", id);
-    if (field.syncMapping && !options.allowSynced) throw fieldReadOnly(field.key);
+    if (field.syncMapping && !options.allowSynced) throw fieldReadOnly(field.key, options.crmName);
     const label = changes.label === undefined ? field.label : checkedLabel(changes.label);
     const nextOptions = changes.options === undefined ? field.options : checkedOptions(field.type, changes.options);
     const kept = new Set(nextOptions.map((option) => option.value));

@@ -75,15 +75,16 @@ function checkedDomains(domains: readonly string[]): string[] {
 
 /**
  * Field key → stored value (null clears), refusing unknown keys, synced fields and values that
- * do not fit their field. Checked in full before anything is written.
+ * do not fit their field. Checked in full before anything is written. crmName names the CRM
+ * a synced field comes from, in the refusal.
  */
-export function resolveFieldWrites(fields: readonly FieldRecord[], input: Readonly<Record<string, unknown>>): Map<string, StoredValue | null> {
+export function resolveFieldWrites(fields: readonly FieldRecord[], input: Readonly<Record<string, unknown>>, crmName: string): Map<string, StoredValue | null> {
   const byKey = new Map(fields.map((field) => [field.key, field]));
   const writes = new Map<string, StoredValue | null>();
   for (const [key, raw] of Object.entries(input)) {
     const field = byKey.get(key);
     if (!field) throw new AppError("field_unknown", `There is no customer field with the key "${key}".`, { field: key });
-    if (field.syncMapping) throw fieldReadOnly(field.key);
+    if (field.syncMapping) throw fieldReadOnly(field.key, crmName);
     const value = validateFieldValue(field, raw);
     writes.set(field.id, value === null ? null : toStoredValue(field, value));
   }
@@ -217,12 +218,13 @@ export function newCustomerRow(workspaceId: string, name: string, options: { id?
   };
 }
 
-export async function createCustomer(db: Kysely<Database>, workspaceId: string, input: NewCustomerInput): Promise<CustomerRecord> {
+/** crmName: the workspace CRM's display name, for refusing a write to a synced field. */
+export async function createCustomer(db: Kysely<Database>, workspaceId: string, input: NewCustomerInput, crmName = "the CRM"): Promise<CustomerRecord> {
   const name = checkedName(input.name);
   const domains = checkedDomains(input.domains ?? []);
   return inTransaction(db, async (trx) => {
     const fields = await listFields(trx, workspaceId);
-    const writes = resolveFieldWrites(fields, input.fields ?? {});
+    const writes = resolveFieldWrites(fields, input.fields ?? {}, crmName);
     const now = new Date().toISOString();
     const row = newCustomerRow(workspaceId, name, { ...(input.id ? { id: input.id } : {}), now });
     await trx.insertInto("customers").values(row).execute();
@@ -248,14 +250,15 @@ const resetLink = {
  * its link (company and deal) so the next run matches it again on what remains (§3.2), and any
  * domain change makes the last "why unlinked" outdated, so it reads "not checked" again.
  */
-export async function updateCustomer(db: Kysely<Database>, workspaceId: string, id: string, patch: CustomerPatch): Promise<CustomerRecord> {
+/** crmName: the workspace CRM's display name, for refusing a write to a synced field. */
+export async function updateCustomer(db: Kysely<Database>, workspaceId: string, id: string, patch: CustomerPatch, crmName = "the CRM"): Promise<CustomerRecord> {
   const name = patch.name === undefined ? undefined : checkedName(patch.name);
   const domains = patch.domains === undefined ? undefined : checkedDomains(patch.domains);
   return inTransaction(db, async (trx) => {
     const row = await getRow(trx, workspaceId, id);
     if (!row) throw notFound("Customer", id);
     const fields = await listFields(trx, workspaceId);
-    const writes = resolveFieldWrites(fields, patch.fields ?? {});
+    const writes = resolveFieldWrites(fields, patch.fields ?? {}, crmName);
     const changes: Partial<Customer> = { updated_at: new Date().toISOString() };
     if (name !== undefined) {
       changes.name = name;

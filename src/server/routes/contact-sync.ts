@@ -258,7 +258,7 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
       if (settings.mode !== "two_way") throw new AppError("conflict", "Choose the two-way mode before previewing it.", {});
       const opened = await openCrm(ctx, workspaceId, provider);
       const plan = await withCrm(ctx, workspaceId, provider, () =>
-        previewReconcile({ db: ctx.db, source: opened.contactSource, provider: provider.id, takeCalls: opened.takeCalls }, workspaceId, settings),
+        previewReconcile({ db: ctx.db, source: opened.contactSource, provider: provider.id, crmName: provider.displayName, takeCalls: opened.takeCalls }, workspaceId, settings),
       );
       const previewedAt = new Date().toISOString();
       // Settings may have changed while the preview ran; the stored copy is the one to update.

@@ -92,7 +92,7 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       // Two-way: the new contact reaches HubSpot within seconds, through a durable, retried job (§4.4).
       const provider = ctx.provider;
       const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
-      if ((await contactRunBlocker(ctx.db, workspaceId, provider.id, settings, "push")) === null) {
+      if ((await contactRunBlocker(ctx.db, workspaceId, provider, settings, "push")) === null) {
         await triggerContactRun(ctx.db, ctx.queue, provider, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });
       }
       return reply.status(201).send(contact);

@@ -205,7 +205,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       const changed = await setAccountSyncEnabled(ctx.db, workspaceId, provider.id, request.body.enabled);
       if (changed && request.body.enabled) {
         // Turning it on (again) reads everything: an immediate full run (§3.4).
-        await triggerAccountSync(ctx.db, ctx.queue, provider.id, { workspaceId, trigger: "enable", triggeredBy: principal.userId }, { full: true });
+        await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "enable", triggeredBy: principal.userId }, { full: true });
       }
       if (changed && !request.body.enabled) await ctx.queue.cancelPending(`${syncQueues.accountSync}:${workspaceId}`);
       return accountSyncView(ctx, workspaceId, provider.id);
@@ -219,7 +219,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
       // The trigger refuses (409, with what to do) a run that could not happen.
-      const result = await triggerAccountSync(ctx.db, ctx.queue, provider.id, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: false });
+      const result = await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: false });
       return reply.status(202).send({ queued: true, coalesced: result.coalesced });
     },
   );
@@ -263,7 +263,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       const fields = await withCrm(ctx, workspaceId, provider, () => importFields(ctx.db, workspaceId, { ...provider, catalog: opened.catalog }, request.body.properties));
       const settings = await getSyncSettings(ctx.db, workspaceId, provider.id);
       if (settings.accountSyncEnabled) {
-        await triggerAccountSync(ctx.db, ctx.queue, provider.id, { workspaceId, trigger: "import", triggeredBy: principal.userId }, { full: true });
+        await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "import", triggeredBy: principal.userId }, { full: true });
       }
       return reply.status(201).send({ fields: fields.map(presentField) });
     },
@@ -292,7 +292,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       // importing does.
       const settings = await getSyncSettings(ctx.db, workspaceId, provider.id);
       if (settings.accountSyncEnabled) {
-        await triggerAccountSync(ctx.db, ctx.queue, provider.id, { workspaceId, trigger: "import", triggeredBy: principal.userId }, { full: true });
+        await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "import", triggeredBy: principal.userId }, { full: true });
       }
       return presentField(field);
     },

@@ -6,7 +6,6 @@ import type { Dialect } from "../../db/database.ts";
 import { insertNotifications } from "../../db/repositories/notifications.ts";
 import { createRun, recordSyncErrors, transitionRun } from "../../db/repositories/sync-runs.ts";
 import { findUserByEmail } from "../../db/repositories/users.ts";
-import { notifyRunFinished } from "../../notify/run-notifications.ts";
 
 interface NotificationJson {
   id: string;
@@ -56,7 +55,7 @@ describe.each(dialects)("notifications API on %s", (dialect: Dialect) => {
     await recordSyncErrors(t.ctx.db, Array.from({ length: emailTaken }, () => ({ runId: run.id, workspaceId, code: "email_taken" as const })));
     await transitionRun(t.ctx.db, run.id, "running");
     await transitionRun(t.ctx.db, run.id, "partial");
-    await notifyRunFinished({ db: t.ctx.db, mailer: null, appUrl: t.ctx.publicUrl }, run.id);
+    await t.ctx.notifyRunFinished(run.id);
     return run.id;
   }
 

@@ -71,13 +71,14 @@ export function presentRun(run: SyncRun): z.infer<typeof runSchema> {
   };
 }
 
-function presentError(error: SyncError): z.infer<typeof runErrorSchema> {
+/** crmName: the display name of the run's CRM, for the hint. */
+function presentError(error: SyncError, crmName: string): z.infer<typeof runErrorSchema> {
   const known = (syncErrorCodes as readonly string[]).includes(error.code);
   return {
     id: error.id,
     code: error.code,
     message: error.message,
-    hint: known ? syncErrorInfo(error.code as SyncErrorCode).hint : "",
+    hint: known ? syncErrorInfo(error.code as SyncErrorCode, crmName).hint : "",
     recordType: error.record_type,
     recordId: error.record_id,
     crmId: error.crm_id,
@@ -143,7 +144,8 @@ export const syncRunRoutes: RouteModule = (app, ctx) => {
       const run = await getRun(ctx.db, workspaceId, request.params.id);
       if (!run) throw notFound("Sync run", request.params.id);
       const page = await listRunErrors(ctx.db, workspaceId, run.id, request.query);
-      return { items: page.items.map(presentError), nextCursor: page.nextCursor };
+      const crmName = ctx.crm.providers.get(run.provider)?.displayName ?? run.provider;
+      return { items: page.items.map((e) => presentError(e, crmName)), nextCursor: page.nextCursor };
     },
   );
 };

@@ -180,10 +180,10 @@ export class CrmPage extends CrmWrites {
             this.counts.skipped++;
             await this.record([
               decision.code === "contact_missing_handle"
-                ? { code: decision.code, message: `HubSpot contact ${record.id} has no email and no usable phone, so it was not imported.`, recordType: "contact", recordId: null, crmId: record.id }
+                ? { code: decision.code, message: `${this.deps.crmName} contact ${record.id} has no email and no usable phone, so it was not imported.`, recordType: "contact", recordId: null, crmId: record.id }
                 : {
                     code: decision.code,
-                    message: `HubSpot contact ${record.id} shares its ${decision.via} with contact ${decision.contactId}, which is already linked to HubSpot contact ${decision.linkedTo}; it was skipped.`,
+                    message: `${this.deps.crmName} contact ${record.id} shares its ${decision.via} with contact ${decision.contactId}, which is already linked to ${this.deps.crmName} contact ${decision.linkedTo}; it was skipped.`,
                     recordType: "contact",
                     recordId: decision.contactId,
                     crmId: record.id,
@@ -320,7 +320,7 @@ export class CrmPage extends CrmWrites {
     await this.record(
       found.map((c) => ({
         code: c.code,
-        message: `HubSpot contact ${crmId} has the ${c.code === "email_taken" ? "email" : "phone"} ${c.value}, which contact ${c.holderId} already uses; it was not written.`,
+        message: `${this.deps.crmName} contact ${crmId} has the ${c.code === "email_taken" ? "email" : "phone"} ${c.value}, which contact ${c.holderId} already uses; it was not written.`,
         recordType: "contact" as const,
         recordId: targetId ?? c.holderId,
         crmId,
@@ -414,7 +414,7 @@ export class CrmPage extends CrmWrites {
     }
     const push = { ...resolution.push };
     if (push.email !== undefined && !isValidEmail(push.email)) {
-      await this.record([{ code: "invalid_email", message: `Contact ${contact.id}'s email "${push.email}" is not valid, so it was not sent to HubSpot.`, recordType: "contact", recordId: contact.id, crmId: record.id, details: { value: push.email } }]);
+      await this.record([{ code: "invalid_email", message: `Contact ${contact.id}'s email "${push.email}" is not valid, so it was not sent to ${this.deps.crmName}.`, recordType: "contact", recordId: contact.id, crmId: record.id, details: { value: push.email } }]);
       delete push.email;
     }
     const updated = await this.writeLocal(contact, patch, changedAt, record.id, { pushPending: Object.keys(push).length > 0 });
@@ -442,7 +442,7 @@ export class CrmPage extends CrmWrites {
       customerId: customerOf.get(record.id) ?? null,
     };
     if ((input.emails ?? []).length === 0 && (input.phones ?? []).length === 0 && first === null && last === null) {
-      await this.record([{ code: "contact_missing_handle", message: `HubSpot contact ${record.id} has nothing crmsync can store (no mapped email, phone or name).`, recordType: "contact", recordId: null, crmId: record.id }]);
+      await this.record([{ code: "contact_missing_handle", message: `${this.deps.crmName} contact ${record.id} has nothing crmsync can store (no mapped email, phone or name).`, recordType: "contact", recordId: null, crmId: record.id }]);
       return null;
     }
     this.plan.local.create++;

@@ -76,25 +76,25 @@ export class CrmWrites extends RunBook {
       return;
     }
     if (failure.reason === "conflict" && fields.email !== undefined) {
-      await this.record([{ code: "email_taken", message: `HubSpot already has another contact with the email ${fields.email}: ${failure.message}`, recordType: "contact", recordId: contact.id, crmId, details: { value: fields.email } }]);
+      await this.record([{ code: "email_taken", message: `${this.deps.crmName} already has another contact with the email ${fields.email}: ${failure.message}`, recordType: "contact", recordId: contact.id, crmId, details: { value: fields.email } }]);
       return;
     }
     const aboutEmail = failure.property === undefined || failure.property === this.fields.email;
     if (fields.email !== undefined && aboutEmail && /email/i.test(failure.message)) {
-      await this.record([{ code: "invalid_email", message: `HubSpot refused the email ${fields.email}: ${failure.message}`, recordType: "contact", recordId: contact.id, crmId, details: { value: fields.email } }]);
+      await this.record([{ code: "invalid_email", message: `${this.deps.crmName} refused the email ${fields.email}: ${failure.message}`, recordType: "contact", recordId: contact.id, crmId, details: { value: fields.email } }]);
       return;
     }
     if (failure.reason === "validation") await this.recordRefusal(contact, crmId, fields, failure);
   }
 
-  /** crm_validation_failed: which record, HubSpot's words, the property; the rest of the batch went on. */
+  /** crm_validation_failed: which record, the CRM's words, the property; the rest of the batch went on. */
   private async recordRefusal(contact: ContactRecord, crmId: string | null, fields: Partial<Record<SyncedField, string>>, failure: ContactWriteFailure): Promise<void> {
     const field = (Object.keys(fields) as SyncedField[]).find((f) => failure.property !== undefined && this.fields[f] === failure.property);
     const property = failure.property === undefined ? "" : ` (property ${failure.property})`;
     await this.record([
       {
         code: "crm_validation_failed",
-        message: `HubSpot refused ${crmId === null ? "to create" : "the update of"} contact ${contact.name || contact.id}${crmId === null ? "" : ` (HubSpot contact ${crmId})`}${property}: ${failure.message}`,
+        message: `${this.deps.crmName} refused ${crmId === null ? "to create" : "the update of"} contact ${contact.name || contact.id}${crmId === null ? "" : ` (${this.deps.crmName} contact ${crmId})`}${property}: ${failure.message}`,
         recordType: "contact",
         recordId: contact.id,
         crmId,

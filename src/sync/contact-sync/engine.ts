@@ -96,7 +96,7 @@ export class ContactRun extends CrmPage {
       delete this.fields[field];
       missing.push({
         code: "crm_field_not_found",
-        message: `The HubSpot contact property "${property}" mapped to ${field} no longer exists; ${field} is not synced until the mapping changes.`,
+        message: `The ${this.deps.crmName} contact property "${property}" mapped to ${field} no longer exists; ${field} is not synced until the mapping changes.`,
         recordType: "field",
         recordId: field,
         crmId: null,
@@ -108,10 +108,10 @@ export class ContactRun extends CrmPage {
     if (this.checkpoint.kind !== "push") {
       const source = this.settings.source;
       if (source.kind === "list") {
-        if (!(await this.deps.source.listExists(source.listId))) throw new ContactRunStopped("crm_list_not_found", `The HubSpot list ${source.listId} no longer exists; choose another list.`);
+        if (!(await this.deps.source.listExists(source.listId))) throw new ContactRunStopped("crm_list_not_found", `The ${this.deps.crmName} list ${source.listId} no longer exists; choose another list.`);
       } else {
         const account = await getSyncSettings(this.db, this.workspaceId, this.deps.provider);
-        if (!account.accountSyncEnabled) throw new ContactRunStopped("account_sync_failed", "The synced-companies source needs account sync (HubSpot Sync) on.");
+        if (!account.accountSyncEnabled) throw new ContactRunStopped("account_sync_failed", `The synced-companies source needs account sync (${this.deps.crmName} Sync) on.`);
         const lastAccountRun = await getSyncState(this.db, this.workspaceId, this.deps.provider, "accounts.last_full_at");
         if (lastAccountRun === null) throw new ContactRunStopped("account_sync_failed", "Account sync has not finished a run yet, so there are no linked companies to read contacts from.");
       }
@@ -135,7 +135,7 @@ export class ContactRun extends CrmPage {
           await this.save({ cursor: page.cursor });
         }
       } catch (error) {
-        if (error instanceof ConnectorError && error.code === "list_not_found") throw new ContactRunStopped("crm_list_not_found", `The HubSpot list ${source.listId} no longer exists; choose another list.`);
+        if (error instanceof ConnectorError && error.code === "list_not_found") throw new ContactRunStopped("crm_list_not_found", `The ${this.deps.crmName} list ${source.listId} no longer exists; choose another list.`);
         throw error;
       }
     } else {
@@ -272,7 +272,7 @@ export class ContactRun extends CrmPage {
       let email = this.fields.email ? (contact.emails[0] ?? null) : null;
       const phone = this.fields.phone ? (contact.phones[0] ?? null) : null;
       if (email !== null && !isValidEmail(email)) {
-        await this.record([{ code: "invalid_email", message: `Contact ${contact.id}'s email "${email}" is not valid, so it was not sent to HubSpot.`, recordType: "contact", recordId: contact.id, crmId: null, details: { value: email } }]);
+        await this.record([{ code: "invalid_email", message: `Contact ${contact.id}'s email "${email}" is not valid, so it was not sent to ${this.deps.crmName}.`, recordType: "contact", recordId: contact.id, crmId: null, details: { value: email } }]);
         email = null;
       }
       // Matching needs a handle on both sides (§4.3): a contact with neither stays here.
@@ -305,7 +305,7 @@ export class ContactRun extends CrmPage {
         await this.record([
           {
             code: "email_taken",
-            message: `HubSpot contact ${record.id} has the email ${candidate.email}, and it is linked to contact ${owner.id}; contact ${candidate.contact.id} was not pushed.`,
+            message: `${this.deps.crmName} contact ${record.id} has the email ${candidate.email}, and it is linked to contact ${owner.id}; contact ${candidate.contact.id} was not pushed.`,
             recordType: "contact",
             recordId: candidate.contact.id,
             crmId: record.id,
@@ -370,8 +370,8 @@ export class ContactRun extends CrmPage {
     const c = this.counts;
     const kind = this.checkpoint.kind === "contacts" ? "Inbound contact sync" : this.checkpoint.kind === "reconcile" ? "Reconcile" : "Push";
     const parts = [`${kind} (${this.checkpoint.mode})`];
-    if (this.checkpoint.kind !== "contacts") parts.push(`${c.crmCreated} created and ${c.crmUpdated} updated in HubSpot`);
-    if (this.capped) parts.push(`stopped at the cap of ${this.settings.maxWritesPerRun} HubSpot writes; the rest goes out at the next run`);
+    if (this.checkpoint.kind !== "contacts") parts.push(`${c.crmCreated} created and ${c.crmUpdated} updated in ${this.deps.crmName}`);
+    if (this.capped) parts.push(`stopped at the cap of ${this.settings.maxWritesPerRun} ${this.deps.crmName} writes; the rest goes out at the next run`);
     return parts.join("; ");
   }
 }

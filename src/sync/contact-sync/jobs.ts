@@ -58,10 +58,10 @@ export interface ContactSyncJobDeps {
 /**
  * Queues a contact-sync run of this kind. Throws RunCannotStart (409) when the worker would not
  * run it: contact sync off, paused or in the other mode, two-way unconfirmed, the source list
- * deleted, HubSpot not connected.
+ * deleted, the CRM not connected.
  */
 export async function triggerContactRun(db: Kysely<Database>, queue: JobQueue, provider: ContactSettingsProvider, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
-  const blocker = await contactRunBlocker(db, input.workspaceId, provider.id, await loadContactSyncSettings(db, input.workspaceId, provider), kind);
+  const blocker = await contactRunBlocker(db, input.workspaceId, provider, await loadContactSyncSettings(db, input.workspaceId, provider), kind);
   if (blocker) throw blocker;
   const job = kind === "contacts" ? contactSyncJob(input) : kind === "reconcile" ? reconcileJob(input) : contactPushJob(input);
   const { coalesced } = await queue.enqueue(job);
@@ -89,6 +89,7 @@ export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKin
       db: deps.db,
       source: session.source,
       provider: deps.provider.id,
+      crmName: deps.provider.displayName,
       takeCalls: session.takeCalls,
       signal: jobCtx.signal,
       ...(deps.now ? { now: deps.now } : {}),
@@ -105,7 +106,7 @@ export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKin
         }
         throw error;
       }
-      await settleRunError({ db: deps.db, run, job, jobCtx, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
+      await settleRunError({ db: deps.db, run, job, jobCtx, crmName: deps.provider.displayName, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
     }
   };
 }

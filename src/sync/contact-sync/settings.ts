@@ -90,6 +90,7 @@ export function parseSettings(raw: unknown, defaultMapping: FieldMapping): Conta
 /** The provider's id and its default contact mapping (a CrmProvider is one). */
 export interface ContactSettingsProvider {
   id: string;
+  displayName: string;
   defaultContactMapping: FieldMapping;
 }
 

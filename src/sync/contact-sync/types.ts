@@ -27,6 +27,8 @@ export interface ContactSyncDeps {
   db: Kysely<Database>;
   source: ContactSourceAndWriter;
   provider: string;
+  /** The CRM's display name ("HubSpot"), for the run's messages. */
+  crmName: string;
   takeCalls: () => Record<string, number>;
   now?: () => Date;
   overlapMs?: number;
