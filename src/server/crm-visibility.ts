@@ -5,16 +5,26 @@
 // ordinary data.
 import { getConnection } from "../db/repositories/connections.ts";
 import { listSyncedFields } from "../db/repositories/custom-fields.ts";
+import type { ContactRecord } from "../db/repositories/contacts.ts";
 import type { CrmLink, CustomerRecord } from "../db/repositories/customers.ts";
 import type { AppContext } from "./context.ts";
 
-export type PresentedCustomer = Omit<CustomerRecord, "crmLink"> & { crmLink: (CrmLink & { provider: string }) | null };
+/** The link with the record pages in the CRM, as the connector builds them (null without a known account). */
+export type PresentedLink = CrmLink & { provider: string; companyUrl: string | null; dealUrl: string | null };
+export type PresentedCustomer = Omit<CustomerRecord, "crmLink"> & { crmLink: PresentedLink | null };
 export type CustomerView = (customer: CustomerRecord) => PresentedCustomer;
 
 export async function customerView(ctx: AppContext, workspaceId: string): Promise<CustomerView> {
   const provider = ctx.provider.id;
-  const shown: CustomerView = (customer) => ({ ...customer, crmLink: customer.crmLink ? { provider, ...customer.crmLink } : null });
   const connection = await getConnection(ctx.db, workspaceId, provider);
+  const accountId = connection?.portal_id ?? null;
+  const present = (link: CrmLink): PresentedLink => ({
+    provider,
+    ...link,
+    companyUrl: ctx.provider.recordUrl(accountId, "company", link.companyId),
+    dealUrl: link.dealId === null ? null : ctx.provider.recordUrl(accountId, "deal", link.dealId),
+  });
+  const shown: CustomerView = (customer) => ({ ...customer, crmLink: customer.crmLink ? present(customer.crmLink) : null });
   if (connection?.status !== "disconnected" || connection.disconnect_cause !== "revoked") return shown;
   const synced = new Set((await listSyncedFields(ctx.db, workspaceId, provider)).map((f) => f.key));
   return (customer) => ({
@@ -23,4 +33,12 @@ export async function customerView(ctx: AppContext, workspaceId: string): Promis
     crmLink: null,
     linkStatus: { state: "not_checked" },
   });
+}
+
+export type PresentedContact = ContactRecord & { externalUrl: string | null };
+
+/** Contacts with the page of their CRM record, as the workspace's connector builds it. */
+export async function contactView(ctx: AppContext, workspaceId: string): Promise<(contact: ContactRecord) => PresentedContact> {
+  const accountId = (await getConnection(ctx.db, workspaceId, ctx.provider.id))?.portal_id ?? null;
+  return (contact) => ({ ...contact, externalUrl: contact.externalId === null ? null : ctx.provider.recordUrl(accountId, "contact", contact.externalId) });
 }

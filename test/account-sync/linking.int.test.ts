@@ -67,6 +67,12 @@ describe.each(dialects)("account sync: linking on %s", (dialect: Dialect) => {
     const after = await h.customer(c.id);
     expect(after.crmLink).toMatchObject({ companyId, dealId: newest, source: "auto" });
     expect(after.fields["amount"]).toBe(300);
+    // "Open in HubSpot": the record pages come from the connector, in the connected portal.
+    const { portalId } = await h.ok<{ portalId: string }>("GET", "/api/v1/crm/hubspot/connection");
+    expect(after.crmLink).toMatchObject({
+      companyUrl: `https://app.hubspot.com/contacts/${portalId}/record/0-2/${companyId}`,
+      dealUrl: `https://app.hubspot.com/contacts/${portalId}/record/0-3/${newest}`,
+    });
 
     // The link dialog lists the company's deals newest first.
     const deals = await h.ok<{ items: { id: string; name: string | null; createdAt: string | null }[] }>("GET", `/api/v1/crm/hubspot/companies/${companyId}/deals`);

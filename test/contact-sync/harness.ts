@@ -15,6 +15,7 @@ export interface ContactJson {
   customerId: string | null;
   tags: string[];
   externalId: string | null;
+  externalUrl: string | null;
   lastSyncedAt: string | null;
   fieldChangedAt: Record<string, string>;
   createdAt: string;

@@ -128,6 +128,10 @@ describe("contact sync: sources, settings and stopping errors", () => {
     expect((await c.errors(next)).map((e) => e.code)).toEqual(["email_taken"]);
     const firstLocal = await c.contactByExternalId(first);
     expect(firstLocal?.firstName).toBe("First-Renamed");
+    // "Open in HubSpot": the contact's record page, from the connector, in the connected portal.
+    const { portalId } = await c.h.ok<{ portalId: string }>("GET", "/api/v1/crm/hubspot/connection");
+    expect(firstLocal?.externalUrl).toBe(`https://app.hubspot.com/contacts/${portalId}/record/0-1/${first}`);
+    expect((await c.h.ok<{ externalUrl: string | null }>("GET", `/api/v1/contacts/${holder.id}`)).externalUrl).toBeNull();
     expect(firstLocal?.emails).not.toContain(holderEmail);
     expect((await c.h.ok<{ emails: string[] }>("GET", `/api/v1/contacts/${holder.id}`)).emails).toEqual([holderEmail]);
   });

@@ -25,7 +25,7 @@ export interface CustomerJson {
   name: string;
   domains: string[];
   fields: Record<string, unknown>;
-  crmLink: null | { provider: string; companyId: string; dealId: string | null; source: "auto" | "manual"; linkedAt: string };
+  crmLink: null | { provider: string; companyId: string; dealId: string | null; source: "auto" | "manual"; linkedAt: string; companyUrl: string | null; dealUrl: string | null };
   linkStatus: { state: "linked" | "unlinked" | "not_checked"; reason?: string; candidates?: string[]; checkedAt?: string };
   createdAt: string;
   updatedAt: string;

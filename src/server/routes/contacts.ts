@@ -19,6 +19,7 @@ import { triggerContactRun } from "../../sync/contact-sync/jobs.ts";
 import { contactRunBlocker } from "../../sync/run-now.ts";
 import { loadContactSyncSettings } from "../../sync/contact-sync/settings.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
+import { contactView } from "../crm-visibility.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
 
@@ -32,6 +33,7 @@ const contactSchema = z.object({
   customerId: z.string().nullable(),
   tags: z.array(z.string()),
   externalId: z.string().nullable().describe("The CRM contact id; set by sync, read-only here."),
+  externalUrl: z.string().nullable().describe("The contact's page in the CRM; null when not synced or the CRM account is unknown."),
   lastSyncedAt: z.string().nullable(),
   fieldChangedAt: z.partialRecord(z.enum(contactFields), z.string()).describe("When each field last changed in crmsync (ISO-8601)."),
   createdAt: z.string(),
@@ -74,11 +76,13 @@ export const contactRoutes: RouteModule = (app, ctx) => {
     async (request) => {
       const { workspaceId } = principalOf(request);
       const { synced, sort, ...query } = request.query;
-      return listContacts(ctx.db, workspaceId, {
+      const page = await listContacts(ctx.db, workspaceId, {
         ...query,
         sort,
         synced: synced === undefined ? undefined : synced === "true",
       });
+      const view = await contactView(ctx, workspaceId);
+      return { ...page, items: page.items.map(view) };
     },
   );
 
@@ -95,7 +99,7 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       if ((await contactRunBlocker(ctx.db, workspaceId, provider, settings, "push")) === null) {
         await triggerContactRun(ctx.db, ctx.queue, provider, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });
       }
-      return reply.status(201).send(contact);
+      return reply.status(201).send((await contactView(ctx, workspaceId))(contact));
     },
   );
 
@@ -106,7 +110,7 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principalOf(request);
       const contact = await getContact(ctx.db, workspaceId, request.params.id);
       if (!contact) throw notFound("Contact", request.params.id);
-      return contact;
+      return (await contactView(ctx, workspaceId))(contact);
     },
   );
 
@@ -115,7 +119,8 @@ export const contactRoutes: RouteModule = (app, ctx) => {
     { schema: { tags: ["contacts"], summary: "Change some fields of a contact", params: idParams, body: patchBody, response: { 200: contactSchema, ...errors } } },
     async (request) => {
       const { workspaceId } = principalOf(request);
-      return updateContact(ctx.db, workspaceId, request.params.id, request.body, { source: "api" });
+      const contact = await updateContact(ctx.db, workspaceId, request.params.id, request.body, { source: "api" });
+      return (await contactView(ctx, workspaceId))(contact);
     },
   );
 
@@ -144,7 +149,8 @@ export const contactRoutes: RouteModule = (app, ctx) => {
     },
     async (request) => {
       const { workspaceId } = requireAdmin(request);
-      return mergeContacts(ctx.db, workspaceId, request.params.id, request.body.duplicateId);
+      const contact = await mergeContacts(ctx.db, workspaceId, request.params.id, request.body.duplicateId);
+      return (await contactView(ctx, workspaceId))(contact);
     },
   );
 };

@@ -28,6 +28,8 @@ export const customerSchema = z
         dealId: z.string().nullable(),
         source: z.enum(["auto", "manual"]),
         linkedAt: z.string(),
+        companyUrl: z.string().nullable().describe("The company's page in the CRM; null while the CRM account is unknown."),
+        dealUrl: z.string().nullable().describe("The deal's page in the CRM; null without a deal or a known CRM account."),
       })
       .nullable(),
     linkStatus: z.object({

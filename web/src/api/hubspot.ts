@@ -185,12 +185,6 @@ export function useUnlinkCustomer(customerId: string) {
   });
 }
 
-/** A link to the HubSpot record page of a company or contact. */
-export function hubspotRecordUrl(portalId: string, object: "company" | "contact" | "deal", id: string): string {
-  const type = object === "contact" ? "0-1" : object === "company" ? "0-2" : "0-3";
-  return `https://app.hubspot.com/contacts/${encodeURIComponent(portalId)}/record/${type}/${encodeURIComponent(id)}`;
-}
-
 export function useRunAccountSync() {
   const client = useQueryClient();
   return useMutation({

@@ -48,6 +48,9 @@ export interface CrmLink {
   dealId: string | null;
   source: "auto" | "manual";
   linkedAt: string;
+  /** The records' pages in the CRM, built by its connector; null while the CRM account is unknown. */
+  companyUrl: string | null;
+  dealUrl: string | null;
 }
 
 export interface LinkStatus {
@@ -78,6 +81,8 @@ export interface Contact {
   customerId: string | null;
   tags: string[];
   externalId: string | null;
+  /** The contact's page in the CRM, built by its connector; null when not synced or unknown. */
+  externalUrl: string | null;
   lastSyncedAt: string | null;
   fieldChangedAt: Partial<Record<string, string>>;
   createdAt: string;

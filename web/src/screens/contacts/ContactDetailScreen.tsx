@@ -21,12 +21,13 @@ type ContactField = "name" | "firstName" | "lastName" | "emails" | "phones";
 
 interface FormProps {
   contact: Contact;
-  portalId: string | null;
+  /** The connected CRM's display name (HubSpot). */
+  crmName: string;
   /** The fields contact sync maps from HubSpot now; only those get the mark and the link. */
   syncedFields: ReadonlySet<ContactField>;
 }
 
-function ContactForm({ contact, portalId, syncedFields }: FormProps) {
+function ContactForm({ contact, crmName, syncedFields }: FormProps) {
   const update = useUpdateContact(contact.id);
   const [firstName, setFirstName] = useState(contact.firstName ?? "");
   const [lastName, setLastName] = useState(contact.lastName ?? "");
@@ -41,7 +42,7 @@ function ContactForm({ contact, portalId, syncedFields }: FormProps) {
       <Group gap={6} component="span" wrap="nowrap">
         {text}
         <HubSpotMark />
-        {portalId && contact.externalId && <EditInHubSpotLink portalId={portalId} externalId={contact.externalId} field={text} />}
+        {contact.externalUrl && <EditInHubSpotLink url={contact.externalUrl} crmName={crmName} field={text} />}
       </Group>
     ) : (
       text
@@ -90,7 +91,7 @@ function ContactForm({ contact, portalId, syncedFields }: FormProps) {
 export function ContactDetailScreen() {
   const { id = "" } = useParams();
   const contact = useContact(id);
-  const connection = useConnection().data;
+  const crmName = useConnection().data?.displayName ?? "the CRM";
   const syncedFields = syncedContactFields(useContactSync().data);
   const back = (
     <Anchor component={Link} to={paths.contacts} size="sm">
@@ -119,8 +120,8 @@ export function ContactDetailScreen() {
     <Stack gap="md">
       {back}
       <PageHeader title={data.name || data.emails[0] || "(no name)"} description={data.emails.join(", ") || undefined} />
-      {data.externalId && <LastSyncedBanner contact={data} portalId={connection?.portalId ?? null} />}
-      <ContactForm key={data.updatedAt} contact={data} portalId={connection?.portalId ?? null} syncedFields={syncedFields} />
+      {data.externalId && <LastSyncedBanner contact={data} crmName={crmName} />}
+      <ContactForm key={data.updatedAt} contact={data} crmName={crmName} syncedFields={syncedFields} />
     </Stack>
   );
 }

@@ -1,13 +1,12 @@
 import { Anchor, Group } from "@mantine/core";
 import { IconExternalLink } from "@tabler/icons-react";
-import { hubspotRecordUrl } from "../../api/hubspot.ts";
 
-/** Where a synced contact field is best changed: in HubSpot, on the contact's record. */
-export function EditInHubSpotLink({ portalId, externalId, field }: { portalId: string; externalId: string; field: string }) {
+/** Where a synced contact field is best changed: in the CRM, on the contact's record (its URL from the API). */
+export function EditInHubSpotLink({ url, crmName, field }: { url: string; crmName: string; field: string }) {
   return (
-    <Anchor href={hubspotRecordUrl(portalId, "contact", externalId)} target="_blank" rel="noreferrer" size="xs" aria-label={`Edit ${field} in HubSpot`}>
+    <Anchor href={url} target="_blank" rel="noreferrer" size="xs" aria-label={`Edit ${field} in ${crmName}`}>
       <Group gap={2} component="span" wrap="nowrap">
-        Edit in HubSpot <IconExternalLink size={12} aria-hidden />
+        Edit in {crmName} <IconExternalLink size={12} aria-hidden />
       </Group>
     </Anchor>
   );

@@ -1,24 +1,24 @@
 import { Alert, Anchor, Text } from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
-import { hubspotRecordUrl } from "../../api/hubspot.ts";
 import type { Contact } from "../../api/types.ts";
 import { formatDateTime, formatRelative } from "../../components/format.ts";
 
-export function LastSyncedBanner({ contact, portalId }: { contact: Contact; portalId: string | null }) {
+/** crmName: the connection's display name (HubSpot); the record's URL comes from the API. */
+export function LastSyncedBanner({ contact, crmName }: { contact: Contact; crmName: string }) {
   return (
-    <Alert color="orange" variant="light" icon={<IconRefresh aria-hidden />} title="Synced with HubSpot" role="status">
+    <Alert color="orange" variant="light" icon={<IconRefresh aria-hidden />} title={`Synced with ${crmName}`} role="status">
       <Text size="sm">
         Last synced {formatRelative(contact.lastSyncedAt)}
-        {contact.lastSyncedAt ? ` (${formatDateTime(contact.lastSyncedAt)})` : ""}. HubSpot contact {contact.externalId}
-        {portalId && contact.externalId && (
+        {contact.lastSyncedAt ? ` (${formatDateTime(contact.lastSyncedAt)})` : ""}. {crmName} contact {contact.externalId}
+        {contact.externalUrl && (
           <>
             {" · "}
-            <Anchor href={hubspotRecordUrl(portalId, "contact", contact.externalId)} target="_blank" rel="noreferrer" size="sm">
-              Open in HubSpot
+            <Anchor href={contact.externalUrl} target="_blank" rel="noreferrer" size="sm">
+              Open in {crmName}
             </Anchor>
           </>
         )}
-        . Changes to synced fields are best made in HubSpot.
+        . Changes to synced fields are best made in {crmName}.
       </Text>
     </Alert>
   );

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconExternalLink, IconLink } from "@tabler/icons-react";
-import { useConnection, hubspotRecordUrl } from "../../api/hubspot.ts";
+import { useConnection } from "../../api/hubspot.ts";
 import type { Customer } from "../../api/types.ts";
 import { formatDateTime } from "../../components/format.ts";
 import { unlinkedReason } from "../customers/LinkStatusCell.tsx";
@@ -9,7 +9,6 @@ export function CustomerLinkCard({ customer, onLink }: { customer: Customer; onL
   const connection = useConnection().data;
   const connected = connection?.status === "connected";
   const link = customer.crmLink;
-  const portal = connection?.portalId;
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-label="HubSpot link">
       <Group justify="space-between" align="flex-start">
@@ -26,9 +25,9 @@ export function CustomerLinkCard({ customer, onLink }: { customer: Customer; onL
                 </Text>
               </Group>
               <Text size="sm">
-                Company {portal ? <Anchor href={hubspotRecordUrl(portal, "company", link.companyId)} target="_blank" rel="noreferrer">{link.companyId} <IconExternalLink size={12} aria-hidden /></Anchor> : link.companyId}
+                Company {link.companyUrl ? <Anchor href={link.companyUrl} target="_blank" rel="noreferrer">{link.companyId} <IconExternalLink size={12} aria-hidden /></Anchor> : link.companyId}
                 {" · "}
-                {link.dealId ? <>Deal {portal ? <Anchor href={hubspotRecordUrl(portal, "deal", link.dealId)} target="_blank" rel="noreferrer">{link.dealId} <IconExternalLink size={12} aria-hidden /></Anchor> : link.dealId}</> : "no deal"}
+                {link.dealId ? <>Deal {link.dealUrl ? <Anchor href={link.dealUrl} target="_blank" rel="noreferrer">{link.dealId} <IconExternalLink size={12} aria-hidden /></Anchor> : link.dealId}</> : "no deal"}
               </Text>
             </>
           ) : (
