@@ -1,6 +1,5 @@
 // One error type for every way a HubSpot call can fail, so the sync engine switches on `kind`
 // instead of on status codes, and the run records a stable sync error code.
-import type { SyncErrorCode } from "../../core/errors.ts";
 import type { ErrorDetail } from "./types.ts";
 
 export type HubSpotErrorKind = "rate_limited" | "auth_revoked" | "unavailable" | "not_found" | "bad_request" | "conflict";
@@ -55,26 +54,6 @@ export class HubSpotError extends Error {
 
 export function isHubSpotError(error: unknown, kind?: HubSpotErrorKind): error is HubSpotError {
   return error instanceof HubSpotError && (kind === undefined || error.kind === kind);
-}
-
-/**
- * The sync error code a run records for a failed call. not_found, bad_request and conflict are
- * about one record or property, so the caller decides (crm_field_not_found, crm_list_not_found
- * or a per-record error); they map to null here.
- */
-export function syncErrorCodeFor(error: HubSpotError): SyncErrorCode | null {
-  switch (error.kind) {
-    case "rate_limited":
-      return "crm_rate_limited";
-    case "auth_revoked":
-      return "crm_auth_revoked";
-    case "unavailable":
-      return "crm_unavailable";
-    case "not_found":
-    case "bad_request":
-    case "conflict":
-      return null;
-  }
 }
 
 /** The kind a final HTTP status means (after retries, for retryable statuses). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HubSpotError, kindForStatus, readErrorBody, syncErrorCodeFor } from "./errors.ts";
+import { kindForStatus, readErrorBody } from "./errors.ts";
 import { backoffDelay, parseRetryAfter } from "./transport.ts";
 
 describe("backoffDelay", () => {
@@ -53,14 +53,6 @@ describe("errors", () => {
       "unavailable",
       "unavailable",
     ]);
-  });
-
-  it("maps kinds to the sync error catalog", () => {
-    const error = (kind: HubSpotError["kind"]): HubSpotError => new HubSpotError({ kind, status: 0, endpoint: "x", message: "m" });
-    expect(syncErrorCodeFor(error("rate_limited"))).toBe("crm_rate_limited");
-    expect(syncErrorCodeFor(error("auth_revoked"))).toBe("crm_auth_revoked");
-    expect(syncErrorCodeFor(error("unavailable"))).toBe("crm_unavailable");
-    expect(syncErrorCodeFor(error("not_found"))).toBeNull();
   });
 
   it("reads both of HubSpot's error body shapes and OAuth's", () => {
