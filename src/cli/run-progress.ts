@@ -36,7 +36,12 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
     const ctx = contextFor(config, database, config.port, logger);
     const connection = await ctx.crm.view(workspaceId, ctx.provider.id);
     if (connection.status === "not_connected") {
-      throw new Error(`HubSpot is not connected for workspace ${workspaceId}: connect it first (Integrations → HubSpot in the web app, or POST /api/v1/crm/hubspot/connection/private-app).`);
+      // The routes of today: OAuth from the web app, or a key of the CRM's usual kind (HubSpot: a service key).
+      const { id, displayName, tokenKinds } = ctx.provider;
+      const keyPath = `/api/v1/crm/${id}/connection/${(tokenKinds[0] ?? "token").replaceAll("_", "-")}`;
+      throw new Error(
+        `${displayName} is not connected for workspace ${workspaceId}: connect it first (Integrations → ${displayName} in the web app, with OAuth or a key; or POST ${keyPath} with {"token": "…"}).`,
+      );
     }
     if (connection.status === "disconnected") {
       const reason = connection.statusReason ? ` (${connection.statusReason})` : "";

@@ -320,7 +320,7 @@ describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a
       const cases: [string[], string, Record<string, string>?][] = [
         [["accounts", "--workspace", "no-such-workspace"], "No workspace with id no-such-workspace: pass the id of an existing workspace"],
         [["contacts", "--workspace", "no-such-workspace"], "No workspace with id no-such-workspace: pass the id of an existing workspace"],
-        [["accounts", "--workspace", notConnected], `HubSpot is not connected for workspace ${notConnected}: connect it first (${web}, or POST /api/v1/crm/hubspot/connection/private-app).`],
+        [["accounts", "--workspace", notConnected], `HubSpot is not connected for workspace ${notConnected}: connect it first (${web}, with OAuth or a key; or POST /api/v1/crm/hubspot/connection/service-key with {"token": "…"}).`],
         [["contacts", "--workspace", notConnected], `HubSpot is not connected for workspace ${notConnected}: connect it first`],
         [["accounts", "--workspace", revoked], `HubSpot was disconnected for workspace ${revoked} (HubSpot revoked access: the token was deleted): connect it again first (${web}).`],
         [["accounts", "--workspace", allOff], `HubSpot Sync is off for workspace ${allOff}: turn it on first (the HubSpot Sync switch on the Customers page, or PUT /api/v1/crm/hubspot/account-sync).`],
