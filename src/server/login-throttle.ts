@@ -19,6 +19,12 @@ export interface LoginThrottleOptions {
   windowSeconds: number;
   /** Password checks running at once (each holds a CPU core for a few hundred ms). */
   concurrentChecks: number;
+  /**
+   * Checks a password against a stored hash. The app always uses scrypt's verifyPassword; tests
+   * pass one that counts the checks or holds them, to see what each attempt paid for and in
+   * which order the gate admitted them, without measuring time.
+   */
+  verify: (plain: string, storedHash: string) => Promise<boolean>;
 }
 
 export const defaultLoginThrottle: LoginThrottleOptions = {
@@ -26,6 +32,7 @@ export const defaultLoginThrottle: LoginThrottleOptions = {
   addressAttempts: 50,
   windowSeconds: 15 * 60,
   concurrentChecks: Math.min(4, Math.max(1, availableParallelism())),
+  verify: verifyPassword,
 };
 
 /** One sign-in attempt that passed the counters; report how it went. */
@@ -46,11 +53,13 @@ export class LoginThrottle {
   readonly #account: RateLimiterMemory;
   readonly #address: RateLimiterMemory;
   readonly #gate: FairGate;
+  readonly #verify: LoginThrottleOptions["verify"];
 
   constructor(options: Partial<LoginThrottleOptions> = {}) {
     const o = { ...defaultLoginThrottle, ...options };
     this.#account = new RateLimiterMemory({ keyPrefix: "login:account", points: o.accountAttempts, duration: o.windowSeconds });
     this.#address = new RateLimiterMemory({ keyPrefix: "login:address", points: o.addressAttempts, duration: o.windowSeconds });
+    this.#verify = o.verify;
     this.#gate = new FairGate({ concurrency: o.concurrentChecks, perClient: 1, maxWaitingPerClient: 4, maxWaiting: 64 });
   }
 
@@ -80,7 +89,7 @@ export class LoginThrottle {
       check: async (plain, storedHash) => {
         const hash = storedHash ?? standInHash;
         try {
-          const ok = await this.#gate.run(address, rank, () => verifyPassword(plain, hash));
+          const ok = await this.#gate.run(address, rank, () => this.#verify(plain, hash));
           return ok && storedHash !== undefined;
         } catch (error) {
           if (!(error instanceof GateFullError)) throw error;
