@@ -166,7 +166,7 @@ export interface CrmConnectionsTable {
   scopes: string;
   access_expires_at: string | null;
   status_reason: string | null;
-  /** Why it is disconnected: a person disconnected it, or HubSpot revoked the grant. */
+  /** Why it is disconnected: a person disconnected it, or the CRM revoked the grant. */
   disconnect_cause: "manual" | "revoked" | null;
   connected_by: string | null;
   created_at: string;

@@ -97,7 +97,7 @@ export function accountSyncHandler(deps: AccountSyncJobDeps): JobHandler {
     const run = await currentRun(deps, payload);
     const finished = (): Promise<void> => deps.onRunFinished?.(run.id) ?? Promise.resolve();
     // The run stops at its next checkpoint when the worker stops, and also when the workspace
-    // turns HubSpot Sync off or disconnects HubSpot meanwhile ("no more runs", §3.4, §2).
+    // turns account sync off or disconnects the CRM meanwhile ("no more runs", §3.4, §2).
     const stop = new AbortController();
     const forward = (): void => stop.abort(jobCtx.signal.reason);
     if (jobCtx.signal.aborted) forward();

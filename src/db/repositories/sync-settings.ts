@@ -1,4 +1,4 @@
-// Per-workspace sync switches: the HubSpot Sync toggle and the contact-sync settings.
+// Per-workspace sync switches: the account-sync toggle ("HubSpot Sync") and the contact-sync settings.
 import type { Kysely } from "kysely";
 import type { Database } from "../schema.ts";
 
