@@ -210,7 +210,7 @@ describe("web UI", () => {
     const errors = page.getByRole("region", { name: "Run errors" });
     await errors.getByRole("heading", { name: "Errors (2)" }).waitFor();
     const ambiguous = errors.locator('[data-error-code="company_match_ambiguous"]');
-    await ambiguous.getByText("Several HubSpot companies share this customer's domain, so none was linked.").waitFor();
+    await ambiguous.getByText("Several companies in HubSpot share this customer's domain, so none was linked.").waitFor();
     await ambiguous.getByText("Link the customer by hand, or remove the duplicate domain in HubSpot.").waitFor();
     await errors.locator('[data-error-code="value_not_convertible"]').getByText("How to resolve:").waitFor();
     expect(await page.getByLabel("Failed: 2").count()).toBe(1);
