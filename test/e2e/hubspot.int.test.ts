@@ -4,7 +4,6 @@
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PRIVATE_APP_TOKEN } from "../../emulator/index.ts";
 import { ensureWebBuild } from "../../web/scripts/build.ts";
 import { HubSpotHarness } from "../support/hubspot.ts";
 import { openBrowser, signIn, type TestBrowser } from "./browser.ts";
@@ -52,14 +51,17 @@ describe("web UI with HubSpot", () => {
     await harness?.close();
   });
 
-  it("connects HubSpot with a private-app token", async () => {
+  it("connects HubSpot with a service key, the default kind of key", async () => {
+    // A HubSpot admin creates the key (the emulator's control API stands in for HubSpot's screen).
+    const serviceKey = "sk-e2e-service-key";
+    await harness.control("POST", "/service-keys", { key: serviceKey });
     await page.getByRole("link", { name: "Integrations" }).click();
     const connection = page.getByRole("region", { name: "HubSpot connection" });
     await connection.getByText("Not connected").waitFor();
-    // The service key is the default; an existing private-app token is the other choice.
-    await connection.getByText("Service keys", { exact: false }).first().waitFor();
-    await connection.getByText("Legacy private-app token").click();
-    await connection.getByLabel("Private-app access token").fill(PRIVATE_APP_TOKEN);
+    // The screen says where HubSpot creates a service key; a legacy private-app token is the other choice.
+    await connection.getByText("Development › Keys › Service keys", { exact: false }).first().waitFor();
+    await connection.getByText("Legacy private-app token").waitFor();
+    await connection.getByPlaceholder("Paste the service key").fill(serviceKey);
     await connection.getByRole("button", { name: "Connect", exact: true }).click();
     await connection.getByText("Connected", { exact: true }).waitFor();
     await page.getByRole("region", { name: "Account sync" }).waitFor();
