@@ -44,7 +44,7 @@ export async function settleRunError(ctx: RunFailureContext, error: unknown): Pr
     throw new FatalJobError(String(error), { cause: error });
   }
   const code = syncErrorCodeForConnector(error.code);
-  const record = () => recordSyncErrors(db, [{ runId: run.id, workspaceId: run.workspace_id, code, details: { message: error.message } }]);
+  const record = () => recordSyncErrors(db, [{ runId: run.id, workspaceId: run.workspace_id, code, crmName: ctx.crmName, details: { message: error.message } }]);
   switch (code) {
     case "crm_rate_limited": {
       const pauseMs = error.retryAfterMs ?? defaultPauseMs;

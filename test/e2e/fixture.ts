@@ -99,7 +99,7 @@ export async function seedWorkspace(db: Kysely<Database>, workspaceId: string): 
   await transitionRun(db, partial.id, "running");
   await addRunProgress(db, partial.id, { read: 37, linked: 1, updated: 6, skipped: 2, failed: 2, crmCalls: { "POST /crm/v3/objects/companies/search": 2, "POST /crm/v3/objects/deals/batch/read": 1 } });
   await recordSyncErrors(db, [
-    { runId: partial.id, workspaceId, code: "company_match_ambiguous", recordType: "customer", recordId: globex.id, details: { domain: "globex.com", candidates: ["9002", "9003"] } },
+    { runId: partial.id, workspaceId, code: "company_match_ambiguous", crmName: "HubSpot", recordType: "customer", recordId: globex.id, details: { domain: "globex.com", candidates: ["9002", "9003"] } },
     { runId: partial.id, workspaceId, code: "value_not_convertible", recordType: "company", crmId: "9006", details: { property: "annualrevenue", value: "about 300k" } },
   ]);
   await transitionRun(db, partial.id, "partial");

@@ -147,7 +147,9 @@ export interface RecordedError {
   runId: string;
   workspaceId: string;
   code: SyncErrorCode;
+  /** When absent, the catalog's message, naming the CRM by `crmName` ("the CRM" without one). */
   message?: string;
+  crmName?: string;
   recordType?: "customer" | "contact" | "field" | "company" | "deal" | "list" | null;
   recordId?: string | null;
   crmId?: string | null;
@@ -162,7 +164,7 @@ export async function recordSyncErrors(db: Kysely<Database>, errors: RecordedErr
     run_id: e.runId,
     workspace_id: e.workspaceId,
     code: e.code,
-    message: e.message ?? syncErrorInfo(e.code).message,
+    message: e.message ?? syncErrorInfo(e.code, e.crmName).message,
     record_type: e.recordType ?? null,
     record_id: e.recordId ?? null,
     crm_id: e.crmId ?? null,
