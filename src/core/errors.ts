@@ -100,7 +100,8 @@ export const connectorErrorCodes = [
 export type ConnectorErrorCode = (typeof connectorErrorCodes)[number];
 
 /** Which of the CRM's rate limits stopped a call: per day, per 10 s, per second (search). */
-export type CrmRateLimit = "daily" | "ten_secondly" | "secondly" | "unknown";
+export const crmRateLimits = ["daily", "ten_secondly", "secondly", "unknown"] as const;
+export type CrmRateLimit = (typeof crmRateLimits)[number];
 
 export class ConnectorError extends Error {
   constructor(

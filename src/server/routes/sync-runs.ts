@@ -1,6 +1,6 @@
 // Sync activity: runs with their counters and CRM calls, and the errors each recorded.
 import { z } from "zod";
-import { notFound, syncErrorCodes, syncErrorInfo, type SyncErrorCode } from "../../core/errors.ts";
+import { crmRateLimits, notFound, syncErrorCodes, syncErrorInfo, type CrmRateLimit, type SyncErrorCode } from "../../core/errors.ts";
 import { defaultPageSize, maxPageSize } from "../../db/pagination.ts";
 import { countRunErrors, getRun, listRunErrors, listRuns } from "../../db/repositories/sync-runs.ts";
 import type { SyncError, SyncRun } from "../../db/schema.ts";
@@ -11,8 +11,7 @@ import type { RouteModule } from "./route.ts";
 const runKinds = ["accounts", "contacts", "reconcile", "push", "link"] as const;
 const runStatuses = ["queued", "running", "succeeded", "partial", "failed", "cancelled"] as const;
 
-const pauseLimits = ["daily", "ten_secondly", "secondly", "unknown"] as const;
-const pauseLimit = (stored: string): (typeof pauseLimits)[number] => pauseLimits.find((l) => l === stored) ?? "unknown";
+const pauseLimit = (stored: string): CrmRateLimit => crmRateLimits.find((l) => l === stored) ?? "unknown";
 
 export const runSchema = z.object({
   id: z.string(),
@@ -25,7 +24,7 @@ export const runSchema = z.object({
   message: z.string().nullable(),
   pause: z
     .object({
-      limit: z.enum(pauseLimits).describe("The CRM rate limit that paused the run."),
+      limit: z.enum(crmRateLimits).describe("The CRM rate limit that paused the run."),
       resumesAt: z.string().describe("When the run goes on by itself."),
     })
     .nullable()
