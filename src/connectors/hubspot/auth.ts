@@ -1,6 +1,7 @@
 // Connecting HubSpot: a service key or legacy private-app token checked with one cheap call that
-// also names the portal, or OAuth (authorize URL, code exchange with introspection, revoke); and opening a client with the stored credentials, refreshed OAuth
-// tokens handed back to be sealed and stored. The credentials are this connector's own JSON:
+// also names the portal, or OAuth (authorize URL, code exchange with introspection, revoke); and
+// opening a client with the stored credentials, refreshed OAuth tokens handed back to be sealed
+// and stored. The credentials are this connector's own JSON:
 // the neutral connections module seals them without reading them.
 import { z } from "zod";
 import { ConnectorError } from "../../core/errors.ts";
@@ -60,7 +61,7 @@ function oauthConfig(settings: HubSpotSettings): OAuthClientConfig {
 }
 
 export function oauthUnavailable(settings: HubSpotSettings): string | null {
-  return settings.clientId && settings.clientSecret ? null : "OAuth is not configured: set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET, or connect with a private-app token.";
+  return settings.clientId && settings.clientSecret ? null : "OAuth is not configured: set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET, or connect with a service key.";
 }
 
 /** Checks a service key or private-app token with one call that also names its portal (account-info details). */
@@ -104,7 +105,7 @@ export async function exchange(settings: HubSpotSettings, o: { code: string; red
       credentials: { kind: "oauth", accessToken, refreshToken, expiresAt },
       accountId: String(info.hub_id),
       scopes: info.scopes,
-      accessExpiresAt: new Date(tokens.expiresAt).toISOString(),
+      accessExpiresAt: new Date(expiresAt).toISOString(),
     };
   } catch (error) {
     throw toConnectorError(error);
