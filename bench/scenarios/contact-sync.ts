@@ -103,7 +103,7 @@ export async function runContactSyncScenario(env: BenchEnv, options: { kind: "co
     const opened = await ctx.crm.open(env.workspaceId, provider);
     if (!opened) throw new Error("the bench workspace is not connected");
     const session = { source: opened.contactSource, takeCalls: opened.takeCalls };
-    const settings = await loadContactSyncSettings(db, env.workspaceId, ctx.provider);
+    const settings = await loadContactSyncSettings(db, env.workspaceId, ctx.crm.provider("hubspot"));
     if (options.full) await requestFullContactSync(db, env.workspaceId, provider);
     const counts: Counted = { crmWaitMs: 0, read: { members: 0, contacts: 0, history: 0, changed: 0, emailLookups: 0 }, crmWrites: { created: 0, updated: 0, failed: 0 } };
     const serverCpu = await startServerCpuMeter(database);

@@ -9,10 +9,9 @@ import { provisionWorkspace } from "../accounts.ts";
 import type { Config } from "../config.ts";
 import { tryNormalizeDomain } from "../core/domains.ts";
 import { createCustomer } from "../db/repositories/customers.ts";
-import { setAccountSyncEnabled } from "../db/repositories/sync-settings.ts";
 import { countUsers, findUserByEmail } from "../db/repositories/users.ts";
 import type { Database } from "../db/schema.ts";
-import { triggerAccountSync } from "../sync/account-sync-job.ts";
+import { setAccountSync } from "../sync/account-sync-toggle.ts";
 import { importFields } from "../sync/field-import.ts";
 import type { AppContext } from "../server/context.ts";
 
@@ -73,8 +72,9 @@ function pickDemoCompanies(store: EmulatorStore): { unique: DemoCompany[]; ambig
 
 /** Connects the demo workspace to the emulator and fills it; does nothing once connected. */
 export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceId: string, adminId: string | null): Promise<void> {
-  if (await ctx.crm.isConnected(workspaceId, ctx.provider.id)) return;
-  await ctx.crm.connectWithToken(workspaceId, ctx.provider.id, emulatorPrivateAppToken, adminId);
+  const hubspot = ctx.crm.provider("hubspot");
+  if (await ctx.crm.isConnected(workspaceId, hubspot.id)) return;
+  await ctx.crm.connectWithToken(workspaceId, hubspot.id, emulatorPrivateAppToken, adminId);
   const { unique, ambiguous } = pickDemoCompanies(store);
   for (const company of unique) await createCustomer(ctx.db, workspaceId, { name: company.name, domains: [company.domain] });
   for (const [i, domain] of ambiguous.entries()) await createCustomer(ctx.db, workspaceId, { name: `Shared-domain customer ${i + 1}`, domains: [domain] });
@@ -82,9 +82,9 @@ export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceI
   await createCustomer(ctx.db, workspaceId, { name: "Corner bakery (no domain)" });
   await createCustomer(ctx.db, workspaceId, { name: "Not in HubSpot Ltd", domains: ["not-in-hubspot.example.com"] });
 
-  const opened = await ctx.crm.open(workspaceId, ctx.provider.id);
+  const opened = await ctx.crm.open(workspaceId, hubspot.id);
   if (opened) {
-    await importFields(ctx.db, workspaceId, { ...ctx.provider, catalog: opened.catalog }, [
+    await importFields(ctx.db, workspaceId, { ...hubspot, catalog: opened.catalog }, [
       { object: "company", name: "annualrevenue" },
       { object: "company", name: "industry" },
       { object: "company", name: "numberofemployees" },
@@ -92,6 +92,5 @@ export async function seedDemo(ctx: AppContext, store: EmulatorStore, workspaceI
       { object: "deal", name: "closedate" },
     ]);
   }
-  await setAccountSyncEnabled(ctx.db, workspaceId, ctx.provider.id, true);
-  await triggerAccountSync(ctx.db, ctx.queue, ctx.provider, { workspaceId, trigger: "enable", triggeredBy: adminId }, { full: true });
+  await setAccountSync(ctx, hubspot, { workspaceId, enabled: true, userId: adminId });
 }

@@ -11,6 +11,7 @@ import { getWorkspace } from "../db/repositories/workspaces.ts";
 import type { Database, RunKind, SyncRun } from "../db/schema.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { startBackground, type Background } from "../sync/background.ts";
+import type { CrmProvider } from "../sync/connector.ts";
 import { finalStatuses } from "../sync/run-state.ts";
 import { createLogger, type Logger } from "./logging.ts";
 import { contextFor, openMigratedDatabase, type ProcessContext } from "./runtime.ts";
@@ -18,12 +19,14 @@ import { contextFor, openMigratedDatabase, type ProcessContext } from "./runtime
 export interface SyncCommandParts {
   database: Db;
   ctx: ProcessContext;
+  /** The workspace's CRM. */
+  crm: CrmProvider;
   logger: Logger;
 }
 
 /**
  * Opens the database and the app context for a sync command, once the workspace is known to exist
- * and to have HubSpot connected (each failure is one line that says what to do), and closes the
+ * and to have its CRM connected (each failure is one line that says what to do), and closes the
  * database when `body` is done.
  */
 export async function withSyncableWorkspace<T>(config: Config, workspaceId: string, body: (parts: SyncCommandParts) => Promise<T>): Promise<T> {
@@ -34,27 +37,26 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
       throw new Error(`No workspace with id ${workspaceId}: pass the id of an existing workspace (\`crmsync user create --workspace-name …\` prints it when it creates one).`);
     }
     const ctx = contextFor(config, database, config.port, logger);
-    const connection = await ctx.crm.view(workspaceId, ctx.provider.id);
+    const crm = await ctx.crm.workspaceProvider(workspaceId);
+    const { id, displayName, tokenKinds } = crm;
+    const connection = await ctx.crm.view(workspaceId, id);
     if (connection.status === "not_connected") {
       // The routes of today: OAuth from the web app, or a key of the CRM's usual kind (HubSpot: a service key).
-      const { id, displayName, tokenKinds } = ctx.provider;
-      const keyPath = `/api/v1/crm/${id}/connection/${(tokenKinds[0] ?? "token").replaceAll("_", "-")}`;
-      throw new Error(
-        `${displayName} is not connected for workspace ${workspaceId}: connect it first (Integrations → ${displayName} in the web app, with OAuth or a key; or POST ${keyPath} with {"token": "…"}).`,
-      );
+      const how = tokenKinds[0] === undefined ? "with OAuth" : `with OAuth or a key; or POST /api/v1/crm/${id}/connection/${tokenKinds[0].replaceAll("_", "-")} with {"token": "…"}`;
+      throw new Error(`${displayName} is not connected for workspace ${workspaceId}: connect it first (Integrations → ${displayName} in the web app, ${how}).`);
     }
     if (connection.status === "disconnected") {
       const reason = connection.statusReason ? ` (${connection.statusReason})` : "";
-      throw new Error(`HubSpot was disconnected for workspace ${workspaceId}${reason}: connect it again first (Integrations → HubSpot in the web app).`);
+      throw new Error(`${displayName} was disconnected for workspace ${workspaceId}${reason}: connect it again first (Integrations → ${displayName} in the web app).`);
     }
     // The worker opens the credentials too; a key that cannot open them would only retry there.
-    await ctx.crm.open(workspaceId, ctx.provider.id).catch((error: unknown) => {
+    await ctx.crm.open(workspaceId, id).catch((error: unknown) => {
       if (error instanceof AppError) throw error;
       throw new Error(
-        `The stored HubSpot credentials of workspace ${workspaceId} do not open with this secret key: run the command with the server's CRMSYNC_SECRET (or its DATA_DIR, which holds secret.key on an embedded install).`,
+        `The stored ${displayName} credentials of workspace ${workspaceId} do not open with this secret key: run the command with the server's CRMSYNC_SECRET (or its DATA_DIR, which holds secret.key on an embedded install).`,
       );
     });
-    return await body({ database, ctx, logger });
+    return await body({ database, ctx, crm, logger });
   } finally {
     await database.close();
   }
@@ -62,7 +64,7 @@ export async function withSyncableWorkspace<T>(config: Config, workspaceId: stri
 
 /** A worker for the command's own run; no schedules (a server or `crmsync worker` fires those). */
 export function startCommandWorker({ database, ctx, logger }: SyncCommandParts): Background {
-  return startBackground({ db: database.db, queue: ctx.queue, connections: ctx.crm, provider: ctx.provider.id, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1, logger });
+  return startBackground({ db: database.db, queue: ctx.queue, connections: ctx.crm, onRunFinished: ctx.notifyRunFinished, schedules: false, pollIntervalMs: 200, concurrency: 1, logger });
 }
 
 export interface RunProgressOptions {

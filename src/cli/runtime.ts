@@ -116,7 +116,7 @@ export async function startServer(config: Config, database: Db, logger: Logger, 
   const port = typeof address === "object" && address ? address.port : config.port;
   const background =
     ctx.scaleOut === null || overrides.withWorker === true
-      ? startBackground({ db: database.db, queue: ctx.queue, connections: ctx.crm, provider: ctx.provider.id, onRunFinished: ctx.notifyRunFinished, logger: app.log })
+      ? startBackground({ db: database.db, queue: ctx.queue, connections: ctx.crm, onRunFinished: ctx.notifyRunFinished, logger: app.log })
       : null;
   return {
     app,

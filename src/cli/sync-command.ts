@@ -12,10 +12,11 @@ const phases: AccountCheckpoint["phase"][] = ["companies", "deals", "sweep", "li
 
 export async function syncAccounts(config: Config, workspaceId: string, options: { full: boolean; progress: boolean }): Promise<SyncRun> {
   return withSyncableWorkspace(config, workspaceId, async (parts) => {
-    const { database, ctx } = parts;
-    const provider = ctx.provider.id;
-    if (!(await getSyncSettings(database.db, workspaceId, provider)).accountSyncEnabled) {
-      throw new Error(`HubSpot Sync is off for workspace ${workspaceId}: turn it on first (the HubSpot Sync switch on the Customers page, or PUT /api/v1/crm/hubspot/account-sync).`);
+    const { database, ctx, crm } = parts;
+    if (!(await getSyncSettings(database.db, workspaceId, crm.id)).accountSyncEnabled) {
+      throw new Error(
+        `${crm.displayName} Sync is off for workspace ${workspaceId}: turn it on first (the ${crm.displayName} Sync switch on the Customers page, or PUT /api/v1/crm/${crm.id}/account-sync).`,
+      );
     }
     return runWithProgress({
       db: database.db,
@@ -26,7 +27,7 @@ export async function syncAccounts(config: Config, workspaceId: string, options:
       phases,
       counters: ["read", "linked", "updated"],
       progress: options.progress,
-      trigger: () => triggerAccountSync(database.db, ctx.queue, ctx.provider, { workspaceId, trigger: "manual", triggeredBy: null }, { full: options.full }).then(() => undefined),
+      trigger: () => triggerAccountSync(database.db, ctx.queue, crm, { workspaceId, trigger: "manual", triggeredBy: null }, { full: options.full }).then(() => undefined),
       startWorker: () => startCommandWorker(parts),
     });
   });

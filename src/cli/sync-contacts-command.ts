@@ -13,18 +13,17 @@ const phases: ContactCheckpoint["phase"][] = ["check", "source", "changes", "lin
 
 export async function syncContacts(config: Config, workspaceId: string, options: { full: boolean; progress: boolean }): Promise<SyncRun> {
   return withSyncableWorkspace(config, workspaceId, async (parts) => {
-    const { database, ctx } = parts;
-    const provider = ctx.provider;
+    const { database, ctx, crm: provider } = parts;
     const settings = await loadContactSyncSettings(database.db, workspaceId, provider);
-    const where = "Integrations → HubSpot in the web app";
-    if (settings.mode === "off") throw new Error(`Contact sync is off for workspace ${workspaceId}: choose a mode first (${where}, or PUT /api/v1/crm/hubspot/contact-sync).`);
-    if (settings.paused) throw new Error(`Contact sync is paused for workspace ${workspaceId}: resume it first (${where}, or PUT /api/v1/crm/hubspot/contact-sync with "paused": false).`);
+    const where = `Integrations → ${provider.displayName} in the web app`;
+    if (settings.mode === "off") throw new Error(`Contact sync is off for workspace ${workspaceId}: choose a mode first (${where}, or PUT /api/v1/crm/${provider.id}/contact-sync).`);
+    if (settings.paused) throw new Error(`Contact sync is paused for workspace ${workspaceId}: resume it first (${where}, or PUT /api/v1/crm/${provider.id}/contact-sync with "paused": false).`);
     if (settings.mode === "two_way" && settings.confirmedAt === null) {
-      throw new Error(`Two-way contact sync is not confirmed for workspace ${workspaceId}: preview and confirm it first (${where}, or POST /api/v1/crm/hubspot/contact-sync/preview, then …/confirm).`);
+      throw new Error(`Two-way contact sync is not confirmed for workspace ${workspaceId}: preview and confirm it first (${where}, or POST /api/v1/crm/${provider.id}/contact-sync/preview, then …/confirm).`);
     }
     const { source, sourceError } = settings;
     if (sourceError && source.kind === "list" && source.listId === sourceError.listId) {
-      throw new Error(`The HubSpot list ${source.listId} that contact sync reads was deleted: choose another list first (${where}, or PUT /api/v1/crm/hubspot/contact-sync).`);
+      throw new Error(`The ${provider.displayName} list ${source.listId} that contact sync reads was deleted: choose another list first (${where}, or PUT /api/v1/crm/${provider.id}/contact-sync).`);
     }
     const kind = settings.mode === "inbound" ? "contacts" : "reconcile";
     if (options.full) await requestFullContactSync(database.db, workspaceId, provider.id);

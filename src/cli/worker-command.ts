@@ -34,7 +34,7 @@ export async function startWorkerProcess(config: Config, options: WorkerCommandO
   const background = startBackground({
     db: database.db,
     queue: ctx.queue,
-    connections: ctx.crm, provider: ctx.provider.id,
+    connections: ctx.crm,
     onRunFinished: ctx.notifyRunFinished,
     concurrency: options.concurrency,
     schedules: options.schedules,

@@ -6,7 +6,8 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { AppError } from "../core/errors.ts";
 import { decryptSecret, encryptSecret } from "../core/security.ts";
-import { getConnection, markDisconnected, saveConnection, updateConnectionCredentials } from "../db/repositories/connections.ts";
+import { forgetCrmLinks } from "../db/repositories/customers.ts";
+import { connectionsOfWorkspace, getConnection, markDisconnected, saveConnection, updateConnectionCredentials } from "../db/repositories/connections.ts";
 import type { CrmConnection, Database } from "../db/schema.ts";
 import type { CrmProvider, Grant, OpenedCrm, ProviderRegistry, StoredGrant } from "../sync/connector.ts";
 import { OAuthStates, type OAuthStart } from "./oauth-state.ts";
@@ -57,6 +58,29 @@ export class CrmConnections {
     return provider;
   }
 
+  /** The CRM a workspace with no connection yet is offered first (the first registered). */
+  defaultProvider(): CrmProvider {
+    return this.providers.list()[0]!;
+  }
+
+  /**
+   * The workspace's CRM (decision 0036: one at a time): the connected one; else the one it was
+   * last connected to, so a disconnected workspace keeps its CRM's name and links; else the default.
+   */
+  async workspaceProvider(workspaceId: string): Promise<CrmProvider> {
+    const rows = (await connectionsOfWorkspace(this.db, workspaceId)).filter((row) => this.providers.get(row.provider) !== undefined);
+    const row = rows.find((r) => r.status === "connected") ?? rows[0];
+    return row ? this.provider(row.provider) : this.defaultProvider();
+  }
+
+  /** A workspace syncs with one CRM at a time: connecting another while one is connected is refused. */
+  private async assertNoOtherCrm(workspaceId: string, provider: CrmProvider): Promise<void> {
+    const other = (await connectionsOfWorkspace(this.db, workspaceId)).find((row) => row.status === "connected" && row.provider !== provider.id);
+    if (!other) return;
+    const otherName = this.providers.get(other.provider)?.displayName ?? other.provider;
+    throw new AppError("crm_other_connected", `This workspace is connected to ${otherName}; disconnect ${otherName} before connecting ${provider.displayName}.`, { connected: other.provider });
+  }
+
   async view(workspaceId: string, providerId: string): Promise<ConnectionView> {
     const provider = this.provider(providerId);
     const about = { provider: provider.id, displayName: provider.displayName, capabilities: provider.capabilities, authMethods: provider.authMethods, tokenKinds: provider.tokenKinds };
@@ -86,6 +110,10 @@ export class CrmConnections {
   }
 
   private async save(workspaceId: string, provider: CrmProvider, grant: Grant, userId: string | null): Promise<void> {
+    await this.assertNoOtherCrm(workspaceId, provider);
+    // A workspace that moves to another CRM keeps its values, but its links name the old CRM's records.
+    const rows = await connectionsOfWorkspace(this.db, workspaceId);
+    if (rows.length > 0 && (await this.workspaceProvider(workspaceId)).id !== provider.id) await forgetCrmLinks(this.db, workspaceId);
     await saveConnection(this.db, workspaceId, provider.id, {
       authKind: grant.authKind,
       sealedCredentials: this.seal(grant.credentials),
@@ -103,6 +131,7 @@ export class CrmConnections {
     if (!provider.authMethods.includes("token") || tokenKind === undefined || !provider.tokenKinds.includes(tokenKind)) {
       throw new AppError("capability_missing", `${provider.displayName} cannot be connected with a ${kind ?? "token"}.`, { tokenKinds: provider.tokenKinds });
     }
+    await this.assertNoOtherCrm(workspaceId, provider);
     await this.save(workspaceId, provider, await provider.connectWithToken(tokenKind, token), userId);
     return this.view(workspaceId, provider.id);
   }
@@ -117,6 +146,7 @@ export class CrmConnections {
   async startOAuth(start: OAuthStart): Promise<string> {
     const provider = this.provider(start.provider);
     const oauth = this.oauthOf(provider);
+    await this.assertNoOtherCrm(start.workspaceId, provider);
     const state = await this.oauthStates.issue(start);
     return oauth.authorizeUrl({ state, redirectUri: this.redirectUriOf(provider.id) });
   }

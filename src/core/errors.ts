@@ -26,6 +26,7 @@ export const apiErrorCodes = [
   "invalid_cursor",
   "invalid_filter",
   "crm_not_connected",
+  "crm_other_connected",
   "crm_list_not_found",
   "crm_error",
   "provider_unknown",

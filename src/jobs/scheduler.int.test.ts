@@ -44,8 +44,9 @@ describe("slots and spreading", () => {
 
   it("builds the product's schedules and jobs", async () => {
     const ws = ["w1", "w2", "w3"];
+    const due = (ids: string[]) => () => Promise.resolve(ids.map((workspaceId) => ({ workspaceId, provider: "crm-a" })));
     const slot = new Date("2026-11-23T10:00:00.000Z");
-    const account = await accountSyncSchedule({ workspaces: () => Promise.resolve(ws) }).due(slot);
+    const account = await accountSyncSchedule({ workspaces: due(ws) }).due(slot);
     expect(account).toHaveLength(3);
     for (const [i, job] of account.entries()) {
       expect(job).toMatchObject({
@@ -53,19 +54,19 @@ describe("slots and spreading", () => {
         workspaceId: ws[i],
         coalesceKey: `account-sync:${ws[i]}`,
         exclusiveKey: `account-sync:${ws[i]}`,
-        payload: { workspaceId: ws[i], trigger: "schedule", triggeredBy: null },
+        payload: { workspaceId: ws[i], provider: "crm-a", trigger: "schedule", triggeredBy: null },
       });
       const offset = job.runAt!.getTime() - slot.getTime();
       expect(offset).toBeGreaterThanOrEqual(0);
       expect(offset).toBeLessThan(30 * MINUTE_MS);
     }
-    expect(accountSyncSchedule({ workspaces: () => Promise.resolve([]) }).intervalMs).toBe(30 * MINUTE_MS);
+    expect(accountSyncSchedule({ workspaces: due([]) }).intervalMs).toBe(30 * MINUTE_MS);
 
-    const inbound = inboundContactsSchedule({ workspaces: () => Promise.resolve(["w1"]), spreadMs: 0 });
+    const inbound = inboundContactsSchedule({ workspaces: due(["w1"]), spreadMs: 0 });
     expect(inbound.intervalMs).toBe(DAY_MS);
     expect(await inbound.due(slot)).toMatchObject([{ queue: syncQueues.contactSync, exclusiveKey: "contacts:w1", runAt: slot }]);
 
-    const nightly = reconcileSchedule({ workspaces: () => Promise.resolve(["w1"]) });
+    const nightly = reconcileSchedule({ workspaces: due(["w1"]) });
     expect(nightly).toMatchObject({ intervalMs: DAY_MS, phaseMs: 2 * HOUR_MS });
     const [reconcile] = await nightly.due(new Date("2026-11-23T02:00:00.000Z"));
     // Shares the exclusive key with the inbound sync: both write the workspace's contacts.
@@ -177,14 +178,14 @@ describe.each(dialects)("scheduler on %s", (dialect) => {
     const clock = manualClock("2026-11-23T10:00:00.000Z");
     const workspaceId = randomUUID();
     const queue = new SqlJobQueue({ db: t.db, dialect, now: clock.now });
-    const schedule = accountSyncSchedule({ workspaces: () => Promise.resolve([workspaceId]) });
+    const schedule = accountSyncSchedule({ workspaces: () => Promise.resolve([{ workspaceId, provider: "crm-a" }]) });
     // The schedule name is global, so this test gives it a private one.
     const scheduler = start(t, [{ ...schedule, name: `account-sync-${workspaceId}` }], clock.now);
     await scheduler.tick();
     await scheduler.stop();
     const [scheduled] = await queue.listJobs({ workspaceId });
     expect(scheduled).toMatchObject({ queue: syncQueues.accountSync, status: "pending", payload: { trigger: "schedule" } });
-    const manual = await queue.enqueue(accountSyncJob({ workspaceId, trigger: "manual", triggeredBy: "u1" }));
+    const manual = await queue.enqueue(accountSyncJob({ workspaceId, provider: "crm-a", trigger: "manual", triggeredBy: "u1" }));
     expect(manual).toEqual({ id: scheduled!.id, coalesced: true });
     expect((await queue.getJob(scheduled!.id))?.runAt).toEqual(clock.now());
   });

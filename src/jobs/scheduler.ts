@@ -164,19 +164,22 @@ export const syncQueues = {
 
 export interface SyncJobPayload {
   workspaceId: string;
+  /** The CRM the run syncs with (a connector id). */
+  provider: string;
   trigger: RunTrigger;
   triggeredBy: string | null;
 }
 
 export interface SyncJobInput {
   workspaceId: string;
+  provider: string;
   trigger: RunTrigger;
   triggeredBy?: string | null;
   runAt?: Date;
 }
 
 function syncJob(queue: string, coalesceKey: string, exclusiveKey: string, input: SyncJobInput): EnqueueInput {
-  const payload: SyncJobPayload = { workspaceId: input.workspaceId, trigger: input.trigger, triggeredBy: input.triggeredBy ?? null };
+  const payload: SyncJobPayload = { workspaceId: input.workspaceId, provider: input.provider, trigger: input.trigger, triggeredBy: input.triggeredBy ?? null };
   return {
     queue,
     payload,
@@ -202,9 +205,15 @@ export function reconcileJob(input: SyncJobInput): EnqueueInput {
   return syncJob(syncQueues.reconcile, `${syncQueues.reconcile}:${input.workspaceId}`, `contacts:${input.workspaceId}`, input);
 }
 
+/** A workspace a schedule applies to, with the CRM it syncs with. */
+export interface ScheduledWorkspace {
+  workspaceId: string;
+  provider: string;
+}
+
 export interface WorkspaceScheduleOptions {
   /** The workspaces the schedule applies to now (e.g. account sync enabled, contact sync not paused). */
-  workspaces: (slotStart: Date) => Promise<readonly string[]>;
+  workspaces: (slotStart: Date) => Promise<readonly ScheduledWorkspace[]>;
   /** Each workspace runs at slotStart + a stable offset below this; 0 starts them all at slotStart. */
   spreadMs?: number;
 }
@@ -223,10 +232,11 @@ function workspaceSchedule(
     intervalMs,
     phaseMs,
     async due(slotStart) {
-      const ids = await options.workspaces(slotStart);
-      return ids.map((workspaceId) =>
+      const due = await options.workspaces(slotStart);
+      return due.map(({ workspaceId, provider }) =>
         build({
           workspaceId,
+          provider,
           trigger: "schedule",
           runAt: new Date(slotStart.getTime() + spreadOffsetMs(`${name}:${workspaceId}`, spreadMs)),
         }),

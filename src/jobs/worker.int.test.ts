@@ -65,7 +65,7 @@ describe.each(dialects)("worker on %s", (dialect) => {
   it("account sync: 5 triggers during a run give exactly one follow-up, never overlapping (§3.4)", async () => {
     const queue = new SqlJobQueue({ db: t.db, dialect });
     const workspaceId = randomUUID();
-    const job = accountSyncJob({ workspaceId, trigger: "manual" });
+    const job = accountSyncJob({ workspaceId, provider: "crm-a", trigger: "manual" });
     const runs: { id: string; trigger: unknown; start: number; end: number }[] = [];
     const firstRunGate = gate();
     let firstStarted = false;
@@ -83,7 +83,7 @@ describe.each(dialects)("worker on %s", (dialect) => {
     let followUpId = "";
     const triggerDuringRun = async (): Promise<void> => {
       const triggers = [];
-      for (let i = 0; i < 5; i++) triggers.push(await queue.enqueue(accountSyncJob({ workspaceId, trigger: i % 2 ? "import" : "enable" })));
+      for (let i = 0; i < 5; i++) triggers.push(await queue.enqueue(accountSyncJob({ workspaceId, provider: "crm-a", trigger: i % 2 ? "import" : "enable" })));
       expect(triggers.map((r) => r.coalesced)).toEqual([false, true, true, true, true]);
       followUpId = triggers[0]!.id;
       expect(new Set(triggers.map((r) => r.id))).toEqual(new Set([followUpId]));

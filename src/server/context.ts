@@ -8,7 +8,7 @@ import type { Mailer } from "../notify/mailer.ts";
 import { notifyRunFinished, type NotifyLogger } from "../notify/run-notifications.ts";
 import { CrmConnections } from "../connections/connections.ts";
 import { connectorRegistry, type ConnectorSettings } from "../connectors/registry.ts";
-import type { CrmProvider } from "../sync/connector.ts";
+import type { ProviderRegistry } from "../sync/connector.ts";
 import { LoginThrottle, type LoginThrottleOptions } from "./login-throttle.ts";
 
 export interface AppContext {
@@ -24,8 +24,6 @@ export interface AppContext {
   queue: JobQueue;
   /** Every registered CRM's connections, by provider. */
   crm: CrmConnections;
-  /** The CRM workspaces sync with (the first registered; one per deployment until jobs carry a provider). */
-  provider: CrmProvider;
   /** Tells people about a finished run's errors (in-app, and by email when SMTP is set). */
   notifyRunFinished(runId: string): Promise<void>;
   /** Counts sign-in attempts and bounds password checks (this process's share). */
@@ -39,6 +37,8 @@ export interface ContextOptions {
   publicUrl: string;
   /** Each connector's settings (src/config.ts). */
   connectors: ConnectorSettings;
+  /** The CRMs offered; by default every registered connector bound to `connectors`. */
+  providers?: ProviderRegistry;
   mailer?: Mailer | null;
   logger?: NotifyLogger;
   /** Where triggers go; default the SQL queue on this database (embedded mode). PostgreSQL deployments pass graphile-worker's. */
@@ -54,7 +54,7 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
   options: ContextOptions & { queue?: Q },
 ): AppContext & { queue: Q } {
   const publicUrl = options.publicUrl.replace(/\/+$/, "");
-  const crm = new CrmConnections(database.db, options.secretKey, connectorRegistry(options.connectors), publicUrl);
+  const crm = new CrmConnections(database.db, options.secretKey, options.providers ?? connectorRegistry(options.connectors), publicUrl);
   return {
     db: database.db,
     dialect: database.dialect,
@@ -64,7 +64,6 @@ export function buildAppContext<Q extends JobQueue = SqlJobQueue>(
     // Without a queue given, Q is its default, SqlJobQueue.
     queue: options.queue ?? (new SqlJobQueue({ db: database.db, dialect: database.dialect }) as JobQueue as Q),
     crm,
-    provider: crm.providers.list()[0]!,
     loginThrottle: new LoginThrottle(options.loginThrottle),
     sessionIdleMs: options.sessionIdleMs ?? 12 * 3600 * 1000,
     notifyRunFinished: (runId) =>

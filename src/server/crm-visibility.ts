@@ -15,14 +15,15 @@ export type PresentedCustomer = Omit<CustomerRecord, "crmLink"> & { crmLink: Pre
 export type CustomerView = (customer: CustomerRecord) => PresentedCustomer;
 
 export async function customerView(ctx: AppContext, workspaceId: string): Promise<CustomerView> {
-  const provider = ctx.provider.id;
+  const crm = await ctx.crm.workspaceProvider(workspaceId);
+  const provider = crm.id;
   const connection = await getConnection(ctx.db, workspaceId, provider);
   const accountId = connection?.portal_id ?? null;
   const present = (link: CrmLink): PresentedLink => ({
     provider,
     ...link,
-    companyUrl: ctx.provider.recordUrl(accountId, "company", link.companyId),
-    dealUrl: link.dealId === null ? null : ctx.provider.recordUrl(accountId, "deal", link.dealId),
+    companyUrl: crm.recordUrl(accountId, "company", link.companyId),
+    dealUrl: link.dealId === null ? null : crm.recordUrl(accountId, "deal", link.dealId),
   });
   const shown: CustomerView = (customer) => ({ ...customer, crmLink: customer.crmLink ? present(customer.crmLink) : null });
   if (connection?.status !== "disconnected" || connection.disconnect_cause !== "revoked") return shown;
@@ -39,6 +40,7 @@ export type PresentedContact = ContactRecord & { externalUrl: string | null };
 
 /** Contacts with the page of their CRM record, as the workspace's connector builds it. */
 export async function contactView(ctx: AppContext, workspaceId: string): Promise<(contact: ContactRecord) => PresentedContact> {
-  const accountId = (await getConnection(ctx.db, workspaceId, ctx.provider.id))?.portal_id ?? null;
-  return (contact) => ({ ...contact, externalUrl: contact.externalId === null ? null : ctx.provider.recordUrl(accountId, "contact", contact.externalId) });
+  const crm = await ctx.crm.workspaceProvider(workspaceId);
+  const accountId = (await getConnection(ctx.db, workspaceId, crm.id))?.portal_id ?? null;
+  return (contact) => ({ ...contact, externalUrl: contact.externalId === null ? null : crm.recordUrl(accountId, "contact", contact.externalId) });
 }

@@ -19,10 +19,12 @@ export const accountSyncQueue = syncQueues.accountSync;
 
 const payloadSchema = z.object({
   workspaceId: z.string(),
+  /** Absent on jobs queued before jobs carried their CRM: the worker uses the workspace's. */
+  provider: z.string().optional(),
   trigger: z.enum(["schedule", "enable", "import", "manual", "link", "create"]),
   triggeredBy: z.string().nullable(),
 });
-export type AccountSyncPayload = z.infer<typeof payloadSchema>;
+export type AccountSyncPayload = Omit<z.infer<typeof payloadSchema>, "provider">;
 
 /** A usable CRM session for one workspace; null when it is not connected. */
 export interface CrmSession {
@@ -61,7 +63,7 @@ export async function triggerAccountSync(
   if (blocker) throw blocker;
   if (options.full) await requestFullAccountSync(db, payload.workspaceId, crm.id);
   // Coalesced and exclusive per workspace: a trigger during a run becomes one follow-up run.
-  const { coalesced } = await queue.enqueue(accountSyncJob(payload));
+  const { coalesced } = await queue.enqueue(accountSyncJob({ ...payload, provider: crm.id }));
   return { coalesced };
 }
 

@@ -6,21 +6,22 @@ import type { Kysely } from "kysely";
 import { workspacesWithAccountSync } from "../db/repositories/sync-settings.ts";
 import type { Database } from "../db/schema.ts";
 import { GraphileJobQueue, startGraphileWorker, type GraphileWorkerOptions } from "../jobs/graphile-queue.ts";
-import type { ClaimableJobQueue, JobLogger } from "../jobs/queue.ts";
-import { accountSyncSchedule, inboundContactsSchedule, reconcileSchedule, startScheduler, type Scheduler } from "../jobs/scheduler.ts";
+import { z } from "zod";
+import type { ClaimableJobQueue, JobHandler, JobLogger } from "../jobs/queue.ts";
+import { accountSyncSchedule, inboundContactsSchedule, reconcileSchedule, startScheduler, type ScheduledWorkspace, type Scheduler } from "../jobs/scheduler.ts";
 import { startWorker, type Worker, type WorkerOptions } from "../jobs/worker.ts";
 import { accountSyncHandler, accountSyncQueue } from "./account-sync-job.ts";
 import { contactQueues, contactSyncHandler, type ContactSyncJobDeps } from "./contact-sync/jobs.ts";
 import { workspacesForContactRuns } from "./contact-sync/settings.ts";
 import type { CrmConnections } from "../connections/connections.ts";
+import type { CrmProvider } from "./connector.ts";
 
 export interface BackgroundOptions {
   db: Kysely<Database>;
   /** The SQL queue runs the poll loop of worker.ts; graphile-worker's queue runs its own pool. */
   queue: ClaimableJobQueue | GraphileJobQueue;
+  /** Every registered CRM's connections; each job names the CRM it syncs with. */
   connections: CrmConnections;
-  /** The CRM the workspaces sync with (one per deployment until jobs carry a provider; decision 0011). */
-  provider: string;
   /** Called when a run reaches a final status. */
   onRunFinished?: (runId: string) => Promise<void>;
   logger?: JobLogger;
@@ -39,23 +40,24 @@ export interface Background {
   stop(): Promise<void>;
 }
 
+const jobCrmSchema = z.object({ workspaceId: z.string(), provider: z.string().optional() });
+
 export function startBackground(options: BackgroundOptions): Background {
   const { connections } = options;
-  const provider = connections.provider(options.provider);
-  const onAuthRevoked = (workspaceId: string, message: string) => connections.markRevoked(workspaceId, provider.id, message);
-  const contactDeps: ContactSyncJobDeps = {
-    db: options.db,
-    provider,
-    openSession: async (workspaceId) => {
-      const opened = await connections.open(workspaceId, provider.id);
-      return opened && { source: opened.contactSource, takeCalls: opened.takeCalls };
-    },
-    onAuthRevoked,
-    ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
-  };
-  const worker = startQueueWorker(options.graphile, {
-    queue: options.queue,
-    handlers: {
+  const onFinished = options.onRunFinished ? { onRunFinished: options.onRunFinished } : {};
+  const handlersOf = memoize((provider: CrmProvider) => {
+    const onAuthRevoked = (workspaceId: string, message: string) => connections.markRevoked(workspaceId, provider.id, message);
+    const contactDeps: ContactSyncJobDeps = {
+      db: options.db,
+      provider,
+      openSession: async (workspaceId) => {
+        const opened = await connections.open(workspaceId, provider.id);
+        return opened && { source: opened.contactSource, takeCalls: opened.takeCalls };
+      },
+      onAuthRevoked,
+      ...onFinished,
+    };
+    return {
       [accountSyncQueue]: accountSyncHandler({
         db: options.db,
         provider: provider.id,
@@ -65,16 +67,32 @@ export function startBackground(options: BackgroundOptions): Background {
           return opened && { source: opened.accountSource, takeCalls: opened.takeCalls };
         },
         onAuthRevoked,
-        ...(options.onRunFinished ? { onRunFinished: options.onRunFinished } : {}),
+        ...onFinished,
       }),
       [contactQueues.contacts]: contactSyncHandler(contactDeps, "contacts"),
       [contactQueues.reconcile]: contactSyncHandler(contactDeps, "reconcile"),
       [contactQueues.push]: contactSyncHandler(contactDeps, "push"),
-    },
+    } as Record<string, JobHandler>;
+  });
+  /** Runs a job with its CRM's handler; a job queued before jobs named their CRM gets the workspace's. */
+  const dispatch = (queue: string): JobHandler => async (job, jobCtx) => {
+    const { workspaceId, provider } = jobCrmSchema.parse(job.payload);
+    const crm = provider === undefined ? await connections.workspaceProvider(workspaceId) : connections.provider(provider);
+    await handlersOf(crm)[queue]!(job, jobCtx);
+  };
+  const queues = [accountSyncQueue, contactQueues.contacts, contactQueues.reconcile, contactQueues.push];
+  const worker = startQueueWorker(options.graphile, {
+    queue: options.queue,
+    handlers: Object.fromEntries(queues.map((queue) => [queue, dispatch(queue)])),
     concurrency: options.concurrency ?? 2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  /** The workspaces each CRM's lookup returns, tagged with that CRM. */
+  const everyCrm = (lookup: (provider: CrmProvider) => Promise<string[]>) => async (): Promise<ScheduledWorkspace[]> => {
+    const perCrm = await Promise.all(connections.providers.list().map(async (provider) => (await lookup(provider)).map((workspaceId) => ({ workspaceId, provider: provider.id }))));
+    return perCrm.flat();
+  };
   const scheduler =
     options.schedules === false
       ? null
@@ -82,9 +100,9 @@ export function startBackground(options: BackgroundOptions): Background {
           db: options.db,
           queue: options.queue,
           schedules: [
-            accountSyncSchedule({ workspaces: () => workspacesWithAccountSync(options.db, provider.id) }),
-            inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(options.db, provider, "contacts") }),
-            reconcileSchedule({ workspaces: () => workspacesForContactRuns(options.db, provider, "reconcile") }),
+            accountSyncSchedule({ workspaces: everyCrm((provider) => workspacesWithAccountSync(options.db, provider.id)) }),
+            inboundContactsSchedule({ workspaces: everyCrm((provider) => workspacesForContactRuns(options.db, provider, "contacts")) }),
+            reconcileSchedule({ workspaces: everyCrm((provider) => workspacesForContactRuns(options.db, provider, "reconcile")) }),
           ],
           ...(options.logger ? { logger: options.logger } : {}),
         });
@@ -95,6 +113,19 @@ export function startBackground(options: BackgroundOptions): Background {
       await scheduler?.stop();
       await worker.stop();
     },
+  };
+}
+
+/** One value per key object, built on first use. */
+function memoize<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = build(key);
+      made.set(key, value);
+    }
+    return value;
   };
 }
 

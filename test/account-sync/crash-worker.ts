@@ -26,5 +26,5 @@ const hubspot = {
   retry: { baseDelayMs: 5, maxDelayMs: 20 },
 };
 const connections = new CrmConnections(db, config.secretKey, connectorRegistry({ hubspot }), "http://127.0.0.1:3000");
-startBackground({ db, queue: new SqlJobQueue({ db, dialect }), connections, provider: "hubspot", schedules: false, pollIntervalMs: 20 });
+startBackground({ db, queue: new SqlJobQueue({ db, dialect }), connections, schedules: false, pollIntervalMs: 20 });
 process.stdout.write("ready\n");

@@ -75,7 +75,7 @@ describe("account sync: the HubSpot Sync toggle", () => {
     expect(manual.status).toBe(409);
     expect(manual.body.error.code).toBe("sync_disabled");
     // A job queued before the toggle went off (a schedule slot, say) does nothing.
-    const { id: jobId } = await h.t.ctx.queue.enqueue(accountSyncJob({ workspaceId: h.ws.id, trigger: "schedule" }));
+    const { id: jobId } = await h.t.ctx.queue.enqueue(accountSyncJob({ workspaceId: h.ws.id, provider: "hubspot", trigger: "schedule" }));
     await h.drain();
     expect((await h.t.ctx.queue.getJob(jobId))?.status).toBe("done");
     expect(await h.runs()).toHaveLength(runsBefore);
@@ -134,7 +134,7 @@ describe("account sync: the HubSpot Sync toggle", () => {
 
   it("coalesces triggers during a run into one follow-up run, and never runs a workspace twice at once", async () => {
     // A second worker process's worth of workers: exclusivity must hold across them.
-    const other = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, provider: h.t.ctx.provider.id, schedules: false, pollIntervalMs: 20 });
+    const other = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, schedules: false, pollIntervalMs: 20 });
     try {
       const runsBefore = (await h.runs()).length;
       h.emu.store.faults.add({ endpoint: "companies.search", kind: "slow", delayMs: 600, count: 1 });

@@ -238,7 +238,7 @@ describe("crmsync sync (the CLI in a child process, the emulator on 127.0.0.1, a
       await transitionRun(database.db, paused.id, "running");
       await transitionRun(database.db, paused.id, "queued", { message: "Paused: HubSpot's API limit was reached; resumes by itself." });
       const queue = new SqlJobQueue({ db: database.db, dialect: "sqlite" });
-      await queue.enqueue(accountSyncJob({ workspaceId, trigger: "schedule", runAt: new Date(Date.now() + 3_600_000) }));
+      await queue.enqueue(accountSyncJob({ workspaceId, provider: "hubspot", trigger: "schedule", runAt: new Date(Date.now() + 3_600_000) }));
 
       const result = await crmsync(["sync", "accounts", "--workspace", workspaceId, "--no-progress"], env);
 

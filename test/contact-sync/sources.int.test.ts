@@ -138,11 +138,12 @@ describe("contact sync: sources, settings and stopping errors", () => {
 
   it("runs inbound every 24 hours while on and not paused; pausing stops runs and schedules", async () => {
     const db = c.h.t.ctx.db;
-    const schedule = inboundContactsSchedule({ workspaces: () => workspacesForContactRuns(db, c.h.t.ctx.provider, "contacts") });
+    const hubspot = c.h.t.ctx.crm.provider("hubspot");
+    const schedule = inboundContactsSchedule({ workspaces: async () => (await workspacesForContactRuns(db, hubspot, "contacts")).map((workspaceId) => ({ workspaceId, provider: hubspot.id })) });
     expect(schedule.intervalMs).toBe(24 * 3600 * 1000);
     const due = await schedule.due(new Date());
     expect(due.map((j) => [j.queue, j.workspaceId])).toEqual([["contact-sync", c.ws.id]]);
-    const reconcile = reconcileSchedule({ workspaces: () => workspacesForContactRuns(db, c.h.t.ctx.provider, "reconcile") });
+    const reconcile = reconcileSchedule({ workspaces: async () => (await workspacesForContactRuns(db, hubspot, "reconcile")).map((workspaceId) => ({ workspaceId, provider: hubspot.id })) });
     expect(await reconcile.due(new Date())).toEqual([]);
     await c.configure({ paused: true });
     expect(await schedule.due(new Date())).toEqual([]);
@@ -161,7 +162,7 @@ describe("contact sync: sources, settings and stopping errors", () => {
     const count = (await c.contacts()).length;
     const session = (await c.h.t.ctx.crm.open(c.ws.id, "hubspot"))!;
     const run = await transitionRun(db, (await createRun(db, { workspaceId: c.ws.id, provider: "hubspot", kind: "contacts", trigger: "manual" })).id, "running");
-    const settings = await loadContactSyncSettings(db, c.ws.id, c.h.t.ctx.provider);
+    const settings = await loadContactSyncSettings(db, c.ws.id, c.h.t.ctx.crm.provider("hubspot"));
     const done = await runContactSync({ db, source: session.contactSource, provider: "hubspot", crmName: "HubSpot", takeCalls: session.takeCalls, contactLimit: count + 1 }, run, settings);
     expect(done.status).toBe("failed");
     expect(done.records_created).toBe(1);

@@ -42,7 +42,7 @@ describe("web UI: contact sync and notifications", () => {
     await ensureWebBuild({ quiet: true });
     // The harness's worker does not notify; this one does, as `crmsync serve` wires it.
     h = await HubSpotHarness.start("sqlite", { worker: false });
-    h.background = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, provider: h.t.ctx.provider.id, onRunFinished: h.t.ctx.notifyRunFinished, schedules: false, pollIntervalMs: 20 });
+    h.background = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, onRunFinished: h.t.ctx.notifyRunFinished, schedules: false, pollIntervalMs: 20 });
     await h.t.app.listen({ host: "127.0.0.1", port: 0 });
     url = `http://127.0.0.1:${(h.t.app.server.address() as AddressInfo).port}`;
     await h.connect();
@@ -271,7 +271,7 @@ describe("web UI: contact sync and notifications", () => {
     await expect.poll(() => email.inputValue()).toBe("Email (email)");
 
     // HubSpot access ends while the screen is open: the list picker says so at its next search.
-    await h.t.ctx.crm.markRevoked(h.ws.id, h.t.ctx.provider.id, "revoked while the screen was open");
+    await h.t.ctx.crm.markRevoked(h.ws.id, "hubspot", "revoked while the screen was open");
     const picker = form().getByRole("combobox", { name: "HubSpot list", exact: true });
     expect(await picker.inputValue()).toBe("Customers list");
     await picker.fill("news");

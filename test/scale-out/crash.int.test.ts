@@ -100,14 +100,14 @@ describe("scale-out: a worker killed with SIGKILL mid-run", () => {
       await s.kill(worker);
       // The periodic schedule fires while the dead worker still holds its lock, spread to later:
       // it must not retire the held job (the run would wait for the slot instead of resuming).
-      await s.queue.enqueue(accountSyncJob({ workspaceId: ws.id, trigger: "schedule", runAt: new Date(Date.now() + 10 * 60_000) }));
+      await s.queue.enqueue(accountSyncJob({ workspaceId: ws.id, provider: "hubspot", trigger: "schedule", runAt: new Date(Date.now() + 10 * 60_000) }));
       const phase = atKill.checkpoint ? (JSON.parse(atKill.checkpoint) as { phase: string }).phase : "start";
       killedAt.push(`${atKill.status}/${phase}`);
 
       s.emu.store.counters.reset();
       worker = await s.spawnWorker(1);
       await waitFor("the run to be taken over and finished", () => settled(ws).then((done) => (done ? true : undefined)), 30_000);
-      await s.queue.cancelPending(accountSyncJob({ workspaceId: ws.id, trigger: "schedule" }).coalesceKey!);
+      await s.queue.cancelPending(accountSyncJob({ workspaceId: ws.id, provider: "hubspot", trigger: "schedule" }).coalesceKey!);
 
       const runs = await s.runs(ws.id);
       // The interrupted run itself finished; a kill after its last write may leave a job that

@@ -63,7 +63,6 @@ const background = startBackground({
   db,
   queue,
   connections,
-  provider: "hubspot",
   schedules: false,
   concurrency: config.concurrency,
   pollIntervalMs: 100,

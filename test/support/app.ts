@@ -10,6 +10,9 @@ import { buildAppContext, type AppContext } from "../../src/server/context.ts";
 import type { LoginThrottleOptions } from "../../src/server/login-throttle.ts";
 import type { SqlJobQueue } from "../../src/jobs/sql-queue.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
+import type { HubSpotSettings } from "../../src/connectors/hubspot/auth.ts";
+import { hubspotConnector } from "../../src/connectors/hubspot/connector.ts";
+import { bindConnector, providerRegistry } from "../../src/sync/connector.ts";
 
 export interface TestWorkspace {
   id: string;
@@ -36,25 +39,29 @@ export interface TestAppOptions {
   hubspotBaseUrl?: string;
   oauthClient?: { clientId: string; clientSecret: string };
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Also offer a second CRM, "other" ("Other CRM"): HubSpot's connector under another id, at the same emulator. */
+  secondCrm?: boolean;
 }
 
 export async function startTestApp(dialect: Dialect, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
+  const hubspot: HubSpotSettings = {
+    baseUrl: options.hubspotBaseUrl ?? "http://127.0.0.1:9",
+    authorizeUrl: `${options.hubspotBaseUrl ?? "http://127.0.0.1:9"}/oauth/authorize`,
+    clientId: options.oauthClient?.clientId,
+    clientSecret: options.oauthClient?.clientSecret,
+    // The emulator runs without limits in tests; budgeting would only slow them down.
+    budget: false,
+    privateAppLimit: 100,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  };
   const ctx = buildAppContext(database, {
     secretKey: generateSecretKey(),
     publicUrl: "http://127.0.0.1:3000",
-    connectors: {
-      hubspot: {
-        baseUrl: options.hubspotBaseUrl ?? "http://127.0.0.1:9",
-        authorizeUrl: `${options.hubspotBaseUrl ?? "http://127.0.0.1:9"}/oauth/authorize`,
-        clientId: options.oauthClient?.clientId,
-        clientSecret: options.oauthClient?.clientSecret,
-        // The emulator runs without limits in tests; budgeting would only slow them down.
-        budget: false,
-        privateAppLimit: 100,
-        retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      },
-    },
+    connectors: { hubspot },
+    ...(options.secondCrm
+      ? { providers: providerRegistry([bindConnector(hubspotConnector, hubspot), bindConnector({ ...hubspotConnector, id: "other", displayName: "Other CRM" }, hubspot)]) }
+      : {}),
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });
   const app = await buildApp(ctx);

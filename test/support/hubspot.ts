@@ -77,6 +77,8 @@ export interface HubSpotHarnessOptions {
   emulator?: Omit<EmulatorOptions, "port" | "rateLimits">;
   /** Start the background worker (default true). */
   worker?: boolean;
+  /** Also register a second CRM, "other" (see startTestApp). */
+  secondCrm?: boolean;
 }
 
 export class HubSpotHarness {
@@ -90,7 +92,7 @@ export class HubSpotHarness {
   static async start(dialect: Dialect, options: HubSpotHarnessOptions = {}): Promise<HubSpotHarness> {
     const emu = await startEmulator({ ...options.emulator, port: 0, host: "127.0.0.1", rateLimits: false });
     try {
-      const t = await startTestApp(dialect, { hubspotBaseUrl: emu.url, oauthClient: { clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET } });
+      const t = await startTestApp(dialect, { hubspotBaseUrl: emu.url, oauthClient: { clientId: OAUTH_CLIENT_ID, clientSecret: OAUTH_CLIENT_SECRET }, ...(options.secondCrm ? { secondCrm: true } : {}) });
       const harness = new HubSpotHarness(dialect, emu, t, null);
       if (options.worker !== false) harness.startWorker();
       return harness;
@@ -106,7 +108,7 @@ export class HubSpotHarness {
   }
 
   startWorker(): Background {
-    this.background = startBackground({ db: this.t.ctx.db, queue: this.t.ctx.queue, connections: this.t.ctx.crm, provider: this.t.ctx.provider.id, schedules: false, pollIntervalMs: 20 });
+    this.background = startBackground({ db: this.t.ctx.db, queue: this.t.ctx.queue, connections: this.t.ctx.crm, schedules: false, pollIntervalMs: 20 });
     return this.background;
   }
 

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   await ensureWebBuild();
   // The harness's own worker does not notify; this one does, as `crmsync serve` wires it.
   const h = await HubSpotHarness.start("sqlite", { worker: false });
-  h.background = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, provider: h.t.ctx.provider.id, onRunFinished: h.t.ctx.notifyRunFinished, schedules: false, pollIntervalMs: 20 });
+  h.background = startBackground({ db: h.t.ctx.db, queue: h.t.ctx.queue, connections: h.t.ctx.crm, onRunFinished: h.t.ctx.notifyRunFinished, schedules: false, pollIntervalMs: 20 });
   const browser = await openBrowser({ width: 1360, height: 860 });
   try {
     await h.t.app.listen({ host: "127.0.0.1", port: 0 });

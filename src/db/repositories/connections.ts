@@ -8,6 +8,11 @@ export async function getConnection(db: Kysely<Database>, workspaceId: string, p
   return db.selectFrom("crm_connections").selectAll().where("workspace_id", "=", workspaceId).where("provider", "=", provider).executeTakeFirst();
 }
 
+/** Every CRM connection row of a workspace, the most recently changed first. */
+export async function connectionsOfWorkspace(db: Kysely<Database>, workspaceId: string): Promise<CrmConnection[]> {
+  return db.selectFrom("crm_connections").selectAll().where("workspace_id", "=", workspaceId).orderBy("updated_at", "desc").orderBy("provider").execute();
+}
+
 export interface ConnectionInput {
   authKind: string;
   sealedCredentials: string;

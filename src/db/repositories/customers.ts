@@ -309,3 +309,12 @@ export async function setCustomerLink(
   const result = await db.updateTable("customers").set(changes).where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound("Customer", id);
 }
+
+/**
+ * Forgets every customer's CRM link of a workspace (its CRM changed: the ids name another CRM's
+ * records). Values stay; the next run of the new CRM matches everyone again. Returns how many.
+ */
+export async function forgetCrmLinks(db: Kysely<Database>, workspaceId: string): Promise<number> {
+  const result = await db.updateTable("customers").set(resetLink).where("workspace_id", "=", workspaceId).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -94,7 +94,7 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principal;
       const contact = await createContact(ctx.db, workspaceId, request.body, { source: "api" });
       // Two-way: the new contact reaches HubSpot within seconds, through a durable, retried job (§4.4).
-      const provider = ctx.provider;
+      const provider = await ctx.crm.workspaceProvider(workspaceId);
       const settings = await loadContactSyncSettings(ctx.db, workspaceId, provider);
       if ((await contactRunBlocker(ctx.db, workspaceId, provider, settings, "push")) === null) {
         await triggerContactRun(ctx.db, ctx.queue, provider, "push", { workspaceId, trigger: "create", triggeredBy: principal.userId });

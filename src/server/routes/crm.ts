@@ -4,10 +4,11 @@
 import { z } from "zod";
 import { AppError, notFound } from "../../core/errors.ts";
 import { findActiveRun, listRuns } from "../../db/repositories/sync-runs.ts";
-import { getSyncSettings, setAccountSyncEnabled } from "../../db/repositories/sync-settings.ts";
+import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { getField } from "../../db/repositories/custom-fields.ts";
 import { syncQueues } from "../../jobs/scheduler.ts";
 import { triggerAccountSync } from "../../sync/account-sync-job.ts";
+import { setAccountSync } from "../../sync/account-sync-toggle.ts";
 import { importFields, listImportableFields, refreshFieldDefinition } from "../../sync/field-import.ts";
 import type { ConnectionView } from "../../connections/connections.ts";
 import type { CrmProvider } from "../../sync/connector.ts";
@@ -198,16 +199,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       const principal = requireAdmin(request);
       const { workspaceId } = principal;
       const provider = crmOf(ctx, request.params);
-      if (request.body.enabled && !provider.capabilities.accountSync) throw new AppError("capability_missing", `${provider.displayName} does not offer account sync.`);
-      if (request.body.enabled && !(await ctx.crm.isConnected(workspaceId, provider.id))) {
-        throw new AppError("crm_not_connected", `Connect ${provider.displayName} before turning ${provider.displayName} Sync on.`);
-      }
-      const changed = await setAccountSyncEnabled(ctx.db, workspaceId, provider.id, request.body.enabled);
-      if (changed && request.body.enabled) {
-        // Turning it on (again) reads everything: an immediate full run (§3.4).
-        await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId, trigger: "enable", triggeredBy: principal.userId }, { full: true });
-      }
-      if (changed && !request.body.enabled) await ctx.queue.cancelPending(`${syncQueues.accountSync}:${workspaceId}`);
+      await setAccountSync(ctx, provider, { workspaceId, enabled: request.body.enabled, userId: principal.userId });
       return accountSyncView(ctx, workspaceId, provider.id);
     },
   );
@@ -284,7 +276,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       const { workspaceId } = principal;
       const existing = await getField(ctx.db, workspaceId, request.params.id);
       if (!existing) throw notFound("Field", request.params.id);
-      const provider = existing.syncMapping ? crmOf(ctx, { provider: existing.syncMapping.provider }) : ctx.provider;
+      const provider = existing.syncMapping ? crmOf(ctx, { provider: existing.syncMapping.provider }) : await ctx.crm.workspaceProvider(workspaceId);
       const opened = await openCrm(ctx, workspaceId, provider);
       const field = await withCrm(ctx, workspaceId, provider, () => refreshFieldDefinition(ctx.db, workspaceId, { ...provider, catalog: opened.catalog }, request.params.id));
       // Values refused under the old options (value_not_convertible) must come in now: an

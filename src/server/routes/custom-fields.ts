@@ -118,7 +118,7 @@ export const customFieldRoutes: RouteModule = (app, ctx) => {
         }
       }
       const opts = options(rawOptions);
-      const field = await updateField(ctx.db, workspaceId, request.params.id, { ...(label !== undefined ? { label } : {}), ...(opts ? { options: opts } : {}) }, ctx.provider.displayName);
+      const field = await updateField(ctx.db, workspaceId, request.params.id, { ...(label !== undefined ? { label } : {}), ...(opts ? { options: opts } : {}) }, (await ctx.crm.workspaceProvider(workspaceId)).displayName);
       return presentField(field);
     },
   );

@@ -31,7 +31,7 @@ export const customerLinkRoutes: RouteModule = (app, ctx) => {
     async (request) => {
       const principal = requireAdmin(request);
       const { workspaceId } = principal;
-      const provider = ctx.provider;
+      const provider = await ctx.crm.workspaceProvider(workspaceId);
       const opened = await ctx.crm.open(workspaceId, provider.id);
       const session = opened && { source: opened.accountSource, takeCalls: opened.takeCalls };
       const customer = await withCrm(ctx, workspaceId, provider, () =>

@@ -115,7 +115,7 @@ export const customerRoutes: RouteModule = (app, ctx) => {
     async (request, reply) => {
       const { workspaceId } = principalOf(request);
       const view = await customerView(ctx, workspaceId);
-      return reply.status(201).send(view(await createCustomer(ctx.db, workspaceId, request.body, ctx.provider.displayName)));
+      return reply.status(201).send(view(await createCustomer(ctx.db, workspaceId, request.body, (await ctx.crm.workspaceProvider(workspaceId)).displayName)));
     },
   );
 
@@ -136,7 +136,7 @@ export const customerRoutes: RouteModule = (app, ctx) => {
     async (request) => {
       const { workspaceId } = principalOf(request);
       const view = await customerView(ctx, workspaceId);
-      return view(await updateCustomer(ctx.db, workspaceId, request.params.id, request.body, ctx.provider.displayName));
+      return view(await updateCustomer(ctx.db, workspaceId, request.params.id, request.body, (await ctx.crm.workspaceProvider(workspaceId)).displayName));
     },
   );
 

@@ -21,7 +21,7 @@ export const contactPushQueue = "contact-push";
 export function contactPushJob(input: SyncJobInput): EnqueueInput {
   return {
     queue: contactPushQueue,
-    payload: { workspaceId: input.workspaceId, trigger: input.trigger, triggeredBy: input.triggeredBy ?? null },
+    payload: { workspaceId: input.workspaceId, provider: input.provider, trigger: input.trigger, triggeredBy: input.triggeredBy ?? null },
     workspaceId: input.workspaceId,
     // Creations during a pending push join it: one push carries them all.
     coalesceKey: `${contactPushQueue}:${input.workspaceId}`,
@@ -35,6 +35,8 @@ export const contactQueues: Record<ContactRunKind, string> = { contacts: syncQue
 
 const payloadSchema = z.object({
   workspaceId: z.string(),
+  /** Absent on jobs queued before jobs carried their CRM: the worker uses the workspace's. */
+  provider: z.string().optional(),
   trigger: z.enum(["schedule", "enable", "import", "manual", "link", "create"]),
   triggeredBy: z.string().nullable(),
 });
@@ -60,9 +62,16 @@ export interface ContactSyncJobDeps {
  * run it: contact sync off, paused or in the other mode, two-way unconfirmed, the source list
  * deleted, the CRM not connected.
  */
-export async function triggerContactRun(db: Kysely<Database>, queue: JobQueue, provider: ContactSettingsProvider, kind: ContactRunKind, input: SyncJobInput): Promise<{ coalesced: boolean }> {
-  const blocker = await contactRunBlocker(db, input.workspaceId, provider, await loadContactSyncSettings(db, input.workspaceId, provider), kind);
+export async function triggerContactRun(
+  db: Kysely<Database>,
+  queue: JobQueue,
+  provider: ContactSettingsProvider,
+  kind: ContactRunKind,
+  trigger: Omit<SyncJobInput, "provider">,
+): Promise<{ coalesced: boolean }> {
+  const blocker = await contactRunBlocker(db, trigger.workspaceId, provider, await loadContactSyncSettings(db, trigger.workspaceId, provider), kind);
   if (blocker) throw blocker;
+  const input: SyncJobInput = { ...trigger, provider: provider.id };
   const job = kind === "contacts" ? contactSyncJob(input) : kind === "reconcile" ? reconcileJob(input) : contactPushJob(input);
   const { coalesced } = await queue.enqueue(job);
   return { coalesced };
