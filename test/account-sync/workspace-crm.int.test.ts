@@ -21,6 +21,10 @@ describe.each(dialects)("the workspace's CRM on %s", (dialect: Dialect) => {
 
   const connect = (provider: string) => h.api<{ error: { code: string; message: string } }>("POST", `/api/v1/crm/${provider}/connection/private-app`, { token: PRIVATE_APP_TOKEN });
 
+  it("a workspace that never connected is offered the default CRM", async () => {
+    expect(await h.ok("GET", "/api/v1/crm/current")).toMatchObject({ provider: "hubspot", displayName: "HubSpot", status: "not_connected" });
+  });
+
   it("refuses a second CRM while one is connected, saying which to disconnect", async () => {
     await h.ok("POST", "/api/v1/crm/hubspot/connection/private-app", { token: PRIVATE_APP_TOKEN });
     const second = await connect("other");
@@ -44,7 +48,10 @@ describe.each(dialects)("the workspace's CRM on %s", (dialect: Dialect) => {
 
   it("moving to another CRM forgets the old CRM's links and runs the new CRM's jobs", async () => {
     await h.ok("DELETE", "/api/v1/crm/hubspot/connection");
+    // Disconnected, the workspace still shows its CRM (its links and names stay HubSpot's).
+    expect(await h.ok("GET", "/api/v1/crm/current")).toMatchObject({ provider: "hubspot", status: "disconnected" });
     expect((await connect("other")).status).toBe(200);
+    expect(await h.ok("GET", "/api/v1/crm/current")).toMatchObject({ provider: "other", displayName: "Other CRM", status: "connected" });
     const [customer] = (await h.ok<{ items: { id: string; crmLink: unknown; linkStatus: { state: string } }[] }>("GET", "/api/v1/customers?limit=10")).items;
     expect(customer).toMatchObject({ crmLink: null, linkStatus: { state: "not_checked" } });
 

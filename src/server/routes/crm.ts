@@ -117,6 +117,15 @@ export const crmRoutes: RouteModule = (app, ctx) => {
     return { items: ctx.crm.providers.list().map((p) => ({ id: p.id, displayName: p.displayName, capabilities: { ...p.capabilities, contactSources: [...p.capabilities.contactSources] }, authMethods: [...p.authMethods] })) };
   });
 
+  app.get(
+    "/api/v1/crm/current",
+    { schema: { tags, summary: "The workspace's CRM: the connected one, else the one it was last connected to, else the default (one CRM at a time)", response: { 200: connectionSchema, 401: errorBodySchema } } },
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      return present(await ctx.crm.view(workspaceId, (await ctx.crm.workspaceProvider(workspaceId)).id));
+    },
+  );
+
   app.get(`${base}/connection`, { schema: { tags, summary: "The workspace's connection to the CRM, with the CRM's name and capabilities", params, response: { 200: connectionSchema, 401: errorBodySchema, 404: errorBodySchema } } }, async (request) => {
     return present(await ctx.crm.view(principalOf(request).workspaceId, request.params.provider));
   });
