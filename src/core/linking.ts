@@ -11,6 +11,7 @@ export interface CompanyDomains {
 
 export type CompanyLinkDecision =
   | { kind: "no_domains" }
+  | { kind: "personal_domain" }
   | { kind: "no_match" }
   | { kind: "ambiguous"; companyIds: string[] }
   | { kind: "linked"; companyId: string };
@@ -80,12 +81,15 @@ export class CompanyDomainIndex {
 /**
  * Links only when exactly one distinct company matches across all the customer's (normalised)
  * domains. Several matches are ambiguous even when one company matches more domains than the
- * others: the spec asks for no link, and the user sees why.
+ * others: the spec asks for no link, and the user sees why. Personal domains (gmail.com) take
+ * no part: a customer with only those is never linked automatically.
  */
-export function decideCompanyLink(customerDomains: readonly string[], index: CompanyDomainIndex): CompanyLinkDecision {
+export function decideCompanyLink(customerDomains: readonly string[], index: CompanyDomainIndex, isPersonal: (domain: string) => boolean = () => false): CompanyLinkDecision {
   if (customerDomains.length === 0) return { kind: "no_domains" };
+  const companyDomains = customerDomains.filter((domain) => !isPersonal(domain));
+  if (companyDomains.length === 0) return { kind: "personal_domain" };
   const ids = new Set<string>();
-  for (const domain of customerDomains) for (const id of index.companiesFor(domain)) ids.add(id);
+  for (const domain of companyDomains) for (const id of index.companiesFor(domain)) ids.add(id);
   const [first, ...rest] = [...ids].sort(compareIds);
   if (first === undefined) return { kind: "no_match" };
   return rest.length === 0 ? { kind: "linked", companyId: first } : { kind: "ambiguous", companyIds: [first, ...rest] };

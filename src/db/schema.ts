@@ -11,6 +11,19 @@ export interface WorkspacesTable {
   created_at: string;
 }
 
+export interface WorkspaceSettingsTable {
+  workspace_id: string;
+  /** ISO 3166 alpha-2 country of national-format phone numbers; null: only international numbers parse. */
+  default_country: string | null;
+  /** JSON array of domains the workspace does not treat as personal. */
+  personal_domains_allow: Generated<string>;
+  /** JSON array of domains the workspace treats as personal. */
+  personal_domains_deny: Generated<string>;
+  /** Most contacts the workspace may hold; null: the default. */
+  contact_limit: number | null;
+  updated_at: string;
+}
+
 export interface UsersTable {
   id: string;
   workspace_id: string;
@@ -47,7 +60,7 @@ export interface ApiTokensTable {
 
 export type LinkSource = "auto" | "manual";
 /** Why an unlinked customer stayed unlinked at its last attempt. */
-export type UnlinkedReason = "no_domains" | "no_match" | "ambiguous";
+export type UnlinkedReason = "no_domains" | "personal_domain" | "no_match" | "ambiguous";
 
 export interface CustomersTable {
   id: string;
@@ -364,6 +377,7 @@ export interface ContactSyncPushesTable {
 
 export interface Database {
   workspaces: WorkspacesTable;
+  workspace_settings: WorkspaceSettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -6,6 +6,8 @@
 // redoes the page, a crash after it resumes after the page.
 import type { Kysely } from "kysely";
 import { decideCompanyLink } from "../core/linking.ts";
+import { personalDomainCheck } from "../core/personal-domains.ts";
+import { getWorkspaceSettings } from "../db/repositories/workspace-settings.ts";
 import { listSyncedFields, type FieldRecord } from "../db/repositories/custom-fields.ts";
 import {
   applyAutoLinks,
@@ -266,6 +268,7 @@ async function link(ctx: RunContext): Promise<void> {
   const { deps } = ctx;
   await refreshPlannerStatistics(ctx.db, linkTables);
   const index = await loadCompanyDomainIndex(ctx.db, ctx.ws, deps.provider);
+  const isPersonal = personalDomainCheck((await getWorkspaceSettings(ctx.db, ctx.ws)).personalDomains);
   let after = ctx.checkpoint.cursor;
   for (;;) {
     const batch = await listUnlinkedCustomers(ctx.db, ctx.ws, after, customerBatch);
@@ -274,7 +277,7 @@ async function link(ctx: RunContext): Promise<void> {
     const attempts: LinkAttempt[] = [];
     const errors: Omit<RecordedError, "runId" | "workspaceId">[] = [];
     for (const customer of batch) {
-      const decision = decideCompanyLink(customer.domains, index);
+      const decision = decideCompanyLink(customer.domains, index, isPersonal);
       if (decision.kind === "linked") {
         matches.push({ customerId: customer.id, companyId: decision.companyId });
         continue;

@@ -34,7 +34,10 @@ export const customerSchema = z
       .nullable(),
     linkStatus: z.object({
       state: z.enum(["linked", "unlinked", "not_checked"]),
-      reason: z.enum(["no_domains", "no_match", "ambiguous"]).optional(),
+      reason: z
+        .enum(["no_domains", "personal_domain", "no_match", "ambiguous"])
+        .optional()
+        .describe("Why it is not linked: no domain; only personal domains (gmail.com...), which never link by themselves (link it by hand); no company has its domains; several do."),
       candidates: z.array(z.string()).optional().describe("The matching company ids, when ambiguous."),
       checkedAt: z.string().optional(),
     }),

@@ -12,5 +12,6 @@ import { notificationRoutes } from "./notifications.ts";
 import type { RouteModule } from "./route.ts";
 import { sessionRoutes } from "./session.ts";
 import { syncRunRoutes } from "./sync-runs.ts";
+import { workspaceSettingsRoutes } from "./workspace-settings.ts";
 
-export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, crmRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes, credentialRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, sessionRoutes, syncRunRoutes, contactRoutes, customerRoutes, customFieldRoutes, insightRoutes, crmRoutes, customerLinkRoutes, notificationRoutes, contactSyncRoutes, credentialRoutes, workspaceSettingsRoutes];

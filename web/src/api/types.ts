@@ -55,7 +55,7 @@ export interface CrmLink {
 
 export interface LinkStatus {
   state: "linked" | "unlinked" | "not_checked";
-  reason?: "no_domains" | "no_match" | "ambiguous";
+  reason?: "no_domains" | "personal_domain" | "no_match" | "ambiguous";
   candidates?: string[];
   checkedAt?: string;
 }

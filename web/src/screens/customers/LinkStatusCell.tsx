@@ -10,6 +10,9 @@ export function unlinkedReason(customer: Customer): string | null {
   switch (status.reason) {
     case "no_domains":
       return "No domain";
+    case "personal_domain":
+      // Free-mail domains (gmail.com) never link by themselves: only a person can say which company it is.
+      return "Personal domain: link by hand";
     case "ambiguous":
       return `Several matching companies${status.candidates?.length ? ` (${status.candidates.length})` : ""}`;
     case "no_match":

@@ -1,0 +1,42 @@
+// Changing a workspace's settings, for the API and the CLI: each value is checked and
+// normalised here, so a stored setting is always one the sync can use.
+import type { Kysely } from "kysely";
+import { isSupportedCountry } from "libphonenumber-js";
+import { normalizeDomain } from "./core/domains.ts";
+import { AppError } from "./core/errors.ts";
+import { getWorkspaceSettings, saveWorkspaceSettings, type WorkspaceSettings } from "./db/repositories/workspace-settings.ts";
+import type { Database } from "./db/schema.ts";
+
+/** Fields left out (or undefined) keep their value. */
+export interface WorkspaceSettingsPatch {
+  defaultCountry?: string | null | undefined;
+  personalDomains?: { allow?: readonly string[] | undefined; deny?: readonly string[] | undefined } | undefined;
+  contactLimit?: number | null | undefined;
+}
+
+function country(value: string | null): string | null {
+  if (value === null) return null;
+  const code = value.trim().toUpperCase();
+  if (!isSupportedCountry(code)) {
+    throw new AppError("validation_failed", `"${value}" is not a country crmsync can read phone numbers for: give an ISO 3166 two-letter code such as US, GB or DE.`, { field: "defaultCountry", value });
+  }
+  return code;
+}
+
+/** Normalised, deduplicated and sorted; a value that is no domain is refused by name (domain_invalid). */
+function domains(values: readonly string[]): string[] {
+  return [...new Set(values.map((value) => normalizeDomain(value)))].sort();
+}
+
+export async function updateWorkspaceSettings(db: Kysely<Database>, workspaceId: string, patch: WorkspaceSettingsPatch): Promise<WorkspaceSettings> {
+  const current = await getWorkspaceSettings(db, workspaceId);
+  const allow = patch.personalDomains?.allow === undefined ? current.personalDomains.allow : domains(patch.personalDomains.allow);
+  const deny = patch.personalDomains?.deny === undefined ? current.personalDomains.deny : domains(patch.personalDomains.deny);
+  const both = allow.filter((domain) => deny.includes(domain));
+  if (both.length > 0) throw new AppError("validation_failed", `A domain cannot be both allowed and denied: ${both.join(", ")}.`, { field: "personalDomains", domains: both });
+  return saveWorkspaceSettings(db, workspaceId, {
+    defaultCountry: patch.defaultCountry === undefined ? current.defaultCountry : country(patch.defaultCountry),
+    personalDomains: { allow, deny },
+    contactLimit: patch.contactLimit === undefined ? current.contactLimit : patch.contactLimit,
+  });
+}
