@@ -15,6 +15,7 @@
 // whose own email matches nobody, but whose phone belongs to a contact already linked elsewhere,
 // is a different person who claims the same phone. It is imported without the phone and the
 // clash is logged `phone_taken`, rather than being skipped as `contact_already_linked`.
+import type { CountryCode } from "libphonenumber-js";
 import { isValidEmail, normalizeEmail, tryNormalizePhone } from "./handles.ts";
 
 export interface CrmContactFacts {
@@ -140,10 +141,13 @@ export function crmAdditionalEmails(raw: readonly string[], primary: string | nu
   return [...out];
 }
 
-/** A CRM phone in E.164, or null when absent or unreadable (HubSpot phones are free text). */
-export function crmPhone(raw: string | null | undefined): string | null {
+/**
+ * A CRM phone in E.164, or null when absent or unreadable (CRM phones are free text). National
+ * numbers ("(415) 555-0122") are read as numbers of `defaultCountry`, the workspace's setting.
+ */
+export function crmPhone(raw: string | null | undefined, defaultCountry?: CountryCode): string | null {
   if (raw === null || raw === undefined || raw.trim() === "") return null;
-  return tryNormalizePhone(raw);
+  return tryNormalizePhone(raw, defaultCountry);
 }
 
 /** The tag a lifecycle stage becomes (§4.2), so contacts can be filtered by stage. */

@@ -55,6 +55,7 @@ export const syncErrorCodes = [
   "crm_unavailable",
   "contact_limit_reached",
   "crm_validation_failed",
+  "phone_invalid",
 ] as const;
 export type SyncErrorCode = (typeof syncErrorCodes)[number];
 
@@ -145,6 +146,12 @@ export interface SyncErrorInfo {
 /** `crm` is the display name of the run's CRM ("HubSpot"); "the CRM" when none is at hand. */
 export function syncErrorInfo(code: SyncErrorCode, crm = "the CRM"): SyncErrorInfo {
   switch (code) {
+    case "phone_invalid":
+      return {
+        message: `The phone number in ${crm} could not be read, so it was not imported.`,
+        hint: "Write it in the international format (+1 415 555 0122), or set the workspace's default country in Settings so national numbers (415 555 0122) are read.",
+        disposition: "record",
+      };
     case "contact_missing_handle":
       return { message: `The contact in ${crm} has no email and no phone.`, hint: `Add an email or a phone to the contact in ${crm}; it is imported at the next run.`, disposition: "record" };
     case "email_taken":

@@ -20,7 +20,7 @@ import { principalOf, requireAdmin } from "../auth.ts";
 import type { AppContext } from "../context.ts";
 import { errorBodySchema } from "../errors.ts";
 import { withCrm } from "../crm-errors.ts";
-import { crmOf, openCrm, providerParams } from "./crm.ts";
+import { crmOf, fullRunQuery, openCrm, providerParams } from "./crm.ts";
 import type { CrmProvider } from "../../sync/connector.ts";
 import type { RouteModule } from "./route.ts";
 import { presentRun, runSchema } from "./sync-runs.ts";
@@ -230,13 +230,21 @@ export const contactSyncRoutes: RouteModule = (app, ctx) => {
 
   app.post(
     `${base}/run`,
-    { schema: { tags, summary: "Run contact sync now (inbound run, or two-way reconcile)", params, response: { 202: z.object({ queued: z.boolean(), kind: z.enum(runKinds), coalesced: z.boolean() }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Run contact sync now (inbound run, or two-way reconcile)",
+        params,
+        querystring: fullRunQuery,
+        response: { 202: z.object({ queued: z.boolean(), kind: z.enum(runKinds), coalesced: z.boolean() }), ...errors },
+      },
+    },
     async (request, reply) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
       const settings = await loadContactSyncSettings(ctx.db, principal.workspaceId, provider);
       const kind = settings.mode === "two_way" ? "reconcile" : "contacts";
-      const result = await triggerContactRun(ctx.db, ctx.queue, provider, kind, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId });
+      const result = await triggerContactRun(ctx.db, ctx.queue, provider, kind, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: request.query.full ?? false });
       return reply.status(202).send({ queued: true, kind, coalesced: result.coalesced });
     },
   );

@@ -20,6 +20,9 @@ import { fieldSchema, presentField } from "./custom-fields.ts";
 import type { RouteModule } from "./route.ts";
 import { presentRun, runSchema } from "./sync-runs.ts";
 
+/** "Run now" reads only what changed; `?full=true` reads everything again (a support action: after deletions, say). */
+export const fullRunQuery = z.object({ full: z.stringbool().optional().describe("true: a full pass that reads every record again, not only what changed") });
+
 export const providerParams = z.object({ provider: z.string().min(1).max(64).describe("The CRM connector's id (hubspot)") });
 
 const capabilitiesSchema = z.object({
@@ -215,12 +218,12 @@ export const crmRoutes: RouteModule = (app, ctx) => {
 
   app.post(
     `${base}/account-sync/run`,
-    { schema: { tags, summary: "Run account sync now", params, response: { 202: z.object({ queued: z.boolean(), coalesced: z.boolean() }), ...errors } } },
+    { schema: { tags, summary: "Run account sync now", params, querystring: fullRunQuery, response: { 202: z.object({ queued: z.boolean(), coalesced: z.boolean() }), ...errors } } },
     async (request, reply) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
       // The trigger refuses (409, with what to do) a run that could not happen.
-      const result = await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: false });
+      const result = await triggerAccountSync(ctx.db, ctx.queue, provider, { workspaceId: principal.workspaceId, trigger: "manual", triggeredBy: principal.userId }, { full: request.query.full ?? false });
       return reply.status(202).send({ queued: true, coalesced: result.coalesced });
     },
   );

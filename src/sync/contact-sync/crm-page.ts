@@ -43,7 +43,7 @@ import {
 import type { ContactSyncRecordStatus } from "../../db/schema.ts";
 import type { CrmContact } from "../ports.ts";
 import { CrmWrites } from "./crm-writes.ts";
-import { ContactRunStopped, defaultContactLimit, fieldColumn, iso, parseMs, trimmed } from "./types.ts";
+import { ContactRunStopped, fieldColumn, iso, parseMs, trimmed } from "./types.ts";
 
 /** Not changed in crmsync since it was last in step with the CRM (sync writes stamp both times alike). */
 function localInStep(contact: ContactRecord): boolean {
@@ -71,10 +71,13 @@ export class CrmPage extends CrmWrites {
   protected facts(record: CrmContact): CrmContactFacts {
     const p = record.properties;
     const email = crmEmail(this.fields.email ? p[this.fields.email] : record.email);
+    const rawPhone = this.fields.phone ? p[this.fields.phone] : record.phone;
+    const phone = crmPhone(rawPhone, this.phoneCountry);
+    if (phone === null && rawPhone && !isEmpty(rawPhone)) this.unreadablePhones.set(record.id, rawPhone);
     return {
       id: record.id,
       email,
-      phone: crmPhone(this.fields.phone ? p[this.fields.phone] : record.phone),
+      phone,
       lifecycleStage: trimmed(record.lifecycleStage),
       // The CRM's other addresses of the person go with its own email only: when the mapped
       // property holds another address, they are not this one's.
@@ -90,7 +93,7 @@ export class CrmPage extends CrmWrites {
       const raw = record.properties[property] ?? null;
       let value: string | null = trimmed(raw);
       if (value !== null && field === "email") value = crmEmail(value);
-      if (value !== null && field === "phone") value = crmPhone(value);
+      if (value !== null && field === "phone") value = crmPhone(value, this.phoneCountry);
       // A value crmsync cannot read is neither pulled nor overwritten.
       if (value === null && !isEmpty(raw)) continue;
       const change = record.lastChanges?.[property];
@@ -141,6 +144,7 @@ export class CrmPage extends CrmWrites {
       if (this.twoWay) this.pushes = await pushMemory(this.db, ws, this.deps.provider, [...linked.values()].map((c) => c.id));
 
       const facts = new Map(records.map((r) => [r.id, this.facts(r)]));
+      await this.recordUnreadablePhones();
       const emails = [...facts.values()].flatMap((f) => [...(f.email ? [f.email] : []), ...(f.additionalEmails ?? [])]);
       const phones = [...facts.values()].flatMap((f) => (f.phone ? [f.phone] : []));
       const held = await contactIdsByHandles(this.db, ws, { emails, phones });
@@ -422,8 +426,25 @@ export class CrmPage extends CrmWrites {
     return updated;
   }
 
+  /** A phone that could not be read is reported (phone_invalid), never dropped silently; the rest of the contact goes on. */
+  private async recordUnreadablePhones(): Promise<void> {
+    const unreadable = [...this.unreadablePhones];
+    this.unreadablePhones.clear();
+    const country = this.phoneCountry ? ` as a number of ${this.phoneCountry}` : " (no default country is set, so only numbers starting with + are read)";
+    await this.record(
+      unreadable.map(([crmId, raw]) => ({
+        code: "phone_invalid" as const,
+        message: `The phone "${raw}" of ${this.deps.crmName} contact ${crmId} could not be read${country}; it was not imported.`,
+        recordType: "contact",
+        recordId: null,
+        crmId,
+        details: { phone: raw, ...(this.phoneCountry ? { country: this.phoneCountry } : {}) },
+      })),
+    );
+  }
+
   protected async createLocal(record: CrmContact, f: CrmContactFacts, customerOf: Map<string, string | null>, lookups: MatchLookups): Promise<ContactRecord | null> {
-    const limit = this.deps.contactLimit ?? defaultContactLimit;
+    const limit = this.contactLimit;
     if (this.contactCount >= limit) {
       // What the page created before the limit stays (the run stops, the page is not redone).
       await this.flushCreates();

@@ -35,13 +35,15 @@ import { getSyncState } from "../../db/repositories/crm-mirror.ts";
 import { listLinkedCustomers } from "../../db/repositories/customer-links.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { countRunErrors } from "../../db/repositories/sync-runs.ts";
+import { getWorkspaceSettings } from "../../db/repositories/workspace-settings.ts";
+import type { CountryCode } from "libphonenumber-js";
 import type { ContactSyncRecordStatus } from "../../db/schema.ts";
 import { ConnectorError } from "../../core/errors.ts";
 import { isWriteFailure, type CrmContact } from "../ports.ts";
 import { CrmPage } from "./crm-page.ts";
 import type { ErrorInput } from "./run-book.ts";
 import { mappedFields } from "./settings.ts";
-import { ContactRunStopped, parseMs, splitName, type Phase } from "./types.ts";
+import { ContactRunStopped, defaultContactLimit, parseMs, splitName, type Phase } from "./types.ts";
 
 const readBatch = 100;
 const customerBatch = 1000;
@@ -52,6 +54,9 @@ export class ContactRun extends CrmPage {
     this.fields = mappedFields(this.settings.mapping);
     if (this.run) this.errors = await countRunErrors(this.db, this.run.id);
     this.contactCount = await countContacts(this.db, this.workspaceId);
+    const workspace = await getWorkspaceSettings(this.db, this.workspaceId);
+    this.phoneCountry = (workspace.defaultCountry ?? undefined) as CountryCode | undefined;
+    this.contactLimit = this.deps.contactLimit ?? workspace.contactLimit ?? defaultContactLimit;
     while (this.checkpoint.phase !== "done") {
       switch (this.checkpoint.phase) {
         case "check":

@@ -11,7 +11,7 @@ import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../
 import type { ContactSourceAndWriter } from "../ports.ts";
 import { settleRunError } from "../run-failure.ts";
 import { contactRunBlocker } from "../run-now.ts";
-import { runContactSync } from "./run.ts";
+import { requestFullContactSync, runContactSync } from "./run.ts";
 import type { ContactRunKind, ContactSyncDeps } from "./types.ts";
 import { loadContactSyncSettings, runnable, saveContactSyncSettings, type ContactSettingsProvider } from "./settings.ts";
 
@@ -68,9 +68,12 @@ export async function triggerContactRun(
   provider: ContactSettingsProvider,
   kind: ContactRunKind,
   trigger: Omit<SyncJobInput, "provider">,
+  options: { full?: boolean } = {},
 ): Promise<{ coalesced: boolean }> {
   const blocker = await contactRunBlocker(db, trigger.workspaceId, provider, await loadContactSyncSettings(db, trigger.workspaceId, provider), kind);
   if (blocker) throw blocker;
+  // A full pass reads the whole source again (a support action: "run a full pass now").
+  if (options.full && kind !== "push") await requestFullContactSync(db, trigger.workspaceId, provider.id);
   const input: SyncJobInput = { ...trigger, provider: provider.id };
   const job = kind === "contacts" ? contactSyncJob(input) : kind === "reconcile" ? reconcileJob(input) : contactPushJob(input);
   const { coalesced } = await queue.enqueue(job);

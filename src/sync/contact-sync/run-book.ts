@@ -9,8 +9,10 @@ import { addRunProgress, recordSyncErrors, saveCheckpoint, type RecordedError } 
 import type { Kysely } from "kysely";
 import type { Database, SyncRun } from "../../db/schema.ts";
 import type { ContactSyncSettings } from "./settings.ts";
+import type { CountryCode } from "libphonenumber-js";
 import {
   ContactRunStopped,
+  defaultContactLimit,
   type ContactCheckpoint,
   type ContactSyncDeps,
   type PreviewPlan,
@@ -34,6 +36,12 @@ export class RunBook {
   counts = { read: 0, created: 0, updated: 0, linked: 0, skipped: 0, failed: 0, crmCreated: 0, crmUpdated: 0 };
   readonly plan: PreviewPlan = { crm: { create: 0, update: 0 }, local: { create: 0, update: 0, link: 0 }, skipped: 0, errors: {}, sample: [] };
   protected fields: Partial<Record<SyncedField, string>> = {};
+  /** The workspace's country of national phone numbers (its settings), read at the start of the run. */
+  protected phoneCountry: CountryCode | undefined = undefined;
+  /** Most contacts the workspace may hold (its settings, else the deployment's default). */
+  protected contactLimit = defaultContactLimit;
+  /** CRM contacts of the current page whose phone could not be read, with the raw value. */
+  protected unreadablePhones = new Map<string, string>();
   protected properties: string[] = [];
   protected contactCount = 0;
   protected pending: PendingPush[] = [];
