@@ -1,22 +1,15 @@
 // "Run now" reads what changed; `?full=true` is the support action that reads everything again,
 // so a deletion the incremental search cannot see is taken in at once (not at the nightly pass).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Dialect } from "../../src/db/database.ts";
 import { dialects } from "../support/databases.ts";
-import { HubSpotHarness, type RunJson } from "../support/hubspot.ts";
+import { connectedHarness, type RunJson } from "../support/hubspot.ts";
 
 describe.each(dialects)("account sync: a full pass on demand on %s", (dialect: Dialect) => {
-  let h: HubSpotHarness;
-  beforeAll(async () => {
-    h = await HubSpotHarness.start(dialect);
-    await h.connect();
-    await h.enableSync();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const harness = connectedHarness(dialect);
 
   it("a company deleted in the CRM stops being an ambiguity candidate after a full pass", async () => {
+    const h = harness();
     const domain = `shared-${dialect}.com`;
     const kept = await h.addCompany({ name: "Shared Kept", domain });
     const deleted = await h.addCompany({ name: "Shared Deleted", domain });

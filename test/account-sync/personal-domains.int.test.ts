@@ -1,23 +1,15 @@
 // Free-mail and personal domains never link a customer by themselves (product spec §3.1), with
 // the workspace's own allow and deny lists, against the emulator on both databases.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Dialect } from "../../src/db/database.ts";
 import { dialects } from "../support/databases.ts";
-import { HubSpotHarness } from "../support/hubspot.ts";
+import { connectedHarness } from "../support/hubspot.ts";
 
 describe.each(dialects)("account sync: personal domains on %s", (dialect: Dialect) => {
-  let h: HubSpotHarness;
-
-  beforeAll(async () => {
-    h = await HubSpotHarness.start(dialect);
-    await h.connect();
-    await h.enableSync();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const harness = connectedHarness(dialect);
 
   it("never links a customer whose only domain is a free-mail one, and says why", async () => {
+    const h = harness();
     await h.addCompany({ name: "The company that put gmail.com on its record", domain: "gmail.com" });
     const customer = await h.createCustomer("Jane Doe (gmail)", ["gmail.com"]);
     expect((await h.runSync()).status).toBe("succeeded");
@@ -27,6 +19,7 @@ describe.each(dialects)("account sync: personal domains on %s", (dialect: Dialec
   });
 
   it("links on the customer's company domain and ignores its personal one", async () => {
+    const h = harness();
     const companyId = await h.addCompany({ name: "Mixed Co", domain: `mixed-${dialect}.com` });
     const customer = await h.createCustomer("Mixed Co", ["yahoo.com", `mixed-${dialect}.com`]);
     await h.runSync();
@@ -34,6 +27,7 @@ describe.each(dialects)("account sync: personal domains on %s", (dialect: Dialec
   });
 
   it("follows the workspace's deny and allow lists at the next run", async () => {
+    const h = harness();
     const family = `family-smith-${dialect}.net`;
     await h.addCompany({ name: "Family Smith", domain: family });
     const familyCustomer = await h.createCustomer("The Smiths", [family]);
@@ -48,6 +42,7 @@ describe.each(dialects)("account sync: personal domains on %s", (dialect: Dialec
   });
 
   it("an admin can still link a personal-domain customer by hand", async () => {
+    const h = harness();
     const companyId = await h.addCompany({ name: "Solo consultant", domain: "hotmail.com" });
     const customer = await h.createCustomer("Solo consultant", ["hotmail.com"]);
     const linked = await h.ok<{ crmLink: { companyId: string; source: string } }>("PUT", `/api/v1/customers/${customer.id}/crm-link`, { companyId });
@@ -55,6 +50,7 @@ describe.each(dialects)("account sync: personal domains on %s", (dialect: Dialec
   });
 
   it("checks settings: members read but cannot change, bad values are refused by name and nothing is stored", async () => {
+    const h = harness();
     const before = await h.ok("GET", "/api/v1/workspace-settings", undefined, h.ws.memberToken);
     expect(before).toMatchObject({ defaultCountry: null, contactLimit: 1_000_000 });
     expect((await h.api("PATCH", "/api/v1/workspace-settings", { defaultCountry: "US" }, h.ws.memberToken)).status).toBe(403);

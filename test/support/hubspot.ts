@@ -12,6 +12,7 @@ import {
   type RunningEmulator,
 } from "../../emulator/index.ts";
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import type { Kysely } from "kysely";
 import { tryNormalizeDomain } from "../../src/core/domains.ts";
 import type { Dialect } from "../../src/db/database.ts";
@@ -338,4 +339,24 @@ export async function snapshotWorkspace(db: Kysely<Database>, workspaceId: strin
     if (snap) snap.fields[v.key] = { text: v.text_value, number: v.number_value === null ? null : Number(v.number_value) };
   }
   return out;
+}
+
+/**
+ * For a describe block: a harness started before its tests with HubSpot connected and HubSpot
+ * Sync on (its first run done), closed after them. Returns the getter the tests use.
+ */
+export function connectedHarness(dialect: Dialect, options: HubSpotHarnessOptions = {}): () => HubSpotHarness {
+  let h: HubSpotHarness | undefined;
+  beforeAll(async () => {
+    h = await HubSpotHarness.start(dialect, options);
+    await h.connect();
+    await h.enableSync();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  return () => {
+    if (!h) throw new Error("the harness did not start");
+    return h;
+  };
 }
