@@ -95,7 +95,7 @@ export function registerOAuthRoutes(app: FastifyInstance, store: SalesforceStore
 
   const revoke = async (req: FastifyRequest, reply: FastifyReply) => {
     const token = params(req).token ?? "";
-    if (!store.auth.revoke(token)) return oauthError(reply, "unsupported_token_type", "this token type is not supported");
+    if (!store.auth.revoke(token)) return oauthError(reply, "invalid_token", "Token was invalid");
     return reply.code(200).send();
   };
   app.post("/services/oauth2/revoke", route({ endpoint: "oauth.revoke", kind: "oauth" }), async (req, reply) => revoke(req, reply));

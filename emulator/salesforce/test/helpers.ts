@@ -1,4 +1,6 @@
+import { afterAll, beforeAll } from "vitest";
 import { fetchJson, requestBody, type HttpResult } from "../../test/fetch-json.ts";
+import { startSalesforceEmulator, type RunningSalesforceEmulator, type SalesforceEmulatorOptions } from "../index.ts";
 
 /** Small fetch helpers for the Salesforce emulator's own tests. */
 export type SfResult<T = any> = HttpResult<T>;
@@ -50,4 +52,26 @@ export async function queryAllPages(url: string, tok: string, first: string, hea
     calls++;
   }
   return { records, calls, totalSize };
+}
+
+/** Starts an emulator for a test file (closed after it) with a session ready to use. */
+export function useEmulator(options: SalesforceEmulatorOptions): { readonly emu: RunningSalesforceEmulator; readonly tok: string } {
+  let emu: RunningSalesforceEmulator | undefined;
+  let tok = "";
+  beforeAll(async () => {
+    emu = await startSalesforceEmulator(options);
+    tok = await token(emu.url);
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+  return {
+    get emu() {
+      if (!emu) throw new Error("emulator not started yet");
+      return emu;
+    },
+    get tok() {
+      return tok;
+    },
+  };
 }

@@ -101,6 +101,7 @@ describe("OAuth 2.0 web server flow", () => {
     expect(again.body).toEqual({ error: "invalid_grant", error_description: "expired access/refresh token" });
     const unknown = await sf(emu.url, "/services/oauth2/revoke", { form: { token: "nope" } });
     expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe("invalid_token");
   });
 
   it("answers INVALID_SESSION_ID once a session outlives its lifetime, and refresh recovers", async () => {
