@@ -117,9 +117,8 @@ export class SalesforceStore implements QuerySource {
     const now = this.now();
     const created = times.createdDate ?? now;
     const modified = times.lastModifiedDate ?? created;
-    const values: RecordValues = {};
-    for (const f of this.objects[object].fields) if (!f.parts && !f.compute) values[f.name] = f.type === "boolean" ? false : null;
-    Object.assign(values, fields);
+    // Fields without a value are absent (read as null, booleans as false): big orgs stay small in memory.
+    const values: RecordValues = { ...fields };
     const id = this.tables[object].nextId();
     Object.assign(values, {
       Id: id,
@@ -130,7 +129,7 @@ export class SalesforceStore implements QuerySource {
       LastModifiedById: USER_ID,
       SystemModstamp: Math.max(times.systemModstamp ?? modified, modified),
     });
-    if ("OwnerId" in values && values.OwnerId === null) values.OwnerId = USER_ID;
+    if (this.objects[object].fields.some((f) => f.name === "OwnerId") && (values.OwnerId ?? null) === null) values.OwnerId = USER_ID;
     derive(object, values);
     const rec: SfRecord = { id, object, values };
     this.tables[object].insert(rec);
@@ -182,7 +181,6 @@ export class SalesforceStore implements QuerySource {
     const info = this.objects[object];
     if (info.fields.some((f) => f.name.toLowerCase() === def.name.toLowerCase())) throw new SalesforceError(400, "DUPLICATE_DEVELOPER_NAME", `There is already a field named ${def.name} on ${object}.`);
     info.fields.push(def);
-    for (const rec of this.tables[object].all()) rec.values[def.name] = def.type === "boolean" ? false : null;
   }
 
   removeField(object: ObjectName, name: string): boolean {

@@ -24,7 +24,7 @@ export function isDate(raw: string): boolean {
 /** The stored value of a field, with formula fields computed. */
 export function rawValue(f: FieldDef, values: RecordValues): FieldValue {
   if (f.compute) return f.compute(values);
-  return values[f.name] ?? null;
+  return values[f.name] ?? (f.type === "boolean" ? false : null);
 }
 
 /** A field's value as Salesforce puts it in a JSON answer. */

@@ -36,6 +36,7 @@ const ROLLED_BACK: RecordError = {
 function collection(req: FastifyRequest): { allOrNone: boolean; records: Array<Record<string, unknown>> } {
   const b = (req.body ?? {}) as CollectionBody;
   if (!Array.isArray(b.records)) throw new SalesforceError(400, "JSON_PARSER_ERROR", "records: a JSON array of records is required");
+  if (b.records.some((r) => r === null || typeof r !== "object" || Array.isArray(r))) throw new SalesforceError(400, "JSON_PARSER_ERROR", "records: every record must be a JSON object");
   if (b.records.length > MAX_COLLECTION_RECORDS) throw new SalesforceError(400, "EXCEEDED_ID_LIMIT", `record limit reached. cannot submit more than ${MAX_COLLECTION_RECORDS} records into this call`);
   return { allOrNone: b.allOrNone === true, records: b.records };
 }
@@ -45,7 +46,7 @@ export function registerCompositeRoutes(app: FastifyInstance, store: SalesforceS
     // Unknown field names fail the whole request before any record is looked at.
     for (const r of records) {
       const object = writableObject((r.attributes as { type?: unknown } | undefined)?.type);
-      if (object && r && typeof r === "object") checkFieldNames(store, object, r);
+      if (object) checkFieldNames(store, object, r);
     }
     return records.map((r): Planned => {
       const object = writableObject((r.attributes as { type?: unknown } | undefined)?.type);

@@ -55,6 +55,9 @@ describe("sObject Collections", () => {
     const many = await sf(t.emu.url, `${V}/composite/sobjects`, { token: t.tok, body: { records: Array.from({ length: 201 }, (_, i) => contact({ LastName: `N${i}` })) } });
     expect(many.status).toBe(400);
     expect(many.body[0].errorCode).toBe("EXCEEDED_ID_LIMIT");
+    const notObject = await sf(t.emu.url, `${V}/composite/sobjects`, { token: t.tok, body: { records: [null] } });
+    expect(notObject.status).toBe(400);
+    expect(notObject.body[0].errorCode).toBe("JSON_PARSER_ERROR");
     const ok = await sf(t.emu.url, `${V}/composite/sobjects`, { token: t.tok, body: { records: Array.from({ length: 200 }, (_, i) => contact({ LastName: `N${i}` })) } });
     expect(ok.body.every((r: any) => r.success)).toBe(true);
   });

@@ -81,6 +81,9 @@ describe("query and queryAll", () => {
     expect((await q("SELECT Id FROM Account WHERE (Name IN ('Tie Co', 'Parent Co') OR Name = 'Late Co') AND NOT Name = 'Late Co'")).body.totalSize).toBe(2);
     expect((await q("SELECT Id FROM Account WHERE Name NOT IN ('Tie Co') AND Name LIKE '%Co'")).body.totalSize).toBe(2);
     expect((await q("SELECT Id FROM Account WHERE NumberOfEmployees >= 12 AND NumberOfEmployees < 13 AND Name LIKE 'O%'")).body.totalSize).toBe(1);
+    const all = (await q("SELECT COUNT() FROM Account")).body.totalSize;
+    const strategic = (await q("SELECT COUNT() FROM Account WHERE Is_Strategic__c = true")).body.totalSize;
+    expect((await q("SELECT COUNT() FROM Account WHERE Is_Strategic__c = false")).body.totalSize).toBe(all - strategic);
     const count = await q("SELECT COUNT() FROM Account WHERE Name LIKE '%Co'");
     expect(count.body).toEqual({ totalSize: 3, done: true, records: [] });
     const page = await q("SELECT Name FROM Account WHERE Name LIKE '%Co' ORDER BY Name DESC LIMIT 1 OFFSET 1");
