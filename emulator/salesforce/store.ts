@@ -49,6 +49,8 @@ export class SalesforceStore implements QuerySource {
   readonly tables: Record<ObjectName, RecordTable>;
   validationRules: Record<ObjectName, ValidationRule[]> = emptyRules();
   trackedContactFields = new Set(DEFAULT_TRACKED_CONTACT_FIELDS);
+  /** Children an Account's deletion took to the recycle bin, restored with it. */
+  private readonly deletedWith = new Map<string, SfRecord[]>();
   private readonly faultSeed: number;
   private readonly dailyApiLimit: number;
 
@@ -87,6 +89,7 @@ export class SalesforceStore implements QuerySource {
   /** Everything back to an empty org with default settings (clients, limits, rules, clock). */
   reset(): void {
     for (const t of Object.values(this.tables)) t.clear();
+    this.deletedWith.clear();
     this.objects = standardObjects();
     this.validationRules = emptyRules();
     this.trackedContactFields = new Set(DEFAULT_TRACKED_CONTACT_FIELDS);
@@ -104,6 +107,7 @@ export class SalesforceStore implements QuerySource {
   /** Replaces the records with generated ones (settings are kept). */
   seed(seed: number, sizes: GeneratorSizes): void {
     for (const t of Object.values(this.tables)) t.clear();
+    this.deletedWith.clear();
     this.locators.clear();
     generate(this, seed, sizes);
   }
@@ -155,15 +159,35 @@ export class SalesforceStore implements QuerySource {
     return rec;
   }
 
-  /** Moves a record to the recycle bin: `query` stops seeing it, `queryAll` shows IsDeleted. */
+  /**
+   * Moves a record to the recycle bin: `query` stops seeing it, `queryAll` shows IsDeleted.
+   * Deleting an Account also deletes its Contacts and Opportunities, as Salesforce does.
+   */
   softDelete(rec: SfRecord, at = this.now()): void {
     rec.values.IsDeleted = true;
     rec.values.SystemModstamp = at;
+    if (rec.object !== "Account") return;
+    const children: SfRecord[] = [];
+    for (const object of ["Contact", "Opportunity"] as const) {
+      for (const child of this.tables[object].all()) {
+        if (child.values.AccountId !== rec.id || child.values.IsDeleted === true) continue;
+        child.values.IsDeleted = true;
+        child.values.SystemModstamp = at;
+        children.push(child);
+      }
+    }
+    this.deletedWith.set(rec.id, children);
   }
 
+  /** Restores a record, and for an Account the children its deletion took with it. */
   undelete(rec: SfRecord, at = this.now()): void {
     rec.values.IsDeleted = false;
     rec.values.SystemModstamp = at;
+    for (const child of this.deletedWith.get(rec.id) ?? []) {
+      child.values.IsDeleted = false;
+      child.values.SystemModstamp = at;
+    }
+    this.deletedWith.delete(rec.id);
   }
 
   private addHistory(contactId: string, fieldName: string, oldValue: FieldValue, newValue: FieldValue, at: number): void {

@@ -57,6 +57,19 @@ describe("control API records", () => {
     expect((await sf(t.emu.url, soql("queryAll", `SELECT Id FROM Opportunity WHERE Id = '${id}'`), { token: t.tok })).body.totalSize).toBe(0);
   });
 
+  it("deleting an Account takes its Contacts and Opportunities to the recycle bin; undelete restores them", async () => {
+    const acc = await control(t.emu.url, "/records/Account", { fields: { Name: "Cascade Co" } });
+    const opp = await control(t.emu.url, "/records/Opportunity", { fields: { Name: "C1", StageName: "Prospecting", CloseDate: "2024-05-01", AccountId: acc.body.Id } });
+    const con = await control(t.emu.url, "/records/Contact", { fields: { LastName: "C2", AccountId: acc.body.Id } });
+    await sf(t.emu.url, `${V}/sobjects/Account/${acc.body.Id}`, { token: t.tok, method: "DELETE" });
+    const q = `SELECT Id, IsDeleted FROM Opportunity WHERE Id = '${opp.body.Id}'`;
+    expect((await sf(t.emu.url, soql("queryAll", q), { token: t.tok })).body.records[0].IsDeleted).toBe(true);
+    expect((await sf(t.emu.url, soql("query", `SELECT Id FROM Contact WHERE Id = '${con.body.Id}'`), { token: t.tok })).body.totalSize).toBe(0);
+    await control(t.emu.url, `/records/Account/${acc.body.Id}/undelete`, {});
+    expect((await sf(t.emu.url, soql("queryAll", q), { token: t.tok })).body.records[0].IsDeleted).toBe(false);
+    expect((await sf(t.emu.url, soql("query", `SELECT Id FROM Contact WHERE Id = '${con.body.Id}'`), { token: t.tok })).body.totalSize).toBe(1);
+  });
+
   it("refuses bad control input with a stable error, never a 500", async () => {
     expect((await control(t.emu.url, "/records/Lead", { fields: {} })).status).toBe(400);
     expect((await control(t.emu.url, "/records/Account", { fields: { Nope: 1 } })).status).toBe(400);
