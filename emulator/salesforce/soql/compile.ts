@@ -165,9 +165,9 @@ class Compiler {
       case "in": {
         const bound = this.filterable(c.field, info);
         const values = c.values.map((l) => this.literalFor(bound, l));
+        const member = membership(bound.def, values);
         return (rec) => {
-          const v = bound.get(rec);
-          const hit = values.some((x) => equalValues(bound.def, v, x));
+          const hit = member(bound.get(rec));
           return c.negated ? !hit : hit;
         };
       }
@@ -249,6 +249,14 @@ function equalValues(def: FieldDef, v: FieldValue, x: FieldValue): boolean {
     return set(v) === set(x);
   }
   return compareValues(v, x) === 0 && typeof v === typeof x;
+}
+
+/** IN lists of ids and text are looked up in a set: connectors send hundreds of ids at a time. */
+function membership(def: FieldDef, values: FieldValue[]): (v: FieldValue) => boolean {
+  if (def.type === "multipicklist") return (v) => values.some((x) => equalValues(def, v, x));
+  const key = (x: FieldValue): FieldValue => (typeof x === "string" && def.type !== "id" && def.type !== "reference" ? x.toLowerCase() : x);
+  const set = new Set(values.map(key));
+  return (v) => set.has(key(v));
 }
 
 function likeToRegExp(pattern: string): RegExp {

@@ -81,6 +81,10 @@ describe("query and queryAll", () => {
     expect((await q("SELECT Id FROM Account WHERE (Name IN ('Tie Co', 'Parent Co') OR Name = 'Late Co') AND NOT Name = 'Late Co'")).body.totalSize).toBe(2);
     expect((await q("SELECT Id FROM Account WHERE Name NOT IN ('Tie Co') AND Name LIKE '%Co'")).body.totalSize).toBe(2);
     expect((await q("SELECT Id FROM Account WHERE NumberOfEmployees >= 12 AND NumberOfEmployees < 13 AND Name LIKE 'O%'")).body.totalSize).toBe(1);
+    const two = (await q("SELECT Id FROM Account ORDER BY Id LIMIT 2")).body.records.map((r: any) => r.Id);
+    const byIds = await q(`SELECT Id FROM Account WHERE Id IN ('${two[0].slice(0, 15)}', '${two[1]}') ORDER BY Id`);
+    expect(byIds.body.records.map((r: any) => r.Id)).toEqual(two);
+    expect((await q(`SELECT COUNT() FROM Account WHERE Id NOT IN ('${two[0]}')`)).body.totalSize).toBe((await q("SELECT COUNT() FROM Account")).body.totalSize - 1);
     const all = (await q("SELECT COUNT() FROM Account")).body.totalSize;
     const strategic = (await q("SELECT COUNT() FROM Account WHERE Is_Strategic__c = true")).body.totalSize;
     expect((await q("SELECT COUNT() FROM Account WHERE Is_Strategic__c = false")).body.totalSize).toBe(all - strategic);
