@@ -104,6 +104,8 @@ describe("query and queryAll", () => {
     expect(bad.status).toBe(400);
     expect(bad.body[0].errorCode).toBe("MALFORMED_QUERY");
     expect(bad.body[0].message).toContain("ERROR at Row:1:Column:15");
+    // A failed call still counts and says so.
+    expect(bad.headers.get("sforce-limit-info")).toMatch(/^api-usage=\d+\/100000$/);
     const mixed = await sf(t.emu.url, soql("query", "SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'"), { token: t.tok });
     expect(mixed.body[0].errorCode).toBe("MALFORMED_QUERY");
     const field = await sf(t.emu.url, soql("query", "SELECT Id, Domain FROM Account"), { token: t.tok });
