@@ -103,9 +103,10 @@ function contact(): FieldDef[] {
   return [
     ...systemFields("Contact"),
     field("AccountId", "Account ID", "reference", { referenceTo: ["Account"], relationshipName: "Account" }),
-    field("Salutation", "Salutation", "picklist", { picklistValues: picklist(["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]) }),
-    field("FirstName", "First Name", "string", { length: 40 }),
-    field("LastName", "Last Name", "string", { length: 80, nillable: false }),
+    // The name parts belong to the compound Name, as Salesforce's describe says.
+    field("Salutation", "Salutation", "picklist", { picklistValues: picklist(["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]), compoundFieldName: "Name" }),
+    field("FirstName", "First Name", "string", { length: 40, compoundFieldName: "Name" }),
+    field("LastName", "Last Name", "string", { length: 80, nillable: false, compoundFieldName: "Name" }),
     field("Name", "Full Name", "string", { length: 121, createable: false, updateable: false, nillable: false, nameField: true }),
     ...addressFields("Mailing", "Mailing"),
     field("Phone", "Business Phone", "phone", { length: 40 }),
