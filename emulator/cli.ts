@@ -1,5 +1,6 @@
 import { OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, PORTAL_ID, PRIVATE_APP_TOKEN } from "./auth.ts";
 import { startEmulator } from "./index.ts";
+import { serveUntilSignal } from "./serve-until-signal.ts";
 
 /** `crmsync emulator`: start, print how to connect, run until SIGINT/SIGTERM. */
 export interface EmulatorCliOptions {
@@ -32,20 +33,6 @@ export async function runEmulatorCli(opts: EmulatorCliOptions): Promise<void> {
     `  authorize URL:     ${emu.url}/oauth/authorize?client_id=${OAUTH_CLIENT_ID}&redirect_uri=<your callback>&scope=oauth`,
     `  rate limits:       ${opts.rateLimits ? "on" : "off"}`,
     `  control API:       ${emu.url}/_emulator/info (see docs/emulator.md)`,
-    "Press Ctrl+C to stop.",
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
-
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
-  await emu.close();
-  process.stdout.write("HubSpot emulator stopped.\n");
-
+  await serveUntilSignal(lines, emu, "HubSpot");
 }

@@ -235,14 +235,21 @@ sync
 
 program
   .command("emulator")
-  .description("Run the local HubSpot emulator")
+  .description("Run a local CRM emulator (HubSpot, or Salesforce with --crm salesforce)")
+  .option("--crm <crm>", "hubspot or salesforce", "hubspot")
   .option("--port <port>", "port", integer("--port"), 4010)
   .option("--seed <seed>", "generator seed", integer("--seed"), 42)
-  .option("--companies <n>", "companies to generate", integer("--companies"), 500)
-  .option("--deals <n>", "deals to generate", integer("--deals"), 800)
+  .option("--companies <n>", "companies (Salesforce: accounts) to generate", integer("--companies"), 500)
+  .option("--deals <n>", "deals (Salesforce: opportunities) to generate", integer("--deals"), 800)
   .option("--contacts <n>", "contacts to generate", integer("--contacts"), 2000)
   .option("--no-rate-limits", "turn HubSpot's rate limits off")
-  .action(async (opts: { port: number; seed: number; companies: number; deals: number; contacts: number; rateLimits: boolean }) => {
+  .action(async (opts: { crm: string; port: number; seed: number; companies: number; deals: number; contacts: number; rateLimits: boolean }) => {
+    if (opts.crm === "salesforce") {
+      const { runSalesforceEmulatorCli } = await import("../../emulator/salesforce/cli.ts");
+      await runSalesforceEmulatorCli({ port: opts.port, seed: opts.seed, accounts: opts.companies, opportunities: opts.deals, contacts: opts.contacts });
+      return;
+    }
+    if (opts.crm !== "hubspot") throw new Error(`--crm must be hubspot or salesforce (got ${opts.crm})`);
     const { runEmulatorCli } = await import("../../emulator/cli.ts");
     await runEmulatorCli(opts);
   });
