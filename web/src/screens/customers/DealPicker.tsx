@@ -1,6 +1,6 @@
 import { Loader, NativeSelect } from "@mantine/core";
-import { useCompanyDeals } from "../../api/hubspot.ts";
-import type { HubSpotDeal } from "../../api/types.ts";
+import { useCompanyDeals } from "../../api/crm-links.ts";
+import type { CrmDeal } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { formatDate, formatNumber } from "../../components/format.ts";
 
@@ -11,7 +11,7 @@ interface Props {
   onChange: (dealId: string | null) => void;
 }
 
-function dealLabel(deal: HubSpotDeal): string {
+function dealLabel(deal: CrmDeal): string {
   const parts = [deal.name ?? `Deal ${deal.id}`];
   if (deal.amount) parts.push(Number.isFinite(Number(deal.amount)) ? formatNumber(Number(deal.amount)) : deal.amount);
   if (deal.createdAt) parts.push(`created ${formatDate(deal.createdAt)}`);

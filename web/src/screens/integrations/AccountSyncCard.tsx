@@ -3,10 +3,10 @@ import { notifications } from "@mantine/notifications";
 import { IconPlayerPlay } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/client.ts";
-import { useAccountSync, useRunAccountSync } from "../../api/hubspot.ts";
+import { useAccountSync, useRunAccountSync } from "../../api/account-sync.ts";
 import { formatDateTime } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
-import { HubSpotSyncToggle } from "../customers/HubSpotSyncToggle.tsx";
+import { CrmSyncToggle } from "../customers/CrmSyncToggle.tsx";
 import { RunPauseNote } from "../sync-activity/RunPauseNote.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
 
@@ -45,7 +45,7 @@ export function AccountSyncCard({ admin, name }: { admin: boolean; name: string 
           {run && <RunPauseNote run={run} />}
         </Stack>
         <Stack align="flex-end" gap="sm">
-          <HubSpotSyncToggle />
+          <CrmSyncToggle />
           <Button variant="default" size="xs" leftSection={<IconPlayerPlay size={14} aria-hidden />} onClick={start} loading={runNow.isPending} disabled={!admin || !state?.enabled}>
             Run now
           </Button>
