@@ -23,13 +23,15 @@ export interface CrmWording {
   contactList: string;
   /** What such a list is, under the choice of contact source. */
   contactListHint: string;
+  /** Whether the CRM's contacts have a lifecycle stage (HubSpot's), which contact sync can filter on and tag. */
+  lifecycleStages: boolean;
   /** Where to sign in, for a CRM whose OAuth start takes a choice (Salesforce); the first is the default. */
   oauthEnvironments: { value: string; label: string }[];
   /** Help per kind of pasted key or token (the connection's tokenKinds). */
   tokenKinds: Record<string, TokenKindHelp>;
 }
 
-const neutral: CrmWording = { color: "#228be6", account: "account", contactList: "list", contactListHint: "A contact list of your account.", oauthEnvironments: [], tokenKinds: {} };
+const neutral: CrmWording = { color: "#228be6", account: "account", contactList: "list", contactListHint: "A contact list of your account.", lifecycleStages: true, oauthEnvironments: [], tokenKinds: {} };
 
 const hubspotScopes = "Grant the read scopes for companies, deals, contacts, schemas and lists; add contacts write only for two-way contact sync.";
 
@@ -39,6 +41,7 @@ const wordings: Record<string, CrmWording> = {
     account: "portal",
     contactList: "list",
     contactListHint: "A contact list of your portal (static or active).",
+    lifecycleStages: true,
     oauthEnvironments: [],
     tokenKinds: {
       service_key: {
@@ -62,6 +65,7 @@ const wordings: Record<string, CrmWording> = {
     account: "org",
     contactList: "list view",
     contactListHint: "A list view of your org's contacts; crmsync reads the contacts it shows.",
+    lifecycleStages: false,
     oauthEnvironments: [
       { value: "production", label: "Production" },
       { value: "sandbox", label: "Sandbox" },

@@ -28,6 +28,7 @@ interface FormProps {
 }
 
 function ContactForm({ contact, crmName, syncedFields }: FormProps) {
+  const { lifecycleStages } = useWorkspaceCrm().wording;
   const update = useUpdateContact(contact.id);
   const [firstName, setFirstName] = useState(contact.firstName ?? "");
   const [lastName, setLastName] = useState(contact.lastName ?? "");
@@ -75,7 +76,7 @@ function ContactForm({ contact, crmName, syncedFields }: FormProps) {
             <TextInput label={label("Display name", "name")} value={name} onChange={(e) => setName(e.currentTarget.value)} />
             <TagsInput label={label("Emails", "emails")} value={emails} onChange={setEmails} splitChars={[",", " "]} acceptValueOnBlur />
             <TagsInput label={label("Phones", "phones")} description="International format, e.g. +1 415 555 0100" value={phones} onChange={setPhones} splitChars={[","]} acceptValueOnBlur />
-            <TagsInput label="Tags" description={synced ? `The ${crmName} lifecycle stage arrives as a tag (lifecycle:<stage>).` : undefined} value={tags} onChange={setTags} acceptValueOnBlur />
+            <TagsInput label="Tags" description={synced && lifecycleStages ? `The ${crmName} lifecycle stage arrives as a tag (lifecycle:<stage>).` : undefined} value={tags} onChange={setTags} acceptValueOnBlur />
           </SimpleGrid>
         </Paper>
         <Group justify="flex-end">

@@ -68,7 +68,7 @@ export function ContactSyncForm({ settings, admin, accountSyncOn, onDirtyChange 
           disabled={disabled}
           listError={visibleErrors.listId}
         />
-        <LifecycleStagesField value={draft.lifecycleStages} onChange={(lifecycleStages) => setDraft({ ...draft, lifecycleStages })} disabled={disabled} />
+        {crm.wording.lifecycleStages && <LifecycleStagesField value={draft.lifecycleStages} onChange={(lifecycleStages) => setDraft({ ...draft, lifecycleStages })} disabled={disabled} />}
         <FieldMappingEditor value={draft.mapping} onChange={(mapping) => setDraft({ ...draft, mapping })} disabled={disabled} warning={draft.mode === "off" ? null : handleWarning(draft)} />
         <NumberInput
           label="Write cap per run"
