@@ -14,11 +14,20 @@ export interface TokenKindHelp {
   placeholder: string;
 }
 
+/** A CRM record type's name, one and many. */
+export interface RecordNoun {
+  one: string;
+  many: string;
+}
+
 export interface CrmWording {
   /** The colour of the CRM's mark and of what comes from it. */
   color: string;
   /** What the CRM calls the account crmsync connects to (HubSpot: portal). */
   account: string;
+  /** What the CRM calls the records crmsync's companies and deals are (Salesforce: accounts and opportunities). */
+  company: RecordNoun;
+  deal: RecordNoun;
   /** The CRM's named set of contacts that contact sync can follow (HubSpot: list). */
   contactList: string;
   /** What such a list is, under the choice of contact source. */
@@ -31,7 +40,20 @@ export interface CrmWording {
   tokenKinds: Record<string, TokenKindHelp>;
 }
 
-const neutral: CrmWording = { color: "#228be6", account: "account", contactList: "list", contactListHint: "A contact list of your account.", lifecycleStages: true, oauthEnvironments: [], tokenKinds: {} };
+const companies: RecordNoun = { one: "company", many: "companies" };
+const deals: RecordNoun = { one: "deal", many: "deals" };
+
+const neutral: CrmWording = {
+  color: "#228be6",
+  account: "account",
+  company: companies,
+  deal: deals,
+  contactList: "list",
+  contactListHint: "A contact list of your account.",
+  lifecycleStages: true,
+  oauthEnvironments: [],
+  tokenKinds: {},
+};
 
 const hubspotScopes = "Grant the read scopes for companies, deals, contacts, schemas and lists; add contacts write only for two-way contact sync.";
 
@@ -39,6 +61,8 @@ const wordings: Record<string, CrmWording> = {
   hubspot: {
     color: "#ff7a59",
     account: "portal",
+    company: companies,
+    deal: deals,
     contactList: "list",
     contactListHint: "A contact list of your portal (static or active).",
     lifecycleStages: true,
@@ -63,6 +87,8 @@ const wordings: Record<string, CrmWording> = {
   salesforce: {
     color: "#00a1e0",
     account: "org",
+    company: { one: "account", many: "accounts" },
+    deal: { one: "opportunity", many: "opportunities" },
     contactList: "list view",
     contactListHint: "A list view of your org's contacts; crmsync reads the contacts it shows.",
     lifecycleStages: false,
@@ -73,6 +99,9 @@ const wordings: Record<string, CrmWording> = {
     tokenKinds: {},
   },
 };
+
+/** "company" → "Company", for a noun that starts a label. */
+export const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function crmWording(provider: string): CrmWording {
   return wordings[provider] ?? neutral;

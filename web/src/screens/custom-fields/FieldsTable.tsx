@@ -2,13 +2,16 @@ import { Badge, Code, Group, Table, Text } from "@mantine/core";
 import type { CustomField } from "../../api/types.ts";
 import { CrmMark } from "../../crm/CrmMark.tsx";
 import { useCrmNames } from "../../crm/useCrmName.ts";
+import { crmWording } from "../../crm/wording.ts";
 import { fieldTypeLabels, formatDateTime } from "../../components/format.ts";
 import { FieldActionsMenu } from "./FieldActionsMenu.tsx";
 
 function source(field: CustomField, crmName: (provider: string) => string): string {
   const mapping = field.syncMapping;
   if (!mapping) return "crmsync";
-  return `${crmName(mapping.provider)} ${mapping.object} property`;
+  const wording = crmWording(mapping.provider);
+  const object = mapping.object === "company" ? wording.company.one : mapping.object === "deal" ? wording.deal.one : mapping.object;
+  return `${crmName(mapping.provider)} ${object} property`;
 }
 
 export function FieldsTable({ fields, canEdit }: { fields: CustomField[]; canEdit: boolean }) {

@@ -8,6 +8,7 @@ import type { CrmObject, ImportableProperty } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { TableSkeleton } from "../../components/Loading.tsx";
 import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
+import { capitalized } from "../../crm/wording.ts";
 import { ImportGroup, selectionKey } from "./ImportGroup.tsx";
 
 interface Props {
@@ -25,7 +26,9 @@ function matches(property: ImportableProperty, search: string): boolean {
 export function ImportFromCrmModal({ opened, onClose }: Props) {
   const importable = useImportableFields(opened);
   const importFields = useImportFields();
-  const name = useWorkspaceCrm().displayName;
+  const crm = useWorkspaceCrm();
+  const name = crm.displayName;
+  const { company, deal } = crm.wording;
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
@@ -97,8 +100,8 @@ export function ImportFromCrmModal({ opened, onClose }: Props) {
         ) : (
           <ScrollArea.Autosize mah="55vh" type="auto" offsetScrollbars>
             <Stack>
-              <ImportGroup object="company" title="Company fields" properties={groups.company} selected={selected} onChange={change("company")} />
-              <ImportGroup object="deal" title="Deal fields" properties={groups.deal} selected={selected} onChange={change("deal")} />
+              <ImportGroup object="company" title={`${capitalized(company.one)} fields`} properties={groups.company} selected={selected} onChange={change("company")} />
+              <ImportGroup object="deal" title={`${capitalized(deal.one)} fields`} properties={groups.deal} selected={selected} onChange={change("deal")} />
             </Stack>
           </ScrollArea.Autosize>
         )}

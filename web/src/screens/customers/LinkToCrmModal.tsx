@@ -25,7 +25,9 @@ export function LinkToCrmModal({ customer, onClose }: Props) {
   const link = useLinkCustomer(customer.id);
   const unlink = useUnlinkCustomer(customer.id);
   const fields = useFields();
-  const name = useWorkspaceCrm().displayName;
+  const crm = useWorkspaceCrm();
+  const name = crm.displayName;
+  const { company, deal } = crm.wording;
 
   const save = () => {
     if (!companyId) return;
@@ -34,7 +36,7 @@ export function LinkToCrmModal({ customer, onClose }: Props) {
       {
         onSuccess: (updated) => {
           setLinked(updated);
-          notifications.show({ color: "green", title: `Linked to ${name}`, message: `${customer.name} is linked to ${companyName || `company ${companyId}`}.` });
+          notifications.show({ color: "green", title: `Linked to ${name}`, message: `${customer.name} is linked to ${companyName || `${company.one} ${companyId}`}.` });
         },
       },
     );
@@ -54,8 +56,8 @@ export function LinkToCrmModal({ customer, onClose }: Props) {
       {linked ? (
         <Stack>
           <Text size="sm">
-            <b>{linked.name}</b> is linked to {companyName || `company ${companyId}`}
-            {linked.crmLink?.dealId ? ` and deal ${linked.crmLink.dealId}` : ", with no deal"}. Its {name} values:
+            <b>{linked.name}</b> is linked to {companyName || `${company.one} ${companyId}`}
+            {linked.crmLink?.dealId ? ` and ${deal.one} ${linked.crmLink.dealId}` : `, with no ${deal.one}`}. Its {name} values:
           </Text>
           <LinkedValues customer={linked} fields={fields.data ?? []} />
           <Group justify="flex-end">
@@ -65,7 +67,7 @@ export function LinkToCrmModal({ customer, onClose }: Props) {
       ) : (
         <Stack>
           <Text size="sm" c="dimmed">
-            Choose the {name} company for <b>{customer.name}</b>. The link is kept by every later sync; its values are imported as soon as you save.
+            Choose the {name} {company.one} for <b>{customer.name}</b>. The link is kept by every later sync; its values are imported as soon as you save.
           </Text>
           {error && (
             <Alert color="red" variant="light" role="alert">

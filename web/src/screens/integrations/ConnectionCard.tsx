@@ -5,7 +5,7 @@ import { errorMessage } from "../../api/client.ts";
 import { useDisconnect } from "../../api/crm.ts";
 import type { CrmConnection } from "../../api/types.ts";
 import { formatDateTime } from "../../components/format.ts";
-import { crmWording, tokenKindHelp } from "../../crm/wording.ts";
+import { capitalized, crmWording, tokenKindHelp } from "../../crm/wording.ts";
 import { ConnectForm } from "./ConnectForm.tsx";
 
 const statusBadge: Record<CrmConnection["status"], { color: string; label: string }> = {
@@ -13,8 +13,6 @@ const statusBadge: Record<CrmConnection["status"], { color: string; label: strin
   disconnected: { color: "red", label: "Disconnected" },
   not_connected: { color: "gray", label: "Not connected" },
 };
-
-const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** How the connection was made, in words: OAuth, or the kind of pasted key. */
 function authKindText(connection: CrmConnection): string {

@@ -56,7 +56,7 @@ function OtherCrmConnected({ name }: { name: string }) {
   return (
     <Alert color="blue" variant="light" title={`This workspace syncs with ${crm.displayName}`} role="status">
       A workspace syncs with one CRM at a time. To connect {name}, first disconnect {crm.displayName} on{" "}
-      <Anchor component={Link} to={paths.integration(crm.id)}>
+      <Anchor component={Link} to={paths.integration(crm.id)} inherit>
         its page
       </Anchor>
       ; its links are then forgotten, while customers, contacts and field values stay.
