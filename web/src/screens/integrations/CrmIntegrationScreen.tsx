@@ -24,6 +24,8 @@ function oauthRefusal(code: string, name: string): string {
       return "This approval link expired (after 15 minutes) or was already used. Start connecting again.";
     case "access_denied":
       return `Access was not granted in ${name}.`;
+    case "crm_other_connected":
+      return `This workspace was connected to another CRM meanwhile; disconnect it before connecting ${name}.`;
     default:
       return code;
   }
