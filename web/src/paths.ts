@@ -9,6 +9,7 @@ export const paths = {
   insights: "/insights",
   syncActivity: "/sync-activity",
   run: (id: string) => `/sync-activity/${encodeURIComponent(id)}`,
-  hubspot: "/integrations/hubspot",
+  integrations: "/integrations",
+  integration: (provider: string) => `/integrations/${encodeURIComponent(provider)}`,
   notifications: "/notifications",
 };

@@ -1,7 +1,5 @@
 import { createTheme } from "@mantine/core";
 
-export const hubspotOrange = "#ff7a59";
-
 export const theme = createTheme({
   primaryColor: "blue",
   defaultRadius: "md",

@@ -1,7 +1,8 @@
 // Contact sync (product spec §4): settings, Run now, and the two-way safety step — a dry-run
-// preview of the first reconcile that an admin must confirm before anything is written to HubSpot.
+// preview of the first reconcile that an admin must confirm before anything is written to the CRM.
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, withQuery } from "./client.ts";
+import { useCrmPath } from "./crm.ts";
 import { keys } from "./keys.ts";
 import { isActive, livePollMs, useRefreshOnRunChange } from "./sync-runs.ts";
 import type {
@@ -10,13 +11,17 @@ import type {
   ContactSyncPreview,
   ContactSyncRunResult,
   ContactSyncSettings,
-  HubSpotContactList,
-  HubSpotContactProperty,
+  CrmContactList,
+  CrmContactProperty,
   Page,
   SyncRun,
 } from "./types.ts";
 
-const base = "/api/v1/crm/hubspot/contact-sync";
+/** The workspace CRM's contact-sync path. */
+function useContactSyncPath() {
+  const crm = useCrmPath();
+  return { ...crm, base: `${crm.base}/contact-sync` };
+}
 
 /** The run kinds contact sync starts: inbound runs, two-way reconciles and on-create pushes. */
 export const contactRunKinds = ["contacts", "reconcile", "push"] as const;
@@ -33,8 +38,8 @@ interface AwaitedRun {
 const awaitedRunKey = ["awaited-contact-run"] as const;
 const awaitMaxMs = 120_000;
 
-function awaitRun(client: QueryClient): void {
-  const state = client.getQueryData<ContactSyncSettings>(keys.contactSync);
+function awaitRun(client: QueryClient, provider: string): void {
+  const state = client.getQueryData<ContactSyncSettings>(keys.contactSync(provider));
   client.setQueryData<AwaitedRun>(awaitedRunKey, { since: Date.now(), previousRunId: state?.activeRun?.id ?? state?.lastRun?.id ?? null });
 }
 
@@ -47,9 +52,11 @@ function stillAwaited(client: QueryClient, state: ContactSyncSettings | undefine
 
 export function useContactSync() {
   const client = useQueryClient();
+  const crm = useContactSyncPath();
   return useQuery({
-    queryKey: keys.contactSync,
-    queryFn: () => api.get<ContactSyncSettings>(base),
+    queryKey: keys.contactSync(crm.id),
+    queryFn: () => api.get<ContactSyncSettings>(crm.base),
+    enabled: crm.ready,
     refetchInterval: (query) => {
       const state = query.state.data;
       if (isActive(state?.activeRun) || stillAwaited(client, state)) return livePollMs;
@@ -70,12 +77,13 @@ export function useContactSyncWithRefresh() {
 
 export function useSaveContactSync() {
   const client = useQueryClient();
+  const crm = useContactSyncPath();
   return useMutation({
-    mutationFn: (input: ContactSyncInput) => api.put<ContactSyncSettings>(base, input),
+    mutationFn: (input: ContactSyncInput) => api.put<ContactSyncSettings>(crm.base, input),
     onSuccess: async (settings) => {
       // Turning inbound on, resuming or changing what it reads starts a run on the server.
-      if (settings.mode !== "off" && !settings.paused) awaitRun(client);
-      client.setQueryData(keys.contactSync, settings);
+      if (settings.mode !== "off" && !settings.paused) awaitRun(client, crm.id);
+      client.setQueryData(keys.contactSync(crm.id), settings);
       await client.invalidateQueries({ queryKey: keys.runs });
     },
   });
@@ -83,11 +91,12 @@ export function useSaveContactSync() {
 
 export function useRunContactSync() {
   const client = useQueryClient();
+  const crm = useContactSyncPath();
   return useMutation({
-    mutationFn: () => api.post<ContactSyncRunResult>(`${base}/run`),
+    mutationFn: () => api.post<ContactSyncRunResult>(`${crm.base}/run`),
     onSuccess: async () => {
-      awaitRun(client);
-      await client.invalidateQueries({ queryKey: keys.contactSync });
+      awaitRun(client, crm.id);
+      await client.invalidateQueries({ queryKey: keys.contactSync(crm.id) });
       await client.invalidateQueries({ queryKey: keys.runs });
     },
   });
@@ -95,20 +104,22 @@ export function useRunContactSync() {
 
 export function usePreviewContactSync() {
   const client = useQueryClient();
+  const crm = useContactSyncPath();
   return useMutation({
-    mutationFn: () => api.post<ContactSyncPreview>(`${base}/preview`),
+    mutationFn: () => api.post<ContactSyncPreview>(`${crm.base}/preview`),
     // The settings now carry previewedAt, which confirm checks.
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.contactSync }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.contactSync(crm.id) }),
   });
 }
 
 export function useConfirmContactSync() {
   const client = useQueryClient();
+  const crm = useContactSyncPath();
   return useMutation({
-    mutationFn: () => api.post<ContactSyncSettings>(`${base}/confirm`),
+    mutationFn: () => api.post<ContactSyncSettings>(`${crm.base}/confirm`),
     onSuccess: async (settings) => {
-      if (!settings.paused) awaitRun(client);
-      client.setQueryData(keys.contactSync, settings);
+      if (!settings.paused) awaitRun(client, crm.id);
+      client.setQueryData(keys.contactSync(crm.id), settings);
       await client.invalidateQueries({ queryKey: keys.runs });
     },
   });
@@ -140,9 +151,11 @@ export const maxContactLists = 500;
 
 /** The portal's contact lists whose name contains `query`; the previous answer stays shown while the next loads. */
 export function useContactLists(query: string) {
+  const crm = useCrmPath();
   return useQuery({
-    queryKey: keys.contactLists(query),
-    queryFn: async () => (await api.get<{ items: HubSpotContactList[] }>(withQuery("/api/v1/crm/hubspot/contact-lists", { query }))).items,
+    queryKey: keys.contactLists(crm.id, query),
+    queryFn: async () => (await api.get<{ items: CrmContactList[] }>(withQuery(`${crm.base}/contact-lists`, { query }))).items,
+    enabled: crm.ready,
     placeholderData: keepPreviousData,
     staleTime: 30_000,
   });
@@ -150,9 +163,11 @@ export function useContactLists(query: string) {
 
 /** The portal's contact properties, for the field mapping. */
 export function useContactProperties() {
+  const crm = useCrmPath();
   return useQuery({
-    queryKey: keys.contactProperties,
-    queryFn: async () => (await api.get<{ items: HubSpotContactProperty[] }>("/api/v1/crm/hubspot/contact-properties")).items,
+    queryKey: keys.contactProperties(crm.id),
+    queryFn: async () => (await api.get<{ items: CrmContactProperty[] }>(`${crm.base}/contact-properties`)).items,
+    enabled: crm.ready,
     staleTime: 60_000,
   });
 }
@@ -165,7 +180,7 @@ export const mappedFieldLabels: Record<keyof ContactFieldMapping, string> = {
 };
 
 /**
- * The contact fields HubSpot currently writes: the mapped ones while contact sync is on. The
+ * The contact fields the CRM currently writes: the mapped ones while contact sync is on. The
  * display name follows first and last name, so it counts as synced when either is mapped.
  */
 export function syncedContactFields(settings: ContactSyncSettings | undefined): Set<"name" | "firstName" | "lastName" | "emails" | "phones"> {

@@ -33,7 +33,8 @@ export function useDeleteField() {
       // The field's values and any filter or chart on it are gone as well.
       await client.invalidateQueries({ queryKey: keys.customers });
       await client.invalidateQueries({ queryKey: ["insights"] });
-      await client.invalidateQueries({ queryKey: keys.importable });
+      // Any CRM's importable list marks the field as imported.
+      await client.invalidateQueries({ predicate: (query) => query.queryKey[0] === keys.crm[0] && query.queryKey[2] === "importable-fields" });
     },
   });
 }

@@ -43,7 +43,7 @@ export interface CustomField {
 export type FieldValue = string | number | boolean | string[] | null;
 
 export interface CrmLink {
-  provider: "hubspot";
+  provider: string;
   companyId: string;
   dealId: string | null;
   source: "auto" | "manual";
@@ -116,7 +116,7 @@ export interface SyncRun {
   counters: { read: number; linked: number; updated: number; created: number; skipped: number; failed: number };
   crmCalls: { total: number; byEndpoint: Record<string, number> };
   message: string | null;
-  /** Set while the run waits for a HubSpot rate limit to reset. */
+  /** Set while the run waits for the CRM's rate limit to reset. */
   pause: { limit: "daily" | "ten_secondly" | "secondly" | "unknown"; resumesAt: string } | null;
   createdAt: string;
   startedAt: string | null;
@@ -150,12 +150,22 @@ export interface CrmCapabilities {
   webhooks: boolean;
 }
 
-export interface HubSpotConnection {
+/** GET /api/v1/crm/providers: a CRM this server can connect. */
+export interface CrmProvider {
+  id: string;
+  displayName: string;
+  capabilities: CrmCapabilities;
+  authMethods: string[];
+}
+
+export interface CrmConnection {
   /** The CRM connector's id (hubspot) and the name people know the CRM by (HubSpot). */
   provider: string;
   displayName: string;
   capabilities: CrmCapabilities;
   authMethods: string[];
+  /** Kinds of key/token the CRM takes (HubSpot: service_key, private_app), the usual one first; none for an OAuth-only CRM. */
+  tokenKinds: string[];
   status: "connected" | "disconnected" | "not_connected";
   /** oauth, or the CRM's key/token kind (HubSpot: service_key, private_app). */
   authKind: string | null;
@@ -191,14 +201,14 @@ export interface ImportableFields {
   deal: ImportableProperty[];
 }
 
-export interface HubSpotCompany {
+export interface CrmCompany {
   id: string;
   name: string | null;
   domains: string[];
   createdAt: string | null;
 }
 
-export interface HubSpotDeal {
+export interface CrmDeal {
   id: string;
   name: string | null;
   amount: string | null;
@@ -206,18 +216,18 @@ export interface HubSpotDeal {
   createdAt: string | null;
 }
 
-/** GET /api/v1/crm/hubspot/contact-lists: a contact list to sync the members of. */
-export interface HubSpotContactList {
+/** GET /api/v1/crm/:provider/contact-lists: a contact list to sync the members of. */
+export interface CrmContactList {
   id: string;
   name: string;
-  /** Members, as HubSpot counts them; null when it does not say. */
+  /** Members, as the CRM counts them; null when it does not say. */
   size: number | null;
   /** MANUAL (static), DYNAMIC (active) or SNAPSHOT. */
   processingType: string;
 }
 
-/** GET /api/v1/crm/hubspot/contact-properties: a contact property the field mapping can map. */
-export interface HubSpotContactProperty {
+/** GET /api/v1/crm/:provider/contact-properties: a contact property the field mapping can map. */
+export interface CrmContactProperty {
   name: string;
   label: string;
   type: string;
@@ -229,7 +239,7 @@ export type ContactSyncMode = (typeof contactSyncModes)[number];
 
 export type ContactSource = { kind: "synced_companies" } | { kind: "list"; listId: string };
 
-/** Contact field → HubSpot contact property; null: that field is not synced. */
+/** Contact field → the CRM's contact property; null: that field is not synced. */
 export interface ContactFieldMapping {
   firstName: string | null;
   lastName: string | null;
@@ -237,7 +247,7 @@ export interface ContactFieldMapping {
   phone: string | null;
 }
 
-/** GET/PUT /api/v1/crm/hubspot/contact-sync (schema "ContactSync"). */
+/** GET/PUT /api/v1/crm/:provider/contact-sync (schema "ContactSync"). */
 export interface ContactSyncSettings {
   mode: ContactSyncMode;
   source: ContactSource;
@@ -246,7 +256,7 @@ export interface ContactSyncSettings {
   mapping: ContactFieldMapping;
   paused: boolean;
   maxWritesPerRun: number;
-  /** Two-way is chosen but no preview was confirmed yet: nothing is written to HubSpot. */
+  /** Two-way is chosen but no preview was confirmed yet: nothing is written to the CRM. */
   needsConfirmation: boolean;
   previewedAt: string | null;
   confirmedAt: string | null;
@@ -267,7 +277,7 @@ export interface ContactSyncInput {
 
 export type PreviewAction = "create_in_crm" | "update_in_crm" | "create_here" | "update_here" | "link";
 
-/** POST /api/v1/crm/hubspot/contact-sync/preview: the dry run of the first two-way reconcile. */
+/** POST /api/v1/crm/:provider/contact-sync/preview: the dry run of the first two-way reconcile. */
 export interface ContactSyncPreview {
   crm: { create: number; update: number };
   local: { create: number; update: number; link: number };

@@ -4,6 +4,7 @@ import { IconActivity, IconAddressBook, IconBuilding, IconChartBar, IconPlugConn
 import { Suspense, type ReactNode } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { LoadingBlock } from "../components/Loading.tsx";
+import { WorkspaceCrmName } from "../crm/WorkspaceCrmName.tsx";
 import { paths } from "../paths.ts";
 import { Logo } from "./Logo.tsx";
 import { NotificationBell } from "./NotificationBell.tsx";
@@ -13,6 +14,7 @@ interface NavItem {
   label: string;
   to: string;
   icon: ReactNode;
+  description?: ReactNode;
 }
 
 const items: NavItem[] = [
@@ -20,7 +22,7 @@ const items: NavItem[] = [
   { label: "Contacts", to: paths.contacts, icon: <IconAddressBook size={18} aria-hidden /> },
   { label: "Insights", to: paths.insights, icon: <IconChartBar size={18} aria-hidden /> },
   { label: "Sync activity", to: paths.syncActivity, icon: <IconActivity size={18} aria-hidden /> },
-  { label: "Integrations", to: paths.hubspot, icon: <IconPlugConnected size={18} aria-hidden /> },
+  { label: "Integrations", to: paths.integrations, icon: <IconPlugConnected size={18} aria-hidden />, description: <WorkspaceCrmName /> },
 ];
 
 function isCurrent(pathname: string, to: string): boolean {
@@ -54,6 +56,7 @@ export function AppLayout() {
               to={item.to}
               label={item.label}
               leftSection={item.icon}
+              description={item.description}
               active={isCurrent(pathname, item.to)}
               aria-current={isCurrent(pathname, item.to) ? "page" : undefined}
               onClick={close}

@@ -6,28 +6,29 @@ import { Link, useParams } from "react-router";
 import { errorMessage, isApiError } from "../../api/client.ts";
 import { useContact, useUpdateContact, type ContactInput } from "../../api/contacts.ts";
 import { syncedContactFields, useContactSync } from "../../api/contact-sync.ts";
-import { useConnection } from "../../api/hubspot.ts";
 import type { Contact } from "../../api/types.ts";
 import { EmptyState } from "../../components/EmptyState.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
-import { HubSpotMark } from "../../components/HubSpotMark.tsx";
+import { CrmMark } from "../../crm/CrmMark.tsx";
 import { LoadingBlock } from "../../components/Loading.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { paths } from "../../paths.ts";
-import { EditInHubSpotLink } from "./EditInHubSpotLink.tsx";
+import { EditInCrmLink } from "./EditInCrmLink.tsx";
 import { LastSyncedBanner } from "./LastSyncedBanner.tsx";
 
 type ContactField = "name" | "firstName" | "lastName" | "emails" | "phones";
 
 interface FormProps {
   contact: Contact;
-  /** The connected CRM's display name (HubSpot). */
+  /** The workspace CRM's display name (HubSpot). */
   crmName: string;
-  /** The fields contact sync maps from HubSpot now; only those get the mark and the link. */
+  /** The fields contact sync maps from the CRM now; only those get the mark and the link. */
   syncedFields: ReadonlySet<ContactField>;
 }
 
 function ContactForm({ contact, crmName, syncedFields }: FormProps) {
+  const { lifecycleStages } = useWorkspaceCrm().wording;
   const update = useUpdateContact(contact.id);
   const [firstName, setFirstName] = useState(contact.firstName ?? "");
   const [lastName, setLastName] = useState(contact.lastName ?? "");
@@ -41,8 +42,8 @@ function ContactForm({ contact, crmName, syncedFields }: FormProps) {
     synced && syncedFields.has(field) ? (
       <Group gap={6} component="span" wrap="nowrap">
         {text}
-        <HubSpotMark />
-        {contact.externalUrl && <EditInHubSpotLink url={contact.externalUrl} crmName={crmName} field={text} />}
+        <CrmMark />
+        {contact.externalUrl && <EditInCrmLink url={contact.externalUrl} crmName={crmName} field={text} />}
       </Group>
     ) : (
       text
@@ -75,7 +76,7 @@ function ContactForm({ contact, crmName, syncedFields }: FormProps) {
             <TextInput label={label("Display name", "name")} value={name} onChange={(e) => setName(e.currentTarget.value)} />
             <TagsInput label={label("Emails", "emails")} value={emails} onChange={setEmails} splitChars={[",", " "]} acceptValueOnBlur />
             <TagsInput label={label("Phones", "phones")} description="International format, e.g. +1 415 555 0100" value={phones} onChange={setPhones} splitChars={[","]} acceptValueOnBlur />
-            <TagsInput label="Tags" description={synced ? "The HubSpot lifecycle stage arrives as a tag (lifecycle:<stage>)." : undefined} value={tags} onChange={setTags} acceptValueOnBlur />
+            <TagsInput label="Tags" description={synced && lifecycleStages ? `The ${crmName} lifecycle stage arrives as a tag (lifecycle:<stage>).` : undefined} value={tags} onChange={setTags} acceptValueOnBlur />
           </SimpleGrid>
         </Paper>
         <Group justify="flex-end">
@@ -91,7 +92,7 @@ function ContactForm({ contact, crmName, syncedFields }: FormProps) {
 export function ContactDetailScreen() {
   const { id = "" } = useParams();
   const contact = useContact(id);
-  const crmName = useConnection().data?.displayName ?? "the CRM";
+  const crmName = useWorkspaceCrm().displayName;
   const syncedFields = syncedContactFields(useContactSync().data);
   const back = (
     <Anchor component={Link} to={paths.contacts} size="sm">

@@ -4,14 +4,16 @@ import { Link } from "react-router";
 import { useContactSyncWithRefresh } from "../../api/contact-sync.ts";
 import { isActive } from "../../api/sync-runs.ts";
 import { formatDateTime, formatRelative } from "../../components/format.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { paths } from "../../paths.ts";
 import { statusLabels } from "../sync-activity/runLabels.ts";
 
-const modeText = { inbound: "inbound from HubSpot, every 24 hours", two_way: "two-way with HubSpot" } as const;
+const modeText = (crmName: string) => ({ inbound: `inbound from ${crmName}, every 24 hours`, two_way: `two-way with ${crmName}` });
 
 /** When contacts were last synced, above the list; nothing while contact sync is off. */
 export function ContactSyncBanner() {
   const settings = useContactSyncWithRefresh().data;
+  const crmName = useWorkspaceCrm().displayName;
   if (!settings || settings.mode === "off") return null;
   const active = isActive(settings.activeRun) ? settings.activeRun : null;
   const last = settings.lastRun;
@@ -20,7 +22,7 @@ export function ContactSyncBanner() {
     <Alert color="orange" variant="light" icon={active ? <Loader size={16} color="orange" aria-hidden /> : <IconRefresh aria-hidden />} role="status" aria-label="Last synced" p="xs">
       <Group gap={6} wrap="wrap">
         <Text size="sm">
-          Contact sync is <b>{modeText[settings.mode]}</b>
+          Contact sync is <b>{modeText(crmName)[settings.mode]}</b>
           {settings.paused ? " (paused)" : ""}.
         </Text>
         {active ? (
@@ -41,7 +43,7 @@ export function ContactSyncBanner() {
         <Text size="sm" c="dimmed" aria-hidden>
           ·
         </Text>
-        <Anchor component={Link} to={paths.hubspot} size="sm">
+        <Anchor component={Link} to={paths.integrations} size="sm">
           Contact sync settings
         </Anchor>
       </Group>

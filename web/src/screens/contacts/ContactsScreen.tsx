@@ -4,6 +4,7 @@ import { IconAddressBook, IconSearch } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useContactList } from "../../api/contacts.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { CursorPager } from "../../components/CursorPager.tsx";
 import { EmptyState } from "../../components/EmptyState.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
@@ -24,6 +25,7 @@ const sorts = [
 export function ContactsScreen() {
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState(params.get("q") ?? "");
+  const crmName = useWorkspaceCrm().displayName;
   const trail = useCursorTrail(params.toString());
   const apiQuery = useMemo(() => {
     const query = new URLSearchParams(params);
@@ -49,7 +51,7 @@ export function ContactsScreen() {
 
   return (
     <Stack gap="sm">
-      <PageHeader title="Contacts" description="People at your customers. Synced contacts come from HubSpot when contact sync is on." />
+      <PageHeader title="Contacts" description={`People at your customers. Synced contacts come from ${crmName} when contact sync is on.`} />
       <ContactSyncBanner />
       <Group gap="sm" align="flex-end">
         <TextInput
@@ -64,10 +66,10 @@ export function ContactsScreen() {
           w={280}
         />
         <NativeSelect
-          aria-label="HubSpot sync"
+          aria-label={`${crmName} sync`}
           data={[
             { value: "", label: "All contacts" },
-            { value: "true", label: "Synced with HubSpot" },
+            { value: "true", label: `Synced with ${crmName}` },
             { value: "false", label: "Not synced" },
           ]}
           value={params.get("synced") ?? ""}
@@ -91,7 +93,7 @@ export function ContactsScreen() {
         <TableSkeleton />
       ) : items.length === 0 && !list.isError ? (
         <EmptyState icon={<IconAddressBook size={24} />} title={narrowed ? "No contacts match" : "No contacts yet"}>
-          {narrowed ? "Change the search or remove a filter." : "Contacts are added through the API or brought in from HubSpot by contact sync (Integrations)."}
+          {narrowed ? "Change the search or remove a filter." : `Contacts are added through the API or brought in from ${crmName} by contact sync (Integrations).`}
         </EmptyState>
       ) : (
         <Paper withBorder radius="md" style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>

@@ -1,7 +1,8 @@
 import { Anchor, Group, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 import type { Contact } from "../../api/types.ts";
-import { HubSpotMark } from "../../components/HubSpotMark.tsx";
+import { CrmMark } from "../../crm/CrmMark.tsx";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { formatRelative } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
 import { ContactTags } from "./ContactTags.tsx";
@@ -12,6 +13,7 @@ interface Props {
 }
 
 export function ContactsTable({ contacts, onTag }: Props) {
+  const crmName = useWorkspaceCrm().displayName;
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label="Contacts">
@@ -21,7 +23,7 @@ export function ContactsTable({ contacts, onTag }: Props) {
             <Table.Th>Emails</Table.Th>
             <Table.Th>Phones</Table.Th>
             <Table.Th>Tags</Table.Th>
-            <Table.Th>HubSpot</Table.Th>
+            <Table.Th>{crmName}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -46,7 +48,7 @@ export function ContactsTable({ contacts, onTag }: Props) {
               <Table.Td>
                 {contact.externalId ? (
                   <Group gap={4} wrap="nowrap">
-                    <HubSpotMark />
+                    <CrmMark />
                     <Text size="xs" c="dimmed" className="nowrap">
                       synced {formatRelative(contact.lastSyncedAt)}
                     </Text>

@@ -4,16 +4,18 @@ import { notifications } from "@mantine/notifications";
 import { IconDots, IconRefresh, IconTrash } from "@tabler/icons-react";
 import { errorMessage } from "../../api/client.ts";
 import { useDeleteField } from "../../api/fields.ts";
-import { useRefreshFieldDefinition } from "../../api/hubspot.ts";
+import { useRefreshFieldDefinition } from "../../api/account-sync.ts";
 import type { CustomField } from "../../api/types.ts";
+import { useCrmNames } from "../../crm/useCrmName.ts";
 
 /** The ··· menu of a field row; deleting asks first, since every value of the field goes too. */
 export function FieldActionsMenu({ field, canEdit }: { field: CustomField; canEdit: boolean }) {
   const remove = useDeleteField();
   const refresh = useRefreshFieldDefinition();
+  const crmName = useCrmNames()(field.syncMapping?.provider);
   const refreshDefinition = () =>
     refresh.mutate(field, {
-      onSuccess: (updated) => notifications.show({ color: "green", title: "Definition refreshed", message: `“${updated.label}” has HubSpot's current label and options.` }),
+      onSuccess: (updated) => notifications.show({ color: "green", title: "Definition refreshed", message: `“${updated.label}” has ${crmName}'s current label and options.` }),
       onError: (error) => notifications.show({ color: "red", title: "The definition was not refreshed", message: errorMessage(error) }),
     });
 
@@ -23,7 +25,7 @@ export function FieldActionsMenu({ field, canEdit }: { field: CustomField; canEd
       children: (
         <Text size="sm">
           This deletes the field and its value on every customer
-          {field.syncMapping ? ", and stops syncing it from the HubSpot property " : ""}
+          {field.syncMapping ? `, and stops syncing it from the ${crmName} property ` : ""}
           {field.syncMapping && <code>{field.syncMapping.property}</code>}. This cannot be undone.
         </Text>
       ),
@@ -46,7 +48,7 @@ export function FieldActionsMenu({ field, canEdit }: { field: CustomField; canEd
       <Menu.Dropdown>
         {field.syncMapping && (
           <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={refreshDefinition} disabled={!canEdit}>
-            Refresh definition from HubSpot
+            Refresh definition from {crmName}
           </Menu.Item>
         )}
         <Menu.Item color="red" leftSection={<IconTrash size={16} aria-hidden />} onClick={confirmDelete} disabled={!canEdit}>

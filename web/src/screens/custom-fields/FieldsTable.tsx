@@ -1,16 +1,21 @@
 import { Badge, Code, Group, Table, Text } from "@mantine/core";
 import type { CustomField } from "../../api/types.ts";
-import { HubSpotMark } from "../../components/HubSpotMark.tsx";
+import { CrmMark } from "../../crm/CrmMark.tsx";
+import { useCrmNames } from "../../crm/useCrmName.ts";
+import { crmWording } from "../../crm/wording.ts";
 import { fieldTypeLabels, formatDateTime } from "../../components/format.ts";
 import { FieldActionsMenu } from "./FieldActionsMenu.tsx";
 
-function source(field: CustomField): string {
+function source(field: CustomField, crmName: (provider: string) => string): string {
   const mapping = field.syncMapping;
   if (!mapping) return "crmsync";
-  return `HubSpot ${mapping.object} property`;
+  const wording = crmWording(mapping.provider);
+  const object = mapping.object === "company" ? wording.company.one : mapping.object === "deal" ? wording.deal.one : mapping.object;
+  return `${crmName(mapping.provider)} ${object} property`;
 }
 
 export function FieldsTable({ fields, canEdit }: { fields: CustomField[]; canEdit: boolean }) {
+  const crmName = useCrmNames();
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table verticalSpacing="sm" highlightOnHover aria-label="Custom fields">
@@ -34,7 +39,7 @@ export function FieldsTable({ fields, canEdit }: { fields: CustomField[]; canEdi
                   <Text size="sm" fw={500}>
                     {field.label}
                   </Text>
-                  {field.syncMapping && <HubSpotMark />}
+                  {field.syncMapping && <CrmMark provider={field.syncMapping.provider} />}
                 </Group>
               </Table.Td>
               <Table.Td>
@@ -51,7 +56,7 @@ export function FieldsTable({ fields, canEdit }: { fields: CustomField[]; canEdi
                 </Group>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{source(field)}</Text>
+                <Text size="sm">{source(field, crmName)}</Text>
                 {field.syncMapping && (
                   <Text size="xs" c="dimmed">
                     {field.syncMapping.property} · read-only

@@ -5,6 +5,7 @@ import { IconArrowLeft, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { errorMessage, isApiError } from "../../api/client.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { useCustomer, useDeleteCustomer } from "../../api/customers.ts";
 import { useFields } from "../../api/fields.ts";
 import { EmptyState } from "../../components/EmptyState.tsx";
@@ -12,7 +13,7 @@ import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { LoadingBlock } from "../../components/Loading.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { paths } from "../../paths.ts";
-import { LinkToHubSpotModal } from "../customers/LinkToHubSpotModal.tsx";
+import { LinkToCrmModal } from "../customers/LinkToCrmModal.tsx";
 import { CustomerForm } from "./CustomerForm.tsx";
 import { CustomerLinkCard } from "./CustomerLinkCard.tsx";
 import { IconBuilding } from "@tabler/icons-react";
@@ -24,6 +25,7 @@ export function CustomerDetailScreen() {
   const remove = useDeleteCustomer();
   const navigate = useNavigate();
   const [linking, setLinking] = useState(false);
+  const crmName = useWorkspaceCrm().displayName;
 
   const back = (
     <Anchor component={Link} to={paths.customers} size="sm">
@@ -54,7 +56,7 @@ export function CustomerDetailScreen() {
   const confirmDelete = () =>
     modals.openConfirmModal({
       title: `Delete ${data.name}?`,
-      children: <Text size="sm">The customer and its field values are deleted from crmsync. Nothing is deleted in HubSpot.</Text>,
+      children: <Text size="sm">The customer and its field values are deleted from crmsync. Nothing is deleted in {crmName}.</Text>,
       labels: { confirm: "Delete customer", cancel: "Cancel" },
       confirmProps: { color: "red" },
       onConfirm: () =>
@@ -82,7 +84,7 @@ export function CustomerDetailScreen() {
       <CustomerLinkCard customer={data} onLink={() => setLinking(true)} />
       {/* Keyed by updatedAt so a save elsewhere (a sync, a link) refreshes the drafts. */}
       <CustomerForm key={data.updatedAt + fields.data.length} customer={data} fields={fields.data} />
-      {linking && <LinkToHubSpotModal customer={data} onClose={() => setLinking(false)} />}
+      {linking && <LinkToCrmModal customer={data} onClose={() => setLinking(false)} />}
     </Stack>
   );
 }

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Paper, SimpleGrid, Stack, TagsInput, Text, TextIn
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "../../api/client.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { useUpdateCustomer } from "../../api/customers.ts";
 import type { Customer, CustomField, FieldValue } from "../../api/types.ts";
 import { EditableFieldInput } from "./EditableFieldInput.tsx";
@@ -24,6 +25,7 @@ export function CustomerForm({ customer, fields }: Props) {
   const [domains, setDomains] = useState(customer.domains);
   const [drafts, setDrafts] = useState(() => initialDrafts(customer, fields));
   const [localError, setLocalError] = useState<string | null>(null);
+  const crmName = useWorkspaceCrm().displayName;
   const baseline = initialDrafts(customer, fields);
   const editable = fields.filter((f) => !f.syncMapping);
   const synced = fields.filter((f) => f.syncMapping);
@@ -84,7 +86,7 @@ export function CustomerForm({ customer, fields }: Props) {
             <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
             <TagsInput
               label="Domains"
-              description="Removing a domain resets the HubSpot link; it is matched again at the next run."
+              description={`Removing a domain resets the ${crmName} link; it is matched again at the next run.`}
               value={domains}
               onChange={setDomains}
               splitChars={[",", " "]}

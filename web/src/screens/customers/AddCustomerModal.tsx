@@ -3,6 +3,7 @@ import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "../../api/client.ts";
 import { useCreateCustomer } from "../../api/customers.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 
 interface Props {
   opened: boolean;
@@ -11,6 +12,7 @@ interface Props {
 
 export function AddCustomerModal({ opened, onClose }: Props) {
   const create = useCreateCustomer();
+  const crmName = useWorkspaceCrm().displayName;
   const [name, setName] = useState("");
   const [domains, setDomains] = useState<string[]>([]);
 
@@ -46,7 +48,7 @@ export function AddCustomerModal({ opened, onClose }: Props) {
           <TextInput label="Name" required data-autofocus value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <TagsInput
             label="Domains"
-            description="Press Enter after each domain. HubSpot companies are matched by domain."
+            description={`Press Enter after each domain. ${crmName} companies are matched by domain.`}
             placeholder="acme.com"
             value={domains}
             onChange={setDomains}

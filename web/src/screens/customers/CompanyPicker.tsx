@@ -2,7 +2,9 @@ import { Group, Loader, Radio, ScrollArea, Stack, Text, TextInput } from "@manti
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
-import { useCompanySearch } from "../../api/hubspot.ts";
+import { useCompanySearch } from "../../api/crm-links.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
+import { capitalized } from "../../crm/wording.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 
 interface Props {
@@ -11,26 +13,29 @@ interface Props {
   onChange: (companyId: string, name: string) => void;
 }
 
-/** HubSpot company search with one choice. */
+/** The CRM's company search with one choice. */
 export function CompanyPicker({ initialQuery, value, onChange }: Props) {
   const [query, setQuery] = useState(initialQuery);
   const [debounced] = useDebouncedValue(query.trim(), 300);
   const companies = useCompanySearch(debounced, true);
   const items = companies.data ?? [];
+  const crm = useWorkspaceCrm();
+  const name = crm.displayName;
+  const { company } = crm.wording;
   return (
     <Stack gap="xs">
       <TextInput
-        label="Search companies"
-        placeholder="Company name or domain"
+        label={`Search ${company.many}`}
+        placeholder={`${capitalized(company.one)} name or domain`}
         leftSection={<IconSearch size={16} aria-hidden />}
         rightSection={companies.isFetching ? <Loader size={14} aria-label="Searching" /> : null}
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
         data-autofocus
       />
-      {companies.isError && <ErrorAlert error={companies.error} title="HubSpot companies could not be searched" />}
+      {companies.isError && <ErrorAlert error={companies.error} title={`${name} ${company.many} could not be searched`} />}
       <ScrollArea.Autosize mah={240} type="auto">
-        <Radio.Group value={value} onChange={(id) => onChange(id, items.find((c) => c.id === id)?.name ?? `Company ${id}`)} aria-label="HubSpot companies">
+        <Radio.Group value={value} onChange={(id) => onChange(id, items.find((c) => c.id === id)?.name ?? `Company ${id}`)} aria-label={`${name} ${company.many}`}>
           <Stack gap={6}>
             {items.map((company) => (
               <Radio.Card key={company.id} value={company.id} p="xs" radius="sm" aria-label={company.name ?? `Company ${company.id}`}>
@@ -51,7 +56,7 @@ export function CompanyPicker({ initialQuery, value, onChange }: Props) {
         </Radio.Group>
         {!companies.isPending && !companies.isError && items.length === 0 && (
           <Text size="sm" c="dimmed" py="xs">
-            No HubSpot company matches “{debounced}”.
+            No {name} {company.one} matches “{debounced}”.
           </Text>
         )}
       </ScrollArea.Autosize>

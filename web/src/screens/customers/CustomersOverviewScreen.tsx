@@ -5,28 +5,30 @@ import { useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useCustomerList } from "../../api/customers.ts";
 import { useFields } from "../../api/fields.ts";
-import { useHubSpotConnected } from "../../api/hubspot.ts";
+import { useCrmConnected } from "../../api/crm.ts";
 import type { Customer } from "../../api/types.ts";
 import { CursorPager } from "../../components/CursorPager.tsx";
 import { EmptyState } from "../../components/EmptyState.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { TableSkeleton } from "../../components/Loading.tsx";
 import { useCursorTrail } from "../../components/useCursorTrail.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { AddCustomerModal } from "./AddCustomerModal.tsx";
 import { AddFilterPopover } from "./AddFilterPopover.tsx";
 import { CustomersHeader } from "./CustomersHeader.tsx";
 import { CustomersTable } from "./CustomersTable.tsx";
 import { FilterPills } from "./FilterPills.tsx";
 import { filterParam, readFilters, type ActiveFilter } from "./filters.ts";
-import { HubSpotSyncToggle } from "./HubSpotSyncToggle.tsx";
-import { LinkToHubSpotModal } from "./LinkToHubSpotModal.tsx";
+import { CrmSyncToggle } from "./CrmSyncToggle.tsx";
+import { LinkToCrmModal } from "./LinkToCrmModal.tsx";
 
 const pageSize = 25;
 
 export function CustomersOverviewScreen() {
   const [params, setParams] = useSearchParams();
   const fields = useFields();
-  const canLink = useHubSpotConnected();
+  const canLink = useCrmConnected();
+  const crmName = useWorkspaceCrm().displayName;
   const [adding, setAdding] = useState(false);
   const [linking, setLinking] = useState<Customer | null>(null);
   const [search, setSearch] = useState(params.get("q") ?? "");
@@ -62,7 +64,7 @@ export function CustomersOverviewScreen() {
       <CustomersHeader
         actions={
           <>
-            <HubSpotSyncToggle />
+            <CrmSyncToggle />
             <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)}>
               Add new customer
             </Button>
@@ -104,7 +106,7 @@ export function CustomersOverviewScreen() {
                 </Button>
               }
             >
-              Add customers here or through the API. With HubSpot Sync on, customers are linked to HubSpot companies by their domains.
+              Add customers here or through the API. With {crmName} Sync on, customers are linked to {crmName} companies by their domains.
             </EmptyState>
           )
         ) : (
@@ -127,7 +129,7 @@ export function CustomersOverviewScreen() {
         />
       </Stack>
       <AddCustomerModal opened={adding} onClose={() => setAdding(false)} />
-      {linking && <LinkToHubSpotModal customer={linking} onClose={() => setLinking(null)} />}
+      {linking && <LinkToCrmModal customer={linking} onClose={() => setLinking(null)} />}
     </Stack>
   );
 }

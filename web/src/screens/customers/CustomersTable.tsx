@@ -1,7 +1,8 @@
 import { Anchor, Group, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 import type { Customer, CustomField } from "../../api/types.ts";
-import { HubSpotMark } from "../../components/HubSpotMark.tsx";
+import { CrmMark } from "../../crm/CrmMark.tsx";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { formatFieldValue } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
 import { LinkStatusCell } from "./LinkStatusCell.tsx";
@@ -17,6 +18,7 @@ interface Props {
 }
 
 export function CustomersTable({ customers, fields, sort, onSort, canLink, onLink }: Props) {
+  const crmName = useWorkspaceCrm().displayName;
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label="Customers">
@@ -26,12 +28,12 @@ export function CustomersTable({ customers, fields, sort, onSort, canLink, onLin
               Name
             </SortableHeader>
             <Table.Th>Domains</Table.Th>
-            <Table.Th>HubSpot</Table.Th>
+            <Table.Th>{crmName}</Table.Th>
             {fields.map((field) => (
               <SortableHeader key={field.id} sortKey={`field:${field.key}`} current={sort} onSort={onSort} label={field.label}>
                 <Group gap={4} wrap="nowrap">
                   {field.label}
-                  {field.syncMapping && <HubSpotMark />}
+                  {field.syncMapping && <CrmMark provider={field.syncMapping.provider} />}
                 </Group>
               </SortableHeader>
             ))}

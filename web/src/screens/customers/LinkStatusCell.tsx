@@ -1,8 +1,9 @@
 import { ActionIcon, Badge, Group, Text, Tooltip } from "@mantine/core";
 import { IconLink } from "@tabler/icons-react";
 import type { Customer } from "../../api/types.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 
-/** Why an unlinked customer has no HubSpot company, in the words a person would use. */
+/** Why an unlinked customer has no company in the CRM, in the words a person would use. */
 export function unlinkedReason(customer: Customer): string | null {
   const status = customer.linkStatus;
   if (customer.crmLink || status.state === "linked") return null;
@@ -24,7 +25,7 @@ export function unlinkedReason(customer: Customer): string | null {
 
 interface Props {
   customer: Customer;
-  /** Shows the link icon; false while HubSpot is not connected. */
+  /** Shows the link icon; false while the CRM is not connected. */
   canLink: boolean;
   onLink: (customer: Customer) => void;
 }
@@ -32,11 +33,12 @@ interface Props {
 export function LinkStatusCell({ customer, canLink, onLink }: Props) {
   const link = customer.crmLink;
   const reason = unlinkedReason(customer);
+  const name = useWorkspaceCrm().displayName;
   return (
     <Group gap={6} wrap="nowrap">
       {canLink && (
-        <Tooltip label={link ? "Change HubSpot link" : "Link to HubSpot"}>
-          <ActionIcon variant="subtle" color={link ? "orange" : "gray"} aria-label={`Link ${customer.name} to HubSpot`} onClick={() => onLink(customer)}>
+        <Tooltip label={link ? `Change ${name} link` : `Link to ${name}`}>
+          <ActionIcon variant="subtle" color={link ? "orange" : "gray"} aria-label={`Link ${customer.name} to ${name}`} onClick={() => onLink(customer)}>
             <IconLink size={18} aria-hidden />
           </ActionIcon>
         </Tooltip>

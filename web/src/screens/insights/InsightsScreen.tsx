@@ -8,6 +8,7 @@ import { EmptyState } from "../../components/EmptyState.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { LoadingBlock } from "../../components/Loading.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { useCrmNames } from "../../crm/useCrmName.ts";
 import { BreakdownChart } from "./BreakdownChart.tsx";
 import { BreakdownTable } from "./BreakdownTable.tsx";
 
@@ -18,6 +19,7 @@ function defaultField(fields: CustomField[]): CustomField | undefined {
 
 export function InsightsScreen() {
   const fields = useFields();
+  const crmName = useCrmNames();
   const [params, setParams] = useSearchParams();
   const list = fields.data ?? [];
   const chosen = list.find((f) => f.key === params.get("by")) ?? defaultField(list);
@@ -38,7 +40,7 @@ export function InsightsScreen() {
           <Group>
             <NativeSelect
               label="Customers by"
-              data={list.map((f) => ({ value: f.key, label: f.syncMapping ? `${f.label} (HubSpot)` : f.label }))}
+              data={list.map((f) => ({ value: f.key, label: f.syncMapping ? `${f.label} (${crmName(f.syncMapping.provider)})` : f.label }))}
               value={chosen?.key ?? ""}
               onChange={(e) => setParams({ by: e.currentTarget.value }, { replace: true })}
               w={280}

@@ -3,16 +3,18 @@ import { notifications } from "@mantine/notifications";
 import { IconPlayerPlay } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/client.ts";
-import { useAccountSync, useRunAccountSync } from "../../api/hubspot.ts";
+import { useAccountSync, useRunAccountSync } from "../../api/account-sync.ts";
 import { formatDateTime } from "../../components/format.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { paths } from "../../paths.ts";
-import { HubSpotSyncToggle } from "../customers/HubSpotSyncToggle.tsx";
+import { CrmSyncToggle } from "../customers/CrmSyncToggle.tsx";
 import { RunPauseNote } from "../sync-activity/RunPauseNote.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
 
 export function AccountSyncCard({ admin, name }: { admin: boolean; name: string }) {
   const state = useAccountSync().data;
   const runNow = useRunAccountSync();
+  const { company, deal } = useWorkspaceCrm().wording;
   const start = () =>
     runNow.mutate(undefined, {
       onSuccess: ({ coalesced }) =>
@@ -26,7 +28,7 @@ export function AccountSyncCard({ admin, name }: { admin: boolean; name: string 
         <Stack gap={4}>
           <Title order={4}>Account sync</Title>
           <Text size="sm" c="dimmed" maw={560}>
-            {name} companies and deals into customers, every 30 minutes while on. Customers are linked by domain; imported fields take their values from the linked company or deal.
+            {name} {company.many} and {deal.many} into customers, every 30 minutes while on. Customers are linked by domain; imported fields take their values from the linked {company.one} or {deal.one}.
           </Text>
           {state?.changedAt && (
             <Text size="xs" c="dimmed">
@@ -45,7 +47,7 @@ export function AccountSyncCard({ admin, name }: { admin: boolean; name: string 
           {run && <RunPauseNote run={run} />}
         </Stack>
         <Stack align="flex-end" gap="sm">
-          <HubSpotSyncToggle />
+          <CrmSyncToggle />
           <Button variant="default" size="xs" leftSection={<IconPlayerPlay size={14} aria-hidden />} onClick={start} loading={runNow.isPending} disabled={!admin || !state?.enabled}>
             Run now
           </Button>

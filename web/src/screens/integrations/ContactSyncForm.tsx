@@ -2,6 +2,7 @@ import { Alert, Button, Divider, Group, NumberInput, Stack, Text } from "@mantin
 import { notifications } from "@mantine/notifications";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useSaveContactSync } from "../../api/contact-sync.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import type { ContactSyncSettings } from "../../api/types.ts";
 import { ContactSyncErrorAlert } from "./ContactSyncErrorAlert.tsx";
 import { handleWarning, maxWritesLimit, sameDraft, toDraft, toInput, validate, type ContactSyncDraft } from "./contactSyncDraft.ts";
@@ -18,22 +19,23 @@ interface Props {
   onDirtyChange: (dirty: boolean) => void;
 }
 
-function savedMessage(settings: ContactSyncSettings): string {
+function savedMessage(settings: ContactSyncSettings, crmName: string): string {
   if (settings.mode === "off") return "Contact sync is off.";
-  if (settings.needsConfirmation) return "Nothing is written to HubSpot yet: preview the first reconcile and confirm it.";
+  if (settings.needsConfirmation) return `Nothing is written to ${crmName} yet: preview the first reconcile and confirm it.`;
   if (settings.paused) return "Contact sync stays paused until you resume it.";
   return settings.mode === "inbound" ? "A run starts now when what it reads changed; follow it below." : "The new settings apply from the next reconcile.";
 }
 
 export function ContactSyncForm({ settings, admin, accountSyncOn, onDirtyChange }: Props) {
   const save = useSaveContactSync();
+  const crm = useWorkspaceCrm();
   const saved = useMemo(() => toDraft(settings, accountSyncOn), [settings, accountSyncOn]);
   const [draft, setDraft] = useState<ContactSyncDraft>(saved);
   const [showErrors, setShowErrors] = useState(false);
   const dirty = !sameDraft(draft, saved);
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
-  const errors = validate(draft);
+  const errors = validate(draft, `${crm.displayName} ${crm.wording.contactList}`);
   const visibleErrors = showErrors ? errors : {};
   const enteringTwoWay = draft.mode === "two_way" && settings.mode !== "two_way";
   const disabled = !admin;
@@ -48,7 +50,7 @@ export function ContactSyncForm({ settings, admin, accountSyncOn, onDirtyChange 
       onSuccess: (next) => {
         setShowErrors(false);
         setDraft(toDraft(next, accountSyncOn));
-        notifications.show({ color: "green", title: "Contact sync saved", message: savedMessage(next) });
+        notifications.show({ color: "green", title: "Contact sync saved", message: savedMessage(next, crm.displayName) });
       },
     });
   };
@@ -66,11 +68,11 @@ export function ContactSyncForm({ settings, admin, accountSyncOn, onDirtyChange 
           disabled={disabled}
           listError={visibleErrors.listId}
         />
-        <LifecycleStagesField value={draft.lifecycleStages} onChange={(lifecycleStages) => setDraft({ ...draft, lifecycleStages })} disabled={disabled} />
+        {crm.wording.lifecycleStages && <LifecycleStagesField value={draft.lifecycleStages} onChange={(lifecycleStages) => setDraft({ ...draft, lifecycleStages })} disabled={disabled} />}
         <FieldMappingEditor value={draft.mapping} onChange={(mapping) => setDraft({ ...draft, mapping })} disabled={disabled} warning={draft.mode === "off" ? null : handleWarning(draft)} />
         <NumberInput
           label="Write cap per run"
-          description="Two-way: at most this many HubSpot records are created or updated per run; the rest go in the next run."
+          description={`Two-way: at most this many ${crm.displayName} records are created or updated per run; the rest go in the next run.`}
           value={draft.maxWritesPerRun}
           onChange={(maxWritesPerRun) => setDraft({ ...draft, maxWritesPerRun })}
           min={1}
@@ -85,7 +87,7 @@ export function ContactSyncForm({ settings, admin, accountSyncOn, onDirtyChange 
         <Divider />
         {enteringTwoWay && (
           <Alert color="yellow" variant="light" p="xs">
-            <Text size="sm">After saving, nothing is written to HubSpot until you preview the first reconcile and confirm it.</Text>
+            <Text size="sm">After saving, nothing is written to {crm.displayName} until you preview the first reconcile and confirm it.</Text>
           </Alert>
         )}
         <Group justify="flex-end" gap="sm">

@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Group, Text } from "@mantine/core";
 import { Link } from "react-router";
 import type { ContactSyncSettings } from "../../api/types.ts";
 import { formatDateTime } from "../../components/format.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { paths } from "../../paths.ts";
 import { RunPauseNote } from "../sync-activity/RunPauseNote.tsx";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
@@ -32,6 +33,7 @@ export function ContactSyncBadges({ settings }: { settings: ContactSyncSettings 
 export function ContactSyncStatus({ settings }: { settings: ContactSyncSettings }) {
   const run = settings.activeRun ?? settings.lastRun;
   const error = settings.sourceError;
+  const crm = useWorkspaceCrm();
   return (
     <>
       {run && (
@@ -50,8 +52,8 @@ export function ContactSyncStatus({ settings }: { settings: ContactSyncSettings 
       )}
       {run && <RunPauseNote run={run} />}
       {error && settings.source.kind === "list" && settings.source.listId === error.listId && (
-        <Alert color="red" variant="light" title="The HubSpot list no longer exists" role="alert">
-          List {error.listId} was not found in HubSpot ({formatDateTime(error.at)}): contact sync is stopped until you choose another list below.
+        <Alert color="red" variant="light" title={`The ${crm.displayName} ${crm.wording.contactList} no longer exists`} role="alert">
+          List {error.listId} was not found in {crm.displayName} ({formatDateTime(error.at)}): contact sync is stopped until you choose another list below.
         </Alert>
       )}
     </>

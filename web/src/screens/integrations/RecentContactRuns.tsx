@@ -6,9 +6,10 @@ import type { SyncRun } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { formatDateTime, formatNumber } from "../../components/format.ts";
 import { TableSkeleton } from "../../components/Loading.tsx";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { paths } from "../../paths.ts";
 import { RunStatusBadge } from "../sync-activity/RunStatusBadge.tsx";
-import { kindLabels, triggerLabels } from "../sync-activity/runLabels.ts";
+import { kindLabels, triggerLabel } from "../sync-activity/runLabels.ts";
 
 const shownErrors = 3;
 
@@ -47,6 +48,7 @@ function LatestErrors({ run }: { run: SyncRun }) {
 
 export function RecentContactRuns({ live }: { live: boolean }) {
   const recent = useRecentContactRuns(5, live);
+  const crmName = useWorkspaceCrm().displayName;
   const withErrors = recent.runs.find((run) => run.status === "partial" || run.status === "failed");
   return (
     <Stack gap="xs" component="section" aria-label="Recent runs">
@@ -87,7 +89,7 @@ export function RecentContactRuns({ live }: { live: boolean }) {
                     <Text size="sm">
                       {kindLabels[run.kind]}{" "}
                       <Text span size="xs" c="dimmed">
-                        ({triggerLabels[run.trigger]})
+                        ({triggerLabel(run.trigger, crmName)})
                       </Text>
                     </Text>
                   </Table.Td>

@@ -2,14 +2,15 @@ import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } fro
 import { mappedFieldLabels } from "../../api/contact-sync.ts";
 import type { ContactSyncPreview, PreviewAction } from "../../api/types.ts";
 import { formatNumber } from "../../components/format.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 
-const actionLabels: Record<PreviewAction, { label: string; color: string }> = {
-  create_in_crm: { label: "Create in HubSpot", color: "orange" },
-  update_in_crm: { label: "Update in HubSpot", color: "orange" },
+const actionLabels = (crmName: string): Record<PreviewAction, { label: string; color: string }> => ({
+  create_in_crm: { label: `Create in ${crmName}`, color: "orange" },
+  update_in_crm: { label: `Update in ${crmName}`, color: "orange" },
   create_here: { label: "Create in crmsync", color: "blue" },
   update_here: { label: "Update in crmsync", color: "blue" },
   link: { label: "Link", color: "gray" },
-};
+});
 
 function Count({ label, value }: { label: string; value: number }) {
   return (
@@ -37,6 +38,8 @@ function changesText(changes: Record<string, string | null>): string {
 /** The dry run of the first two-way reconcile (spec §4.4): counts on both sides and a sample. */
 export function ReconcilePreview({ preview, maxWritesPerRun }: { preview: ContactSyncPreview; maxWritesPerRun: number }) {
   const crmWrites = preview.crm.create + preview.crm.update;
+  const crmName = useWorkspaceCrm().displayName;
+  const labels = actionLabels(crmName);
   const errorCodes = Object.entries(preview.errors).filter(([, n]) => n > 0);
   return (
     <Stack gap="sm" role="region" aria-label="Reconcile preview">
@@ -46,13 +49,13 @@ export function ReconcilePreview({ preview, maxWritesPerRun }: { preview: Contac
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        <Paper withBorder p="sm" radius="md" aria-label="In HubSpot">
+        <Paper withBorder p="sm" radius="md" aria-label={`In ${crmName}`}>
           <Title order={6} mb={4}>
-            In HubSpot
+            In {crmName}
           </Title>
           <Group gap="xl">
-            <Count label="Contacts to create in HubSpot" value={preview.crm.create} />
-            <Count label="Contacts to update in HubSpot" value={preview.crm.update} />
+            <Count label={`Contacts to create in ${crmName}`} value={preview.crm.create} />
+            <Count label={`Contacts to update in ${crmName}`} value={preview.crm.update} />
           </Group>
         </Paper>
         <Paper withBorder p="sm" radius="md" aria-label="In crmsync">
@@ -67,8 +70,8 @@ export function ReconcilePreview({ preview, maxWritesPerRun }: { preview: Contac
         </Paper>
       </SimpleGrid>
       <Text size="sm" c="dimmed">
-        {formatNumber(preview.skipped)} skipped. Nothing in HubSpot is ever deleted.
-        {crmWrites > maxWritesPerRun ? ` The write cap lets ${formatNumber(maxWritesPerRun)} HubSpot writes go in the first run; the rest follow in the next runs.` : ""}
+        {formatNumber(preview.skipped)} skipped. Nothing in {crmName} is ever deleted.
+        {crmWrites > maxWritesPerRun ? ` The write cap lets ${formatNumber(maxWritesPerRun)} ${crmName} writes go in the first run; the rest follow in the next runs.` : ""}
       </Text>
       {errorCodes.length > 0 && (
         <Group gap={6} aria-label="Expected errors">
@@ -94,8 +97,8 @@ export function ReconcilePreview({ preview, maxWritesPerRun }: { preview: Contac
               {preview.sample.map((item, i) => (
                 <Table.Tr key={`${item.action}-${item.contactId ?? ""}-${item.crmId ?? ""}-${i}`}>
                   <Table.Td className="nowrap">
-                    <Badge color={actionLabels[item.action].color} variant="light" tt="none">
-                      {actionLabels[item.action].label}
+                    <Badge color={labels[item.action].color} variant="light" tt="none">
+                      {labels[item.action].label}
                     </Badge>
                   </Table.Td>
                   <Table.Td>

@@ -4,6 +4,7 @@ import { IconEye, IconShieldCheck } from "@tabler/icons-react";
 import { useConfirmContactSync, usePreviewContactSync } from "../../api/contact-sync.ts";
 import type { ContactSyncSettings } from "../../api/types.ts";
 import { formatDateTime } from "../../components/format.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { ContactSyncErrorAlert } from "./ContactSyncErrorAlert.tsx";
 import { ReconcilePreview } from "./ReconcilePreview.tsx";
 
@@ -14,10 +15,11 @@ interface Props {
   dirty: boolean;
 }
 
-/** Two-way writes nothing to HubSpot until an admin has read a dry run and confirmed it (spec §4.4). */
+/** Two-way writes nothing to the CRM until an admin has read a dry run and confirmed it (spec §4.4). */
 export function TwoWayConfirmation({ settings, admin, dirty }: Props) {
   const preview = usePreviewContactSync();
   const confirm = useConfirmContactSync();
+  const crmName = useWorkspaceCrm().displayName;
   const shown = preview.data;
   const runPreview = () => {
     confirm.reset();
@@ -34,7 +36,7 @@ export function TwoWayConfirmation({ settings, admin, dirty }: Props) {
     <Alert color="yellow" variant="light" title="Two-way sync is waiting for your confirmation" icon={<IconShieldCheck aria-hidden />} role="region">
       <Stack gap="sm">
         <Text size="sm">
-          Nothing has been written to HubSpot yet. Preview what the first reconcile would create and update — a dry run that reads only — then confirm it to start two-way sync.
+          Nothing has been written to {crmName} yet. Preview what the first reconcile would create and update — a dry run that reads only — then confirm it to start two-way sync.
         </Text>
         {preview.isError && <ContactSyncErrorAlert error={preview.error} title="The preview could not be made" />}
         {confirm.isError && <ContactSyncErrorAlert error={confirm.error} title="Two-way sync was not confirmed" />}

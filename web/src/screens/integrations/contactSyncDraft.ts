@@ -37,9 +37,10 @@ export function toDraft(settings: ContactSyncSettings, accountSyncOn: boolean): 
 
 export type DraftErrors = Partial<Record<"listId" | "maxWritesPerRun", string>>;
 
-export function validate(draft: ContactSyncDraft): DraftErrors {
+/** listName: what the CRM's list is called (HubSpot list). */
+export function validate(draft: ContactSyncDraft, listName: string): DraftErrors {
   const errors: DraftErrors = {};
-  if (draft.mode !== "off" && draft.sourceKind === "list" && draft.listId.trim() === "") errors.listId = "Choose the HubSpot list whose members to sync.";
+  if (draft.mode !== "off" && draft.sourceKind === "list" && draft.listId.trim() === "") errors.listId = `Choose the ${listName} whose members to sync.`;
   const cap = Number(draft.maxWritesPerRun);
   if (!Number.isInteger(cap) || cap < 1 || cap > maxWritesLimit) errors.maxWritesPerRun = `A whole number from 1 to ${maxWritesLimit.toLocaleString("en-US")}.`;
   return errors;

@@ -7,8 +7,9 @@ import { useRunErrors } from "../../api/sync-runs.ts";
 import type { RunError } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { TableSkeleton } from "../../components/Loading.tsx";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 
-function record(error: RunError): ReactNode {
+function record(error: RunError, crmName: string): ReactNode {
   const parts: ReactNode[] = [];
   if (error.recordType === "customer" && error.recordId) {
     parts.push(
@@ -25,12 +26,12 @@ function record(error: RunError): ReactNode {
   } else if (error.recordType) {
     parts.push(error.recordId ? `${error.recordType} ${error.recordId}` : error.recordType);
   }
-  if (error.crmId) parts.push(`HubSpot ${error.recordType === "deal" ? "deal" : error.recordType === "contact" ? "contact" : "record"} ${error.crmId}`);
+  if (error.crmId) parts.push(`${crmName} ${error.recordType === "deal" ? "deal" : error.recordType === "contact" ? "contact" : "record"} ${error.crmId}`);
   return parts.length ? parts.map((part, i) => (i === 0 ? part : <span key={i}> · {part}</span>)) : null;
 }
 
 function RunErrorItem({ error }: { error: RunError }) {
-  const where = record(error);
+  const where = record(error, useWorkspaceCrm().displayName);
   return (
     <Paper withBorder p="sm" radius="md" component="li" style={{ listStyle: "none" }} data-error-code={error.code}>
       <Group gap="xs" mb={4}>

@@ -1,7 +1,8 @@
 import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import type { SyncRunDetail } from "../../api/types.ts";
 import { formatDateTime, formatDuration, formatNumber } from "../../components/format.ts";
-import { kindLabels, triggerLabels } from "./runLabels.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
+import { kindLabels, triggerLabel } from "./runLabels.ts";
 import { RunPauseNote } from "./RunPauseNote.tsx";
 import { RunStatusBadge } from "./RunStatusBadge.tsx";
 
@@ -29,12 +30,13 @@ function Stat({ label, value, danger = false }: { label: string; value: number; 
 
 export function RunSummary({ run }: { run: SyncRunDetail }) {
   const endpoints = Object.entries(run.crmCalls.byEndpoint).sort((a, b) => b[1] - a[1]);
+  const crmName = useWorkspaceCrm().displayName;
   return (
     <Stack gap="md">
       <Group gap="lg">
         <RunStatusBadge status={run.status} />
         <Text size="sm">
-          <b>{kindLabels[run.kind]}</b> · {triggerLabels[run.trigger]}
+          <b>{kindLabels[run.kind]}</b> · {triggerLabel(run.trigger, crmName)}
         </Text>
         <Text size="sm" c="dimmed">
           Queued {formatDateTime(run.createdAt)} · started {formatDateTime(run.startedAt)} · {run.finishedAt ? `finished ${formatDateTime(run.finishedAt)}` : "not finished"} ·{" "}

@@ -3,7 +3,8 @@ import { Link } from "react-router";
 import type { SyncRun } from "../../api/types.ts";
 import { formatDateTime, formatDuration, formatNumber } from "../../components/format.ts";
 import { paths } from "../../paths.ts";
-import { kindLabels, triggerLabels } from "./runLabels.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
+import { kindLabels, triggerLabel } from "./runLabels.ts";
 import { RunStatusBadge } from "./RunStatusBadge.tsx";
 
 const counterNames = ["read", "linked", "updated", "created", "skipped"] as const;
@@ -15,6 +16,7 @@ function countersText(run: SyncRun): string {
 }
 
 export function RunsTable({ runs }: { runs: SyncRun[] }) {
+  const crmName = useWorkspaceCrm().displayName;
   return (
     <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label="Sync runs">
@@ -41,7 +43,7 @@ export function RunsTable({ runs }: { runs: SyncRun[] }) {
                 </Anchor>
               </Table.Td>
               <Table.Td className="nowrap">{kindLabels[run.kind]}</Table.Td>
-              <Table.Td className="nowrap">{triggerLabels[run.trigger]}</Table.Td>
+              <Table.Td className="nowrap">{triggerLabel(run.trigger, crmName)}</Table.Td>
               <Table.Td className="nowrap">
                 <RunStatusBadge status={run.status} />
               </Table.Td>

@@ -8,14 +8,18 @@ export const kindLabels: Record<RunKind, string> = {
   link: "Manual link",
 };
 
-export const triggerLabels: Record<RunTrigger, string> = {
+const triggerLabels: Record<Exclude<RunTrigger, "link">, string> = {
   schedule: "Schedule",
   enable: "Sync turned on",
   import: "Fields imported",
   manual: "Run now",
-  link: "Link to HubSpot",
   create: "Contact created",
 };
+
+/** What started a run; a manual link names the workspace's CRM. */
+export function triggerLabel(trigger: RunTrigger, crmName: string): string {
+  return trigger === "link" ? `Link to ${crmName}` : triggerLabels[trigger];
+}
 
 export const statusColors: Record<RunStatus, string> = {
   queued: "gray",

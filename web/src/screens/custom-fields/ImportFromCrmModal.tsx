@@ -3,10 +3,12 @@ import { notifications } from "@mantine/notifications";
 import { IconSearch } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { errorMessage } from "../../api/client.ts";
-import { useImportableFields, useImportFields } from "../../api/hubspot.ts";
+import { useImportableFields, useImportFields } from "../../api/account-sync.ts";
 import type { CrmObject, ImportableProperty } from "../../api/types.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { TableSkeleton } from "../../components/Loading.tsx";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
+import { capitalized } from "../../crm/wording.ts";
 import { ImportGroup, selectionKey } from "./ImportGroup.tsx";
 
 interface Props {
@@ -20,10 +22,13 @@ function matches(property: ImportableProperty, search: string): boolean {
   return property.label.toLowerCase().includes(text) || property.name.toLowerCase().includes(text) || (property.groupName ?? "").toLowerCase().includes(text);
 }
 
-/** "Import from HubSpot" (product spec §3.3): pick company and deal properties to become synced fields. */
-export function ImportFromHubSpotModal({ opened, onClose }: Props) {
+/** "Import from <CRM>" (product spec §3.3): pick company and deal properties to become synced fields. */
+export function ImportFromCrmModal({ opened, onClose }: Props) {
   const importable = useImportableFields(opened);
   const importFields = useImportFields();
+  const crm = useWorkspaceCrm();
+  const name = crm.displayName;
+  const { company, deal } = crm.wording;
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
@@ -70,13 +75,13 @@ export function ImportFromHubSpotModal({ opened, onClose }: Props) {
   };
 
   return (
-    <Modal opened={opened} onClose={close} title="Import from HubSpot" size="xl">
+    <Modal opened={opened} onClose={close} title={`Import from ${name}`} size="xl">
       <Stack>
         <Text size="sm" c="dimmed">
-          Each property becomes a custom field synced from HubSpot (read-only here). Options are copied once, at import.
+          Each property becomes a custom field synced from {name} (read-only here). Options are copied once, at import.
         </Text>
         <TextInput
-          aria-label="Search HubSpot properties"
+          aria-label={`Search ${name} properties`}
           placeholder="Search by label or internal name"
           leftSection={<IconSearch size={16} aria-hidden />}
           value={search}
@@ -89,14 +94,14 @@ export function ImportFromHubSpotModal({ opened, onClose }: Props) {
           </Alert>
         )}
         {importable.isError ? (
-          <ErrorAlert error={importable.error} title="HubSpot properties could not be loaded" onRetry={() => void importable.refetch()} />
+          <ErrorAlert error={importable.error} title={`${name} properties could not be loaded`} onRetry={() => void importable.refetch()} />
         ) : importable.isPending ? (
           <TableSkeleton rows={8} />
         ) : (
           <ScrollArea.Autosize mah="55vh" type="auto" offsetScrollbars>
             <Stack>
-              <ImportGroup object="company" title="Company fields" properties={groups.company} selected={selected} onChange={change("company")} />
-              <ImportGroup object="deal" title="Deal fields" properties={groups.deal} selected={selected} onChange={change("deal")} />
+              <ImportGroup object="company" title={`${capitalized(company.one)} fields`} properties={groups.company} selected={selected} onChange={change("company")} />
+              <ImportGroup object="deal" title={`${capitalized(deal.one)} fields`} properties={groups.deal} selected={selected} onChange={change("deal")} />
             </Stack>
           </ScrollArea.Autosize>
         )}

@@ -3,8 +3,9 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../../api/client.ts";
 import { useFields } from "../../api/fields.ts";
-import { useLinkCustomer, useUnlinkCustomer } from "../../api/hubspot.ts";
+import { useLinkCustomer, useUnlinkCustomer } from "../../api/crm-links.ts";
 import type { Customer } from "../../api/types.ts";
+import { useWorkspaceCrm } from "../../crm/useWorkspaceCrm.ts";
 import { CompanyPicker } from "./CompanyPicker.tsx";
 import { DealPicker } from "./DealPicker.tsx";
 import { LinkedValues } from "./LinkedValues.tsx";
@@ -14,8 +15,8 @@ interface Props {
   onClose: () => void;
 }
 
-/** "Link to HubSpot" (product spec §3.1 Manual): choose a company, maybe a deal, Save & Sync. */
-export function LinkToHubSpotModal({ customer, onClose }: Props) {
+/** "Link to <CRM>" (product spec §3.1 Manual): choose a company, maybe a deal, Save & Sync. */
+export function LinkToCrmModal({ customer, onClose }: Props) {
   const [companyId, setCompanyId] = useState<string | null>(customer.crmLink?.companyId ?? null);
   const [companyName, setCompanyName] = useState<string>("");
   // undefined until someone picks: the server then takes the company's most recent deal.
@@ -24,6 +25,9 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
   const link = useLinkCustomer(customer.id);
   const unlink = useUnlinkCustomer(customer.id);
   const fields = useFields();
+  const crm = useWorkspaceCrm();
+  const name = crm.displayName;
+  const { company, deal } = crm.wording;
 
   const save = () => {
     if (!companyId) return;
@@ -32,7 +36,7 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
       {
         onSuccess: (updated) => {
           setLinked(updated);
-          notifications.show({ color: "green", title: "Linked to HubSpot", message: `${customer.name} is linked to ${companyName || `company ${companyId}`}.` });
+          notifications.show({ color: "green", title: `Linked to ${name}`, message: `${customer.name} is linked to ${companyName || `${company.one} ${companyId}`}.` });
         },
       },
     );
@@ -48,12 +52,12 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
 
   const error = link.error ?? unlink.error;
   return (
-    <Modal opened onClose={onClose} title="Link to HubSpot" size="lg">
+    <Modal opened onClose={onClose} title={`Link to ${name}`} size="lg">
       {linked ? (
         <Stack>
           <Text size="sm">
-            <b>{linked.name}</b> is linked to {companyName || `company ${companyId}`}
-            {linked.crmLink?.dealId ? ` and deal ${linked.crmLink.dealId}` : ", with no deal"}. Its HubSpot values:
+            <b>{linked.name}</b> is linked to {companyName || `${company.one} ${companyId}`}
+            {linked.crmLink?.dealId ? ` and ${deal.one} ${linked.crmLink.dealId}` : `, with no ${deal.one}`}. Its {name} values:
           </Text>
           <LinkedValues customer={linked} fields={fields.data ?? []} />
           <Group justify="flex-end">
@@ -63,7 +67,7 @@ export function LinkToHubSpotModal({ customer, onClose }: Props) {
       ) : (
         <Stack>
           <Text size="sm" c="dimmed">
-            Choose the HubSpot company for <b>{customer.name}</b>. The link is kept by every later sync; its values are imported as soon as you save.
+            Choose the {name} {company.one} for <b>{customer.name}</b>. The link is kept by every later sync; its values are imported as soon as you save.
           </Text>
           {error && (
             <Alert color="red" variant="light" role="alert">
