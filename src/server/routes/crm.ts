@@ -142,13 +142,22 @@ export const crmRoutes: RouteModule = (app, ctx) => {
 
   app.post(
     `${base}/oauth/start`,
-    { schema: { tags, summary: "Start connecting the CRM through OAuth from a signed-in browser; open the returned URL", params, response: { 200: z.object({ authorizeUrl: z.string() }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Start connecting the CRM through OAuth from a signed-in browser; open the returned URL",
+        params,
+        querystring: z.object({ environment: z.string().max(40).optional().describe("Where to sign in when the CRM has a choice (Salesforce: production, the default, or sandbox)") }),
+        response: { 200: z.object({ authorizeUrl: z.string() }), ...errors },
+      },
+    },
     async (request) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
       // Bound to this browser session: the callback must come back in it (an API token has none).
       const sessionToken = principal.via === "session" ? request.cookies[sessionCookie] : undefined;
-      return { authorizeUrl: await ctx.crm.startOAuth({ provider: provider.id, workspaceId: principal.workspaceId, userId: principal.userId, sessionToken }) };
+      const { environment } = request.query;
+      return { authorizeUrl: await ctx.crm.startOAuth({ provider: provider.id, workspaceId: principal.workspaceId, userId: principal.userId, sessionToken, environment }) };
     },
   );
 
