@@ -3,6 +3,7 @@
 // full stack with inject(); nothing listens on a port.
 import type { LightMyRequestResponse } from "fastify";
 import { issueApiToken, provisionUser, provisionWorkspace } from "../../src/accounts.ts";
+import type { SalesforceSettings } from "../../src/connectors/salesforce/auth.ts";
 import { generateSecretKey } from "../../src/core/security.ts";
 import type { Dialect } from "../../src/db/database.ts";
 import { buildApp, type App } from "../../src/server/app.ts";
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   /** The HubSpot the app talks to (an emulator's URL); by default an address where nothing answers. */
   hubspotBaseUrl?: string;
   oauthClient?: { clientId: string; clientSecret: string };
+  /** Registers Salesforce (after HubSpot) with these settings. */
+  salesforce?: SalesforceSettings;
   loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
@@ -54,6 +57,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
         privateAppLimit: 100,
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
       },
+      ...(options.salesforce ? { salesforce: options.salesforce } : {}),
     },
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });

@@ -7,20 +7,17 @@ import { z } from "zod";
 import type { AccountSource, CrmCompany, CrmDeal, SourcePage } from "../../sync/ports.ts";
 import { queryBatchSize, type SalesforceClient, type SalesforceRecord } from "./client.ts";
 import { accountBaseFields, opportunityBaseFields, opportunitySummaryFields, toCrmCompany, toCrmDeal, toCrmDealSummary, withBase } from "./mappers.ts";
-import { modifiedSince, queryUriBytes, renderSelect, rowsById, selectAll, selectByIds, selectPages } from "./reads.ts";
+import { modifiedSince, queryUriBytes, renderSelect, rowsById, selectAll, selectAnswers, selectByIds } from "./reads.ts";
 import { guarded, guardedPages } from "./source-errors.ts";
 import { isRecordId, soqlContains, soqlId, splitFields } from "./soql.ts";
 
 /** Rows in Id order after `cursor` (an Id), each page's last Id as the cursor to resume after it. */
 async function* keysetPages(client: SalesforceClient, object: string, fields: readonly string[], cursor: string | null | undefined): AsyncGenerator<SourcePage<SalesforceRecord>> {
   const after = cursor && isRecordId(cursor) ? `WHERE Id > ${soqlId(cursor)} ` : "";
-  let pending: SalesforceRecord[] | null = null;
-  for await (const rows of selectPages(client, { object, fields, tail: `${after}ORDER BY Id` })) {
-    // A page is only known to be the last when the next answer says done: hold one back.
-    if (pending) yield { records: pending, cursor: pending[pending.length - 1]?.Id ?? cursor ?? null };
-    pending = rows;
+  for await (const { rows, last } of selectAnswers(client, { object, fields, tail: `${after}ORDER BY Id` })) {
+    // Each page is handed on at once, so a run paused at the next call has it checkpointed.
+    if (rows.length > 0 || !last) yield { records: rows, cursor: last ? null : (rows[rows.length - 1]?.Id ?? cursor ?? null) };
   }
-  if (pending && pending.length > 0) yield { records: pending, cursor: null };
 }
 
 const opportunitiesSubquery = "(SELECT Id FROM Opportunities)";

@@ -42,8 +42,8 @@ export function rowsById(client: SalesforceClient, object: string, fields: reado
   return rowsWhereIn(client, object, fields, "Id", ids);
 }
 
-/** Query answers page by page, each row with every field asked for. */
-export async function* selectPages(client: SalesforceClient, spec: SelectSpec): AsyncGenerator<SalesforceRecord[]> {
+/** Query answers page by page, each row with every field asked for; `last` on the final one. */
+export async function* selectAnswers(client: SalesforceClient, spec: SelectSpec): AsyncGenerator<{ rows: SalesforceRecord[]; last: boolean }> {
   const [first = ["Id"], ...rest] = splitFields(spec.fields, (f) => renderSelect(spec.object, f, spec.tail), queryUriBytes);
   for await (const page of client.queryPages(renderSelect(spec.object, first, spec.tail), { all: spec.all ?? false })) {
     const rows = rowsOf(page);
@@ -52,8 +52,12 @@ export async function* selectPages(client: SalesforceClient, spec: SelectSpec): 
       const byId = new Map((await rowsById(client, spec.object, part, rows.map((r) => r.Id))).map((r) => [r.Id, r]));
       for (const row of rows) Object.assign(row, byId.get(row.Id) ?? Object.fromEntries(part.map((f) => [f, null])));
     }
-    yield rows;
+    yield { rows, last: page.done || !page.nextRecordsUrl };
   }
+}
+
+export async function* selectPages(client: SalesforceClient, spec: SelectSpec): AsyncGenerator<SalesforceRecord[]> {
+  for await (const answer of selectAnswers(client, spec)) yield answer.rows;
 }
 
 /** Rows changed at or after `sinceMs`, oldest change first, each Id once. */
