@@ -9,6 +9,7 @@ import { registerOAuth2026Routes } from "./routes/oauth-2026.ts";
 import { registerObjectRoutes } from "./routes/objects.ts";
 import { registerPropertyRoutes } from "./routes/properties.ts";
 import { registerSearchRoutes } from "./routes/search.ts";
+import { listen } from "./listen.ts";
 import { buildServer } from "./server.ts";
 import { EmulatorStore } from "./store.ts";
 
@@ -62,6 +63,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const app = buildServer(store, { logger: options.logger ?? false });
   const host = options.host ?? "127.0.0.1";
   let url = "";
+  let port = 0;
   registerObjectRoutes(app, store);
   registerSearchRoutes(app, store);
   registerPropertyRoutes(app, store);
@@ -72,10 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerAccountInfoRoutes(app, store);
   registerControlRoutes(app, store, () => ({ url }));
 
-  await app.listen({ port: options.port ?? 0, host });
-  const addr = app.server.address();
-  const port = typeof addr === "object" && addr ? addr.port : (options.port ?? 0);
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  ({ url, port } = await listen(app, host, options.port ?? 0));
 
   return {
     url,

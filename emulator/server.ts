@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { addBodyParsers } from "./body-parsers.ts";
 import type { AccessToken } from "./auth.ts";
 import { HubSpotError, errorBody, rateLimitBody } from "./errors.ts";
-import type { FaultRule } from "./faults.ts";
+import { addSpoilHook, applyEdgeFault } from "./fault-edge.ts";
 import type { EmulatorStore } from "./store.ts";
 
 /**
@@ -28,7 +29,6 @@ function metaOf(req: FastifyRequest): RouteMeta | undefined {
 }
 
 const tokens = new WeakMap<FastifyRequest, AccessToken>();
-const faulted = new WeakMap<FastifyRequest, FaultRule>();
 
 /** The authenticated token of a CRM request (set by the edge hook). */
 export function tokenOf(req: FastifyRequest): AccessToken {
@@ -42,8 +42,6 @@ function bearer(header: string | undefined): string {
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   return m ? m[1]! : "anonymous";
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function sendFaultStatus(reply: FastifyReply, status: number): FastifyReply {
   if (status === 429) {
@@ -73,19 +71,7 @@ export function buildServer(store: EmulatorStore, opts: ServerOptions = {}): Fas
   });
 
   // HubSpot tolerates an empty body with a JSON content type (DELETE, some PUTs).
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    if (text.trim() === "") return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(new HubSpotError(400, "VALIDATION_ERROR", `Invalid input JSON on line 1: ${(e as Error).message}`), undefined);
-    }
-  });
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(typeof body === "string" ? body : body.toString("utf8"))));
-  });
+  addBodyParsers(app, (message) => new HubSpotError(400, "VALIDATION_ERROR", `Invalid input JSON on line 1: ${message}`));
 
   app.addHook("onRequest", async (req, reply) => {
     const meta = metaOf(req);
@@ -94,24 +80,8 @@ export function buildServer(store: EmulatorStore, opts: ServerOptions = {}): Fas
     store.counters.record(meta.endpoint, bearer(req.headers.authorization));
     const fault = store.faults.pick(meta.endpoint);
     if (fault) {
-      switch (fault.kind) {
-        case "status":
-          return sendFaultStatus(reply, fault.status ?? 500);
-        case "slow":
-          await sleep(fault.delayMs ?? 2000);
-          break;
-        case "hang":
-          await store.faults.hang();
-          reply.hijack();
-          req.raw.socket.destroy();
-          return reply;
-        case "reset":
-          reply.hijack();
-          req.raw.socket.destroy();
-          return reply;
-        default:
-          faulted.set(req, fault);
-      }
+      const answered = await applyEdgeFault(store.faults, fault, req, reply, sendFaultStatus);
+      if (answered) return answered;
     }
     if (meta.auth === false) return;
     const now = store.now();
@@ -131,16 +101,7 @@ export function buildServer(store: EmulatorStore, opts: ServerOptions = {}): Fas
     tokens.set(req, token);
   });
 
-  app.addHook("onSend", async (req, reply, payload) => {
-    const fault = faulted.get(req);
-    if (!fault) return payload;
-    if (fault.kind === "malformed") {
-      reply.code(200).type("application/json; charset=utf-8");
-      return '{"status":"COMPLETE","results":[{"id":"1","properties":{"name":"Trunc';
-    }
-    const text = typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : "";
-    return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-  });
+  addSpoilHook(app, '{"status":"COMPLETE","results":[{"id":"1","properties":{"name":"Trunc');
 
   app.addHook("onResponse", async (req, reply) => {
     if (metaOf(req)) store.counters.recordStatus(reply.statusCode);

@@ -2,8 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, PRIVATE_APP_TOKEN, type PrivateAppTier } from "../auth.ts";
 import type { AccessToken } from "../auth.ts";
 import { notFound, validationError } from "../errors.ts";
-import type { FaultKind, FaultRuleInput } from "../faults.ts";
 import { SIZE_PRESETS, type GeneratorSizes } from "../generator.ts";
+import { registerFaultAndCounterRoutes } from "./fault-control.ts";
+import { registerResetAndSeedRoutes } from "./seed-control.ts";
 import { listJson } from "./lists.ts";
 import { OBJECT_INFO, resolveObjectType, type ObjectType } from "../object-types.ts";
 import type { RateLimitConfig } from "../rate-limiter.ts";
@@ -12,7 +13,6 @@ import type { AssociationInput, EmulatorStore } from "../store.ts";
 import type { InputValue } from "../values.ts";
 
 /** The control API under /_emulator/: no auth, not counted, never rate limited or faulted. */
-const FAULT_KINDS = new Set<FaultKind>(["status", "slow", "hang", "truncated", "malformed", "reset"]);
 
 function serviceKeyJson(t: AccessToken): Record<string, unknown> {
   return { key: t.token, scopes: t.scopes, tier: t.tier ?? null, revoked: t.revoked };
@@ -77,21 +77,7 @@ export function registerControlRoutes(app: FastifyInstance, store: EmulatorStore
     presets: SIZE_PRESETS,
   }));
 
-  app.post(`${P}/reset`, async (req) => {
-    const b = (req.body ?? {}) as SeedBody;
-    store.reset();
-    const sizes = sizesFrom(b);
-    if (sizes) store.seed(b.seed ?? 42, sizes);
-    return { ok: true, counts: store.stats() };
-  });
-
-  app.post(`${P}/seed`, async (req) => {
-    const b = (req.body ?? {}) as SeedBody;
-    const sizes = sizesFrom(b) ?? { ...SIZE_PRESETS.small };
-    const started = Date.now();
-    store.seed(b.seed ?? 42, sizes);
-    return { ok: true, counts: store.stats(), ms: Date.now() - started };
-  });
+  registerResetAndSeedRoutes(app, P, store, sizesFrom, () => ({ ...SIZE_PRESETS.small }));
 
   // Records.
   app.post(`${P}/objects/:type`, async (req, reply) => {
@@ -180,25 +166,7 @@ export function registerControlRoutes(app: FastifyInstance, store: EmulatorStore
     return listJson(l);
   });
 
-  // Faults.
-  app.get(`${P}/faults`, async () => ({ faults: store.faults.list() }));
-  app.post(`${P}/faults`, async (req, reply) => {
-    const b = (req.body ?? {}) as Partial<FaultRuleInput>;
-    if (!b.endpoint || !b.kind || !FAULT_KINDS.has(b.kind)) throw validationError(`endpoint and kind (${[...FAULT_KINDS].join(", ")}) are required`);
-    const input: FaultRuleInput = { endpoint: b.endpoint, kind: b.kind };
-    if (b.status !== undefined) input.status = Number(b.status);
-    if (b.delayMs !== undefined) input.delayMs = Number(b.delayMs);
-    if (b.count !== undefined) input.count = Number(b.count);
-    if (b.probability !== undefined) input.probability = Number(b.probability);
-    reply.code(201);
-    return store.faults.add(input);
-  });
-  app.delete(`${P}/faults`, async () => {
-    store.faults.clear();
-    store.faults.releaseHung();
-    return { ok: true };
-  });
-  app.delete(`${P}/faults/:id`, async (req) => ({ ok: store.faults.remove(Number((req.params as { id: string }).id)) }));
+  registerFaultAndCounterRoutes(app, P, store, validationError);
 
   // Rate limits.
   app.get(`${P}/rate-limits`, async () => store.rateLimiter.config);
@@ -218,15 +186,6 @@ export function registerControlRoutes(app: FastifyInstance, store: EmulatorStore
     store.rateLimiter.resetWindows();
     return { ok: true };
   });
-
-  // Counters.
-  app.get(`${P}/counters`, async () => store.counters.snapshot());
-  const resetCounters = async () => {
-    store.counters.reset();
-    return { ok: true };
-  };
-  app.delete(`${P}/counters`, resetCounters);
-  app.post(`${P}/counters/reset`, resetCounters);
 
   // Config, clock and tokens.
   app.put(`${P}/config`, async (req) => {
