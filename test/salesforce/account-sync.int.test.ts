@@ -4,6 +4,7 @@
 // org's daily allocation pauses and resumes to the same state as a run that did not pause.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tryNormalizeDomain } from "../../src/core/domains.ts";
+import { signIn } from "../support/browser-session.ts";
 import { dialects } from "../support/databases.ts";
 import { insertCustomers, snapshotWorkspace } from "../support/hubspot.ts";
 import { SalesforceHarness } from "../support/salesforce.ts";
@@ -42,6 +43,20 @@ describe.each(dialects)("Salesforce account sync on %s", (dialect) => {
 
   afterAll(async () => {
     await h?.close();
+  });
+
+  it("offers Salesforce after HubSpot, with production or sandbox to sign in; another place is refused", async () => {
+    const providers = await h.ok<{ items: { id: string; authMethods: string[]; oauthEnvironments: string[] }[] }>("GET", "/api/v1/crm/providers", undefined, h.t.a);
+    expect(providers.items.map((p) => [p.id, p.authMethods, p.oauthEnvironments])).toEqual([
+      ["hubspot", ["oauth", "token"], []],
+      ["salesforce", ["oauth"], ["production", "sandbox"]],
+    ]);
+    const browser = await signIn(h.t, h.t.a.adminEmail);
+    const refused = await browser.request("POST", "/api/v1/crm/salesforce/oauth/start?environment=staging");
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ error: { code: string } }>().error.code).toBe("validation_failed");
+    const production = await browser.request("POST", "/api/v1/crm/salesforce/oauth/start");
+    expect(new URL(production.json<{ authorizeUrl: string }>().authorizeUrl).origin).toBe("http://127.0.0.1:9");
   });
 
   it("connects on the sandbox host, links customers by Website to their Account and its newest Opportunity, and fills imported fields", async () => {

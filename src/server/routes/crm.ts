@@ -32,7 +32,13 @@ const capabilitiesSchema = z.object({
 });
 
 const providerSchema = z
-  .object({ id: z.string(), displayName: z.string(), capabilities: capabilitiesSchema, authMethods: z.array(z.enum(["oauth", "token"])) })
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    capabilities: capabilitiesSchema,
+    authMethods: z.array(z.enum(["oauth", "token"])),
+    oauthEnvironments: z.array(z.string()).describe("Where OAuth can sign in, the default first (Salesforce: production, sandbox); empty when there is no choice. Pass one as `environment` to oauth/start"),
+  })
   .meta({ id: "CrmProvider" });
 
 const connectionSchema = z
@@ -113,7 +119,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
   const base = "/api/v1/crm/:provider";
 
   app.get("/api/v1/crm/providers", { schema: { tags, summary: "The CRMs this crmsync can connect", response: { 200: z.object({ items: z.array(providerSchema) }), 401: errorBodySchema } } }, async () => {
-    return { items: ctx.crm.providers.list().map((p) => ({ id: p.id, displayName: p.displayName, capabilities: { ...p.capabilities, contactSources: [...p.capabilities.contactSources] }, authMethods: [...p.authMethods] })) };
+    return { items: ctx.crm.providers.list().map((p) => ({ id: p.id, displayName: p.displayName, capabilities: { ...p.capabilities, contactSources: [...p.capabilities.contactSources] }, authMethods: [...p.authMethods], oauthEnvironments: [...(p.oauth?.environments ?? [])] })) };
   });
 
   app.get(`${base}/connection`, { schema: { tags, summary: "The workspace's connection to the CRM, with the CRM's name and capabilities", params, response: { 200: connectionSchema, 401: errorBodySchema, 404: errorBodySchema } } }, async (request) => {
