@@ -56,7 +56,7 @@ export class RunBudget {
     return this.start !== null;
   }
 
-  /** The usage at the start (GET /limits): the run's share is taken of what remained then. */
+  /** Usage Salesforce reported; the first one is the start, whose remainder the share is taken of. */
   begin(usage: ApiUsage): void {
     this.start ??= usage;
     this.observe(usage);

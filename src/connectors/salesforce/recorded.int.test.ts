@@ -101,6 +101,18 @@ describe("recorded Salesforce answers", () => {
     expect(parseLimitInfo(more.sforceLimitInfo ?? null)).toEqual({ used: 873, max: 15000 });
   });
 
+  it("starts the budget from the first answer when the user may not read /limits", async () => {
+    routes.set(`GET ${dataPath("/limits")}`, [{ status: 403, body: [{ errorCode: "INSUFFICIENT_ACCESS", message: "insufficient access rights on object id" }] }]);
+    routes.set(`GET ${dataPath("/queryAll")}`, [recorded("query-all.json")]);
+    const budget = new RunBudget({ share: 0.25, ceiling: 0.8 });
+    const { client: c, counter } = client({ budget });
+    for await (const page of c.queryPages("SELECT Id, Name FROM Account LIMIT 5", { all: true })) expect(page.records).toHaveLength(5);
+    for await (const page of c.queryPages("SELECT Id, Name FROM Account LIMIT 5", { all: true })) expect(page.done).toBe(true);
+    // /limits is asked once per run, not before every call.
+    expect(counter.snapshot()).toEqual({ limits: 1, queryAll: 2 });
+    expect(budget.stats()).toEqual({ spent: 2, start: { used: 8, max: 15000 }, latest: { used: 8, max: 15000 } });
+  });
+
   it("makes companies of a recorded Account page: Website → domain, Salesforce datetimes readable", async () => {
     routes.set(`GET ${dataPath("/queryAll")}`, [recorded("query-all.json")]);
     routes.set(`GET ${dataPath("/query")}`, [recorded("query-page-with-next.json")]);

@@ -6,7 +6,7 @@ import { backoffDelay, defaultRetry, type RetryOptions } from "../hubspot/transp
 import type { CallCounter } from "../hubspot/types.ts";
 import { dataPath } from "./api-version.ts";
 import { recoveryMs, type RunBudget } from "./budget.ts";
-import { kindOf, readErrorEntries, SalesforceError } from "./errors.ts";
+import { isSalesforceError, kindOf, readErrorEntries, SalesforceError } from "./errors.ts";
 import { parseLimitInfo, usageFromLimits, type ApiUsage } from "./limit-info.ts";
 
 /** The session calls are made with: an access token and the org's instance URL. */
@@ -96,7 +96,8 @@ export function createTransport(options: TransportOptions): Transport {
     const usage = parseLimitInfo(response.headers.get("sforce-limit-info"));
     if (usage) {
       lastUsage = usage;
-      budget?.observe(usage);
+      // The first usage seen is the run's start, whether /limits or another answer gave it.
+      budget?.begin(usage);
     }
     const { body, malformed } = readBody(text);
     const status = response.status;
@@ -113,12 +114,22 @@ export function createTransport(options: TransportOptions): Transport {
     return { done: false, error, retryable: retryableStatuses.has(status) };
   }
 
-  /** The run's first call reads the org's usage, so its share is taken of what remains now. */
+  let limitsRead = false;
+
+  /**
+   * The run's first call reads the org's usage (GET /limits), so its share is taken of what
+   * remains now. A user without "View Setup and Configuration" may not read /limits: the
+   * first answer's Sforce-Limit-Info then starts the budget instead.
+   */
   async function startBudget(signal: AbortSignal | undefined): Promise<void> {
-    if (budget === undefined || budget.started) return;
-    const limits = await send<unknown>({ endpoint: "limits", method: "GET", path: dataPath("/limits"), signal }, false);
-    const usage = usageFromLimits(limits) ?? lastUsage;
-    if (usage) budget.begin(usage);
+    if (budget === undefined || budget.started || limitsRead) return;
+    limitsRead = true;
+    try {
+      const usage = usageFromLimits(await send<unknown>({ endpoint: "limits", method: "GET", path: dataPath("/limits"), signal }, false));
+      if (usage) budget.begin(usage);
+    } catch (error) {
+      if (!isSalesforceError(error, "bad_request") && !isSalesforceError(error, "not_found")) throw error;
+    }
   }
 
   async function send<T>(spec: RequestSpec, budgeted: boolean): Promise<T> {
