@@ -108,7 +108,9 @@ export function createTransport(options: TransportOptions): Transport {
     const [first] = readErrorEntries(body);
     const errorCode = first?.errorCode;
     const kind = kindOf(status, errorCode);
-    const retryAfterMs = kind === "rate_limited" ? recoveryMs(lastUsage ?? { used: 1, max: 1 }, (options.ceiling ?? 0.8) * 0.9) : undefined;
+    // The allocation is spent: usage stands at (at least) the org's allocation, known or not.
+    const spent = lastUsage ? { used: Math.max(lastUsage.used, lastUsage.max), max: lastUsage.max } : { used: 100, max: 100 };
+    const retryAfterMs = kind === "rate_limited" ? recoveryMs(spent, (options.ceiling ?? 0.8) * 0.9) : undefined;
     const error = new SalesforceError({ kind, status, endpoint: spec.endpoint, message: first?.message ?? `Salesforce answered ${status}.`, errorCode, fields: first?.fields, retryAfterMs });
     if (status === 401) return { done: false, error, retryable: false, rejectedToken: accessToken };
     return { done: false, error, retryable: retryableStatuses.has(status) };
