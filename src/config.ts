@@ -26,6 +26,12 @@ const envSchema = z.object({
   HUBSPOT_AUTHORIZE_URL: z.string().url().optional(),
   HUBSPOT_PRIVATE_APP_LIMIT: z.coerce.number().int().min(10).max(1000).default(100),
   HUBSPOT_RESERVED_SHARE: z.coerce.number().min(0).max(0.9).default(0.1),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: z.string().url().default("https://login.salesforce.com"),
+  SALESFORCE_SANDBOX_LOGIN_URL: z.string().url().default("https://test.salesforce.com"),
+  SALESFORCE_RUN_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+  SALESFORCE_USAGE_CEILING: z.coerce.number().gt(0).max(1).default(0.8),
   LOG_LEVEL: z.enum(logLevels).default("info"),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(43_200).default(720),
   LOG_FORMAT: z.enum(logFormats).default("auto"),
@@ -62,6 +68,15 @@ export interface Config {
     privateAppLimit: number;
     /** Share of the portal's API budget left free for its other integrations. */
     reservedShare: number;
+  };
+  salesforce: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    loginUrls: { production: string; sandbox: string };
+    /** Share of what remains of the org's daily API allocation one run may spend. */
+    runShare: number;
+    /** Share of the org's daily allocation crmsync never pushes usage past. */
+    usageCeiling: number;
   };
   logLevel: (typeof logLevels)[number];
   /** A sign-in session unused this long ends (it ends after 30 days whatever its use). */
@@ -143,6 +158,13 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
       authorizeUrl: e.HUBSPOT_AUTHORIZE_URL ?? "https://app.hubspot.com/oauth/authorize",
       privateAppLimit: e.HUBSPOT_PRIVATE_APP_LIMIT,
       reservedShare: e.HUBSPOT_RESERVED_SHARE,
+    },
+    salesforce: {
+      clientId: e.SALESFORCE_CLIENT_ID,
+      clientSecret: e.SALESFORCE_CLIENT_SECRET,
+      loginUrls: { production: e.SALESFORCE_LOGIN_URL.replace(/\/+$/, ""), sandbox: e.SALESFORCE_SANDBOX_LOGIN_URL.replace(/\/+$/, "") },
+      runShare: e.SALESFORCE_RUN_SHARE,
+      usageCeiling: e.SALESFORCE_USAGE_CEILING,
     },
     logLevel: e.LOG_LEVEL,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

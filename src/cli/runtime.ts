@@ -85,6 +85,12 @@ export function contextFor(config: Config, database: Db, port: number, logger: L
         budget: { reservedShare: config.hubspot.reservedShare, ...(scaleOut ? { store: scaleOut.budgetStore } : {}) },
         privateAppLimit: config.hubspot.privateAppLimit,
       },
+      salesforce: {
+        clientId: config.salesforce.clientId,
+        clientSecret: config.salesforce.clientSecret,
+        loginUrls: config.salesforce.loginUrls,
+        budget: { share: config.salesforce.runShare, ceiling: config.salesforce.usageCeiling },
+      },
     },
     mailer: createMailer(config.smtp),
     sessionIdleMs: config.sessionIdleMinutes * 60_000,

@@ -147,8 +147,12 @@ export class CrmConnections {
     const provider = this.provider(start.provider);
     const oauth = this.oauthOf(provider);
     await this.assertNoOtherCrm(start.workspaceId, provider);
-    const state = await this.oauthStates.issue(start);
-    return oauth.authorizeUrl({ state, redirectUri: this.redirectUriOf(provider.id) });
+    const environment = start.environment ?? oauth.environments[0];
+    if (environment !== undefined && !oauth.environments.includes(environment)) {
+      throw new AppError("validation_failed", `${provider.displayName} connects to ${oauth.environments.length > 0 ? oauth.environments.join(" or ") : "one place only"}, not "${environment}".`, { field: "environment", environments: oauth.environments });
+    }
+    const state = await this.oauthStates.issue({ ...start, environment });
+    return oauth.authorizeUrl({ state, redirectUri: this.redirectUriOf(provider.id), environment });
   }
 
   /** Finishes OAuth: the state must come back in the session that started it; then the code is exchanged. */
@@ -156,7 +160,7 @@ export class CrmConnections {
     const provider = this.provider(providerId);
     const oauth = this.oauthOf(provider);
     const pending = await this.oauthStates.consume(provider.id, state, sessionToken);
-    const grant = await oauth.exchange({ code, redirectUri: this.redirectUriOf(provider.id) });
+    const grant = await oauth.exchange({ code, redirectUri: this.redirectUriOf(provider.id), environment: pending.environment ?? undefined });
     await this.save(pending.workspaceId, provider, grant, pending.userId);
     return { workspaceId: pending.workspaceId };
   }

@@ -16,6 +16,8 @@ export interface OAuthStart {
   userId: string | null;
   /** The session cookie of the browser that starts the flow; undefined for an API token. */
   sessionToken: string | undefined;
+  /** Where the flow signs in, when the provider has a choice; kept for the code exchange. */
+  environment?: string | undefined;
 }
 
 export class OAuthStates {
@@ -36,12 +38,13 @@ export class OAuthStates {
       userId: start.userId,
       sessionHash: hashToken(start.sessionToken),
       expiresAt: new Date(this.now() + oauthStateTtlMs).toISOString(),
+      environment: start.environment ?? null,
     });
     return state;
   }
 
   /** Takes the state once; refuses an unknown, used or expired state, another provider's, or one from another session. */
-  async consume(provider: string, state: string, sessionToken: string | undefined): Promise<{ workspaceId: string; userId: string | null }> {
+  async consume(provider: string, state: string, sessionToken: string | undefined): Promise<{ workspaceId: string; userId: string | null; environment: string | null }> {
     const pending = await consumeOauthState(this.db, hashToken(state));
     if (!pending || pending.provider !== provider || pending.expiresAt <= new Date(this.now()).toISOString()) {
       throw new AppError("oauth_state_invalid", "This authorisation link expired or was already used; start connecting again.");
@@ -49,6 +52,6 @@ export class OAuthStates {
     if (!sessionToken || pending.sessionHash !== hashToken(sessionToken)) {
       throw new AppError("oauth_session_mismatch", "This authorisation came back to a different browser session than the one that started it; sign in and start connecting again from the same browser.");
     }
-    return { workspaceId: pending.workspaceId, userId: pending.userId };
+    return { workspaceId: pending.workspaceId, userId: pending.userId, environment: pending.environment };
   }
 }

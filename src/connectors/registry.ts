@@ -3,12 +3,20 @@
 import { bindConnector, providerRegistry, type ProviderRegistry } from "../sync/connector.ts";
 import type { HubSpotSettings } from "./hubspot/auth.ts";
 import { hubspotConnector } from "./hubspot/connector.ts";
+import type { SalesforceSettings } from "./salesforce/auth.ts";
+import { salesforceConnector } from "./salesforce/connector.ts";
 
 /** Each connector's deployment settings, by provider id. */
 export interface ConnectorSettings {
   hubspot: HubSpotSettings;
+  /** Absent: Salesforce is not offered (tests and tools that only speak HubSpot). */
+  salesforce?: SalesforceSettings | undefined;
 }
 
 export function connectorRegistry(settings: ConnectorSettings): ProviderRegistry {
-  return providerRegistry([bindConnector(hubspotConnector, settings.hubspot)]);
+  // HubSpot first: it stays the default CRM where one is picked without asking.
+  return providerRegistry([
+    bindConnector(hubspotConnector, settings.hubspot),
+    ...(settings.salesforce ? [bindConnector(salesforceConnector, settings.salesforce)] : []),
+  ]);
 }

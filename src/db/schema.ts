@@ -206,6 +206,8 @@ export interface OauthStatesTable {
   provider: string | null;
   /** Hash of the session cookie of the browser that started the flow. */
   session_hash: string | null;
+  /** Where the flow signs in, when the CRM has a choice (Salesforce: production, sandbox). */
+  environment: string | null;
 }
 
 export type RunKind = "accounts" | "contacts" | "reconcile" | "push" | "link";

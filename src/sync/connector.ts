@@ -67,6 +67,20 @@ export interface PropertyCatalog {
 
 export type RecordObject = "company" | "deal" | "contact";
 
+export interface OAuthStartOptions {
+  state: string;
+  redirectUri: string;
+  /** One of the connector's `oauth.environments`, when it has them. */
+  environment?: string | undefined;
+}
+
+export interface OAuthExchangeOptions {
+  code: string;
+  redirectUri: string;
+  /** The environment chosen when the flow started. */
+  environment?: string | undefined;
+}
+
 /**
  * One value per CRM. `S` is its deployment settings (from src/config.ts), `C` its opened client;
  * sources, writer and catalog are views of that client.
@@ -82,10 +96,15 @@ export interface Connector<S, C> {
     /** Checks a key/token with one cheap call; ConnectorError credentials_refused when refused. */
     connectWithToken(settings: S, kind: string, token: string): Promise<Grant>;
     oauth: {
+      /**
+       * Where an admin may connect (Salesforce: production, sandbox), the default first; the
+       * choice made at start comes back with the code. Absent: one place only.
+       */
+      environments?: readonly string[];
       /** Why OAuth cannot be used with these settings (no client id), or null. */
       unavailable(settings: S): string | null;
-      authorizeUrl(settings: S, o: { state: string; redirectUri: string }): string;
-      exchange(settings: S, o: { code: string; redirectUri: string }): Promise<Grant>;
+      authorizeUrl(settings: S, o: OAuthStartOptions): string;
+      exchange(settings: S, o: OAuthExchangeOptions): Promise<Grant>;
       /** Best effort: a grant the CRM already dropped cannot be revoked. */
       revoke(settings: S, grant: StoredGrant): Promise<void>;
     } | null;
@@ -130,9 +149,11 @@ export interface CrmProvider {
   defaultContactMapping: Record<SyncedField, string>;
   connectWithToken(kind: string, token: string): Promise<Grant>;
   oauth: {
+    /** Where an admin may connect, the default first; empty when there is no choice. */
+    environments: readonly string[];
     unavailable(): string | null;
-    authorizeUrl(o: { state: string; redirectUri: string }): string;
-    exchange(o: { code: string; redirectUri: string }): Promise<Grant>;
+    authorizeUrl(o: OAuthStartOptions): string;
+    exchange(o: OAuthExchangeOptions): Promise<Grant>;
     revoke(grant: StoredGrant): Promise<void>;
   } | null;
   open(grant: StoredGrant, hooks: OpenHooks): OpenedCrm;
@@ -162,6 +183,7 @@ export function bindConnector<S, C>(connector: Connector<S, C>, settings: S): Cr
     connectWithToken: (kind, token) => connector.auth.connectWithToken(settings, kind, token),
     oauth: oauth
       ? {
+          environments: oauth.environments ?? [],
           unavailable: () => oauth.unavailable(settings),
           authorizeUrl: (o) => oauth.authorizeUrl(settings, o),
           exchange: (o) => oauth.exchange(settings, o),

@@ -3,6 +3,7 @@
 // full stack with inject(); nothing listens on a port.
 import type { LightMyRequestResponse } from "fastify";
 import { issueApiToken, provisionUser, provisionWorkspace } from "../../src/accounts.ts";
+import type { SalesforceSettings } from "../../src/connectors/salesforce/auth.ts";
 import { generateSecretKey } from "../../src/core/security.ts";
 import type { Dialect } from "../../src/db/database.ts";
 import { buildApp, type App } from "../../src/server/app.ts";
@@ -38,6 +39,8 @@ export interface TestAppOptions {
   /** The HubSpot the app talks to (an emulator's URL); by default an address where nothing answers. */
   hubspotBaseUrl?: string;
   oauthClient?: { clientId: string; clientSecret: string };
+  /** Registers Salesforce (after HubSpot) with these settings. */
+  salesforce?: SalesforceSettings;
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Also offer a second CRM, "other" ("Other CRM"): HubSpot's connector under another id, at the same emulator. */
   secondCrm?: boolean;
@@ -58,7 +61,7 @@ export async function startTestApp(dialect: Dialect, options: TestAppOptions = {
   const ctx = buildAppContext(database, {
     secretKey: generateSecretKey(),
     publicUrl: "http://127.0.0.1:3000",
-    connectors: { hubspot },
+    connectors: { hubspot, ...(options.salesforce ? { salesforce: options.salesforce } : {}) },
     ...(options.secondCrm
       ? { providers: providerRegistry([bindConnector(hubspotConnector, hubspot), bindConnector({ ...hubspotConnector, id: "other", displayName: "Other CRM" }, hubspot)]) }
       : {}),

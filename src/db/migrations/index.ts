@@ -14,6 +14,7 @@ import * as crmMirrorWriteOrder from "./20261202T0100_crm_mirror_write_order.ts"
 import * as oauthStateSession from "./20261203T1100_oauth_state_session.ts";
 import * as runPause from "./20261203T1500_run_pause.ts";
 import * as sessionActivity from "./20261203T1510_session_activity.ts";
+import * as oauthStateEnvironment from "./20261204T0200_oauth_state_environment.ts";
 import * as workspaceSettings from "./20261204T0500_workspace_settings.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   "20261203T1100_oauth_state_session": oauthStateSession,
   "20261203T1500_run_pause": runPause,
   "20261203T1510_session_activity": sessionActivity,
+  "20261204T0200_oauth_state_environment": oauthStateEnvironment,
   "20261204T0500_workspace_settings": workspaceSettings,
 };

@@ -68,6 +68,7 @@ export interface OauthStateInput {
   userId: string | null;
   sessionHash: string;
   expiresAt: string;
+  environment: string | null;
 }
 
 export async function saveOauthState(db: Kysely<Database>, input: OauthStateInput): Promise<void> {
@@ -83,6 +84,7 @@ export async function saveOauthState(db: Kysely<Database>, input: OauthStateInpu
       expires_at: input.expiresAt,
       provider: input.provider,
       session_hash: input.sessionHash,
+      environment: input.environment,
     })
     .execute();
 }
@@ -93,6 +95,7 @@ export interface PendingOauthState {
   userId: string | null;
   sessionHash: string | null;
   expiresAt: string;
+  environment: string | null;
 }
 
 /** Takes a state once (deleted whatever the caller then decides); undefined when unknown or already taken. */
@@ -101,5 +104,5 @@ export async function consumeOauthState(db: Kysely<Database>, stateHash: string)
   if (!row) return undefined;
   const deleted = await db.deleteFrom("oauth_states").where("state_hash", "=", stateHash).executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return undefined;
-  return { provider: row.provider, workspaceId: row.workspace_id, userId: row.user_id, sessionHash: row.session_hash, expiresAt: row.expires_at };
+  return { provider: row.provider, workspaceId: row.workspace_id, userId: row.user_id, sessionHash: row.session_hash, expiresAt: row.expires_at, environment: row.environment };
 }

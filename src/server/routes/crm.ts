@@ -36,7 +36,13 @@ const capabilitiesSchema = z.object({
 });
 
 const providerSchema = z
-  .object({ id: z.string(), displayName: z.string(), capabilities: capabilitiesSchema, authMethods: z.array(z.enum(["oauth", "token"])) })
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    capabilities: capabilitiesSchema,
+    authMethods: z.array(z.enum(["oauth", "token"])),
+    oauthEnvironments: z.array(z.string()).describe("Where OAuth can sign in, the default first (Salesforce: production, sandbox); empty when there is no choice. Pass one as `environment` to oauth/start"),
+  })
   .meta({ id: "CrmProvider" });
 
 const connectionSchema = z
@@ -117,7 +123,7 @@ export const crmRoutes: RouteModule = (app, ctx) => {
   const base = "/api/v1/crm/:provider";
 
   app.get("/api/v1/crm/providers", { schema: { tags, summary: "The CRMs this crmsync can connect", response: { 200: z.object({ items: z.array(providerSchema) }), 401: errorBodySchema } } }, async () => {
-    return { items: ctx.crm.providers.list().map((p) => ({ id: p.id, displayName: p.displayName, capabilities: { ...p.capabilities, contactSources: [...p.capabilities.contactSources] }, authMethods: [...p.authMethods] })) };
+    return { items: ctx.crm.providers.list().map((p) => ({ id: p.id, displayName: p.displayName, capabilities: { ...p.capabilities, contactSources: [...p.capabilities.contactSources] }, authMethods: [...p.authMethods], oauthEnvironments: [...(p.oauth?.environments ?? [])] })) };
   });
 
   app.get(
@@ -155,13 +161,22 @@ export const crmRoutes: RouteModule = (app, ctx) => {
 
   app.post(
     `${base}/oauth/start`,
-    { schema: { tags, summary: "Start connecting the CRM through OAuth from a signed-in browser; open the returned URL", params, response: { 200: z.object({ authorizeUrl: z.string() }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Start connecting the CRM through OAuth from a signed-in browser; open the returned URL",
+        params,
+        querystring: z.object({ environment: z.string().max(40).optional().describe("Where to sign in when the CRM has a choice (Salesforce: production, the default, or sandbox)") }),
+        response: { 200: z.object({ authorizeUrl: z.string() }), ...errors },
+      },
+    },
     async (request) => {
       const principal = requireAdmin(request);
       const provider = crmOf(ctx, request.params);
       // Bound to this browser session: the callback must come back in it (an API token has none).
       const sessionToken = principal.via === "session" ? request.cookies[sessionCookie] : undefined;
-      return { authorizeUrl: await ctx.crm.startOAuth({ provider: provider.id, workspaceId: principal.workspaceId, userId: principal.userId, sessionToken }) };
+      const { environment } = request.query;
+      return { authorizeUrl: await ctx.crm.startOAuth({ provider: provider.id, workspaceId: principal.workspaceId, userId: principal.userId, sessionToken, environment }) };
     },
   );
 
