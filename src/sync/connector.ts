@@ -114,6 +114,8 @@ export interface Connector<S, C> {
   contactModel: {
     /** Which CRM property each synced contact field maps to unless an admin changes it. */
     defaultMapping: Record<SyncedField, string>;
+    /** The lifecycle stages inbound sync imports unless an admin changes them; none when the CRM's contacts have no stage (all are imported). */
+    defaultLifecycleStages: readonly string[];
   };
   open(settings: S, grant: StoredGrant, hooks: OpenHooks): C;
   catalog(client: C): PropertyCatalog;
@@ -147,6 +149,7 @@ export interface CrmProvider {
   tokenKinds: readonly string[];
   twoWayScopes: readonly string[];
   defaultContactMapping: Record<SyncedField, string>;
+  defaultLifecycleStages: readonly string[];
   connectWithToken(kind: string, token: string): Promise<Grant>;
   oauth: {
     /** Where an admin may connect, the default first; empty when there is no choice. */
@@ -180,6 +183,7 @@ export function bindConnector<S, C>(connector: Connector<S, C>, settings: S): Cr
     tokenKinds: connector.auth.tokenKinds,
     twoWayScopes: connector.auth.twoWayScopes,
     defaultContactMapping: connector.contactModel.defaultMapping,
+    defaultLifecycleStages: connector.contactModel.defaultLifecycleStages,
     connectWithToken: (kind, token) => connector.auth.connectWithToken(settings, kind, token),
     oauth: oauth
       ? {

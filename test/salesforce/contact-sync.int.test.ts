@@ -47,7 +47,9 @@ describe.each(dialects)("Salesforce contact sync on %s", (dialect) => {
     expect(lists.items.map((l) => l.id)).toEqual([view.id]);
 
     // Salesforce contacts have no lifecycle stage: the stage filter is emptied.
-    await h.ok("PUT", "/api/v1/crm/salesforce/contact-sync", { mode: "two_way", source: { kind: "list", listId: view.id }, lifecycleStages: [] }, ws());
+    // Salesforce Contacts have no lifecycle stage: by default no stage filter, so everyone is imported.
+    expect(await h.ok("GET", "/api/v1/crm/salesforce/contact-sync", undefined, ws())).toMatchObject({ lifecycleStages: [] });
+    await h.ok("PUT", "/api/v1/crm/salesforce/contact-sync", { mode: "two_way", source: { kind: "list", listId: view.id } }, ws());
     await h.background.worker.drain();
     await h.ok("POST", "/api/v1/crm/salesforce/contact-sync/preview", undefined, ws());
     const first = await run("confirm");

@@ -36,6 +36,7 @@ export const hubspotConnector: Connector<HubSpotSettings, HubSpotSession> = {
   },
   contactModel: {
     defaultMapping: { firstName: "firstname", lastName: "lastname", email: "email", phone: "phone" },
+    defaultLifecycleStages: ["customer", "subscriber"],
   },
   open: openHubSpot,
   catalog: (session) => createHubSpotCatalog(session.client),

@@ -33,6 +33,8 @@ export const salesforceConnector: Connector<SalesforceSettings, SalesforceSessio
   },
   contactModel: {
     defaultMapping: { firstName: "FirstName", lastName: "LastName", email: "Email", phone: "Phone" },
+    // Salesforce Contacts carry no lifecycle stage: filtering on one would import nobody.
+    defaultLifecycleStages: [],
   },
   open: openSalesforce,
   catalog: (session) => createSalesforceCatalog(session.client),

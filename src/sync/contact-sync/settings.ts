@@ -47,11 +47,11 @@ export interface ContactSyncSettings {
 }
 
 /** Settings before an admin changed anything; the mapping is the connector's default (CrmProvider.defaultContactMapping). */
-export function defaultSettings(defaultMapping: FieldMapping): ContactSyncSettings {
+export function defaultSettings(defaultMapping: FieldMapping, lifecycleStages: readonly string[] = defaultLifecycleStages): ContactSyncSettings {
   return {
     mode: "off",
     source: { kind: "synced_companies" },
-    lifecycleStages: [...defaultLifecycleStages],
+    lifecycleStages: [...lifecycleStages],
     mapping: { ...defaultMapping },
     paused: false,
     maxWritesPerRun: defaultMaxWritesPerRun,
@@ -77,11 +77,11 @@ const storedSchema = z
   })
   .partial();
 
-export function parseSettings(raw: unknown, defaultMapping: FieldMapping): ContactSyncSettings {
+export function parseSettings(raw: unknown, defaultMapping: FieldMapping, lifecycleStages?: readonly string[]): ContactSyncSettings {
   const parsed = storedSchema.safeParse(raw ?? {});
   const stored = parsed.success ? parsed.data : {};
   return {
-    ...defaultSettings(defaultMapping),
+    ...defaultSettings(defaultMapping, lifecycleStages),
     ...Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined)),
     mapping: { ...defaultMapping, ...(stored.mapping ?? {}) } as FieldMapping,
   };
@@ -92,10 +92,12 @@ export interface ContactSettingsProvider {
   id: string;
   displayName: string;
   defaultContactMapping: FieldMapping;
+  /** The connector's default stage filter; HubSpot's stages when absent. */
+  defaultLifecycleStages?: readonly string[];
 }
 
 export async function loadContactSyncSettings(db: Kysely<Database>, workspaceId: string, provider: ContactSettingsProvider): Promise<ContactSyncSettings> {
-  return parseSettings((await getSyncSettings(db, workspaceId, provider.id)).contactSync, provider.defaultContactMapping);
+  return parseSettings((await getSyncSettings(db, workspaceId, provider.id)).contactSync, provider.defaultContactMapping, provider.defaultLifecycleStages);
 }
 
 export async function saveContactSyncSettings(db: Kysely<Database>, workspaceId: string, provider: string, settings: ContactSyncSettings): Promise<void> {
@@ -129,7 +131,7 @@ export async function workspacesForContactRuns(db: Kysely<Database>, provider: C
     .where("s.provider", "=", provider.id)
     .where("c.status", "=", "connected")
     .execute();
-  return rows.filter((r) => runnable(parseSettings(safeJson(r.contact_sync), provider.defaultContactMapping), kind)).map((r) => r.workspace_id);
+  return rows.filter((r) => runnable(parseSettings(safeJson(r.contact_sync), provider.defaultContactMapping, provider.defaultLifecycleStages), kind)).map((r) => r.workspace_id);
 }
 
 function safeJson(text: string): unknown {
