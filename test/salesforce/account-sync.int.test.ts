@@ -9,7 +9,6 @@ import { dialects } from "../support/databases.ts";
 import { insertCustomers, snapshotWorkspace } from "../support/hubspot.ts";
 import { SalesforceHarness } from "../support/salesforce.ts";
 import type { RunJson } from "../support/hubspot.ts";
-import { linkCustomerManually } from "../../src/sync/manual-link.ts";
 
 const accounts = 4_500;
 const opportunities = 5_200;
@@ -113,13 +112,13 @@ describe.each(dialects)("Salesforce account sync on %s", (dialect) => {
   }, 120_000);
 
   it("Save & Sync links a customer by hand to an Account and its newest Opportunity: /limits and two queries", async () => {
-    // The routes still link through the first CRM registered; the engine's step is called as they call it.
+    // The workspace's CRM is Salesforce: the API links through it.
     const accountId = [...latestDeal.keys()].find((id) => ![...matchable.values()].slice(0, 300).includes(id))!;
     await insertCustomers(h.t.ctx.db, h.t.a.id, [{ name: "Linked by hand", domains: [] }]);
     const customerId = (await h.t.ctx.db.selectFrom("customers").select("id").where("workspace_id", "=", h.t.a.id).where("name", "=", "Linked by hand").executeTakeFirstOrThrow()).id;
-    const opened = (await h.t.ctx.crm.open(h.t.a.id, "salesforce"))!;
-    const customer = await linkCustomerManually(h.t.ctx.db, { id: "salesforce", displayName: "Salesforce" }, { source: opened.accountSource, takeCalls: opened.takeCalls }, h.t.a.id, customerId, { companyId: accountId }, null);
-    expect(customer.crmLink).toMatchObject({ companyId: accountId, dealId: latestDeal.get(accountId), source: "manual" });
+    const customer = await h.ok<{ crmLink: Record<string, unknown> }>("PUT", `/api/v1/customers/${customerId}/crm-link`, { companyId: accountId }, h.t.a);
+    expect(customer.crmLink).toMatchObject({ provider: "salesforce", companyId: accountId, dealId: latestDeal.get(accountId), source: "manual" });
+    expect(String(customer.crmLink["companyUrl"])).toContain(accountId);
     const [run] = (await h.ok<{ items: RunJson[] }>("GET", "/api/v1/sync-runs?kind=link&limit=1", undefined, h.t.a)).items;
     expect(run).toMatchObject({ status: "succeeded", crmCalls: { total: 3, byEndpoint: { limits: 1, query: 2 } } });
     const industry = h.emu.store.get("Account", accountId)!.values["Industry"];
