@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CompanyDomainIndex, decideCompanyLink, pickDeal } from "./linking.ts";
+import { CompanyDomainIndex, decideCompanyLink, newestDealsFirst, pickDeal } from "./linking.ts";
 import type { CompanyDomains } from "./linking.ts";
 
 function indexOf(companies: CompanyDomains[]): CompanyDomainIndex {
@@ -205,5 +205,23 @@ describe("pickDeal", () => {
         }
       }),
     );
+  });
+});
+
+describe("newestDealsFirst", () => {
+  it("starts with the deal pickDeal links, whatever the ids and date formats", () => {
+    const deal = fc.record({
+      id: fc.oneof(fc.integer({ min: 1, max: 1_000_000 }).map(String), fc.stringMatching(/^006[A-Za-z0-9]{15}$/)),
+      createdAt: fc.oneof(fc.constant(""), fc.integer({ min: 0, max: 20 }).map((day) => (day % 2 === 0 ? String(day * 86_400_000) : new Date(day * 86_400_000).toISOString()))),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(deal, { selector: (d) => d.id, minLength: 1, maxLength: 10 }), (deals) => {
+        expect(newestDealsFirst(deals)[0]?.id).toBe(pickDeal(deals));
+      }),
+    );
+  });
+
+  it("puts a deal without a creation time last", () => {
+    expect(newestDealsFirst([{ id: "9", createdAt: null }, { id: "2", createdAt: "2024-01-01T00:00:00Z" }]).map((d) => d.id)).toEqual(["2", "9"]);
   });
 });

@@ -96,8 +96,16 @@ export function decideCompanyLink(customerDomains: readonly string[], index: Com
 }
 
 /** Unreadable creation times sort as oldest, so they never win over a known one. */
-function createdMs(createdAt: string): number {
-  return parseCrmTimestamp(createdAt) ?? Number.NEGATIVE_INFINITY;
+function createdMs(createdAt: string | null): number {
+  return (createdAt === null ? null : parseCrmTimestamp(createdAt)) ?? Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * Deals newest first by the rule pickDeal applies, so a list of deals (the link dialog's) starts
+ * with the one a run would link.
+ */
+export function newestDealsFirst<T extends { id: string; createdAt: string | null }>(deals: readonly T[]): T[] {
+  return [...deals].sort((a, b) => createdMs(b.createdAt) - createdMs(a.createdAt) || compareIds(b.id, a.id));
 }
 
 /**

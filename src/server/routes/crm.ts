@@ -3,6 +3,7 @@
 // members read. Today's HubSpot URLs are these with :provider = hubspot.
 import { z } from "zod";
 import { AppError, notFound } from "../../core/errors.ts";
+import { newestDealsFirst } from "../../core/linking.ts";
 import { findActiveRun, listRuns } from "../../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { getField } from "../../db/repositories/custom-fields.ts";
@@ -352,8 +353,8 @@ export const crmRoutes: RouteModule = (app, ctx) => {
       const provider = crmOf(ctx, request.params);
       const opened = await openCrm(ctx, workspaceId, provider);
       const deals = await withCrm(ctx, workspaceId, provider, () => opened.accountSource.dealSummaries(request.params.id));
-      deals.sort((a, b) => Date.parse(b.createdAt ?? "") - Date.parse(a.createdAt ?? "") || Number(b.id) - Number(a.id));
-      return { items: deals };
+      // The order, and so the dialog's default, is the sync's own rule for "the latest deal".
+      return { items: newestDealsFirst(deals) };
     },
   );
 };
