@@ -6,6 +6,8 @@ import { normalizeDomain } from "./core/domains.ts";
 import { AppError } from "./core/errors.ts";
 import { getWorkspaceSettings, saveWorkspaceSettings, type WorkspaceSettings } from "./db/repositories/workspace-settings.ts";
 import type { Database } from "./db/schema.ts";
+import { countContacts } from "./db/repositories/contacts.ts";
+import { defaultContactLimit } from "./sync/contact-sync/types.ts";
 
 /** Fields left out (or undefined) keep their value. */
 export interface WorkspaceSettingsPatch {
@@ -26,6 +28,15 @@ function country(value: string | null): string | null {
 /** Normalised, deduplicated and sorted; a value that is no domain is refused by name (domain_invalid). */
 function domains(values: readonly string[]): string[] {
   return [...new Set(values.map((value) => normalizeDomain(value)))].sort();
+}
+
+/** Refuses (contact_limit_reached) a write that would take the workspace past its contact limit. */
+export async function assertRoomForContacts(db: Kysely<Database>, workspaceId: string, adding: number): Promise<void> {
+  const limit = (await getWorkspaceSettings(db, workspaceId)).contactLimit ?? defaultContactLimit;
+  const held = await countContacts(db, workspaceId);
+  if (held + adding > limit) {
+    throw new AppError("contact_limit_reached", `The workspace holds ${held.toLocaleString("en")} contacts and may hold ${limit.toLocaleString("en")}; delete contacts or ask an admin to raise the limit in the workspace settings.`, { held, limit });
+  }
 }
 
 export async function updateWorkspaceSettings(db: Kysely<Database>, workspaceId: string, patch: WorkspaceSettingsPatch): Promise<WorkspaceSettings> {

@@ -27,6 +27,7 @@ export const apiErrorCodes = [
   "invalid_filter",
   "crm_not_connected",
   "crm_other_connected",
+  "contact_limit_reached",
   "crm_list_not_found",
   "crm_error",
   "provider_unknown",

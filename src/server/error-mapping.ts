@@ -28,6 +28,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case "field_key_taken":
     case "crm_not_connected":
     case "crm_other_connected":
+    case "contact_limit_reached":
     case "crm_list_not_found":
     case "sync_disabled":
     case "capability_missing":

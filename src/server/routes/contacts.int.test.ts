@@ -444,6 +444,24 @@ describe.each(dialects)("contacts API on %s", (dialect) => {
       expect(await ids("q=nobody")).toEqual([]);
     });
   });
+  describe("the contact limit", () => {
+    it("refuses a contact past the workspace's limit with contact_limit_reached, storing nothing; other workspaces are not limited", async () => {
+      await create(t.a.memberToken, { name: "First" });
+      const limited = await t.request(t.a.adminToken, "PATCH", "/api/v1/workspace-settings", { contactLimit: 2 });
+      expect(limited.statusCode, limited.body).toBe(200);
+      await create(t.a.memberToken, { name: "Second" });
+      const before = await dumpContacts(t);
+      const refused = await t.request(t.a.memberToken, "POST", "/api/v1/contacts", { name: "Third", emails: ["third@example.com"] });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({
+        error: { code: "contact_limit_reached", message: "The workspace holds 2 contacts and may hold 2; delete contacts or ask an admin to raise the limit in the workspace settings." },
+      });
+      expect(await dumpContacts(t)).toEqual(before);
+      await create(t.b.memberToken, { name: "Beta's third" });
+      await t.request(t.a.adminToken, "PATCH", "/api/v1/workspace-settings", { contactLimit: null });
+      await create(t.a.memberToken, { name: "Third" });
+    });
+  });
 });
 
 describe("contacts API: both dialects answer alike", () => {
@@ -472,4 +490,5 @@ describe("contacts API: both dialects answer alike", () => {
       expect(answers[1], query).toEqual(answers[0]);
     }
   });
+
 });

@@ -16,6 +16,7 @@ import {
   updateContact,
 } from "../../db/repositories/contacts.ts";
 import { triggerContactRun } from "../../sync/contact-sync/jobs.ts";
+import { assertRoomForContacts } from "../../workspace-settings.ts";
 import { contactRunBlocker } from "../../sync/run-now.ts";
 import { loadContactSyncSettings } from "../../sync/contact-sync/settings.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
@@ -92,6 +93,7 @@ export const contactRoutes: RouteModule = (app, ctx) => {
     async (request, reply) => {
       const principal = principalOf(request);
       const { workspaceId } = principal;
+      await assertRoomForContacts(ctx.db, workspaceId, 1);
       const contact = await createContact(ctx.db, workspaceId, request.body, { source: "api" });
       // Two-way: the new contact reaches HubSpot within seconds, through a durable, retried job (§4.4).
       const provider = await ctx.crm.workspaceProvider(workspaceId);
