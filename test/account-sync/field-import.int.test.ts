@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRIVATE_APP_TOKEN } from "../../emulator/index.ts";
 import { setSyncState } from "../../src/db/repositories/crm-mirror.ts";
-import { removeSyncMapping } from "../../src/db/repositories/custom-fields.ts";
 import { stateKeys } from "../../src/sync/account-sync.ts";
 import { HubSpotHarness, type CustomerJson, type FieldJson } from "../support/hubspot.ts";
 
@@ -249,7 +248,9 @@ describe("account sync: field import and read-only synced fields", () => {
       await h.runSync();
       expect((await h.customer(c.id)).fields[employees.key]).toBe(12);
 
-      await removeSyncMapping(h.t.ctx.db, h.ws.id, employees.id);
+      expect((await h.api("DELETE", `/api/v1/custom-fields/${employees.id}/sync-mapping`, undefined, h.ws.memberToken)).status).toBe(403);
+      const unmapped = await h.ok<FieldJson>("DELETE", `/api/v1/custom-fields/${employees.id}/sync-mapping`);
+      expect(unmapped).toMatchObject({ readOnly: false, syncMapping: null });
       const field = await h.ok<FieldJson>("GET", `/api/v1/custom-fields/${employees.id}`);
       expect(field).toMatchObject({ readOnly: false, syncMapping: null });
       expect((await h.customer(c.id)).fields[employees.key]).toBe(12);

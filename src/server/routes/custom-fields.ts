@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { AppError, notFound } from "../../core/errors.ts";
 import { fieldTypes, maxFieldKeyLength } from "../../core/fields.ts";
-import { createField, deleteField, getField, listFields, updateField, type FieldRecord } from "../../db/repositories/custom-fields.ts";
+import { createField, deleteField, getField, listFields, removeSyncMapping, updateField, type FieldRecord } from "../../db/repositories/custom-fields.ts";
 import { principalOf, requireAdmin } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
@@ -120,6 +120,22 @@ export const customFieldRoutes: RouteModule = (app, ctx) => {
       const opts = options(rawOptions);
       const field = await updateField(ctx.db, workspaceId, request.params.id, { ...(label !== undefined ? { label } : {}), ...(opts ? { options: opts } : {}) }, (await ctx.crm.workspaceProvider(workspaceId)).displayName);
       return presentField(field);
+    },
+  );
+
+  app.delete(
+    "/api/v1/custom-fields/:id/sync-mapping",
+    {
+      schema: {
+        tags: ["custom fields"],
+        summary: "Remove only a synced field's CRM mapping (admins): the field and its values stay and become editable; the CRM no longer writes it",
+        params: idParams,
+        response: { 200: fieldSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = requireAdmin(request);
+      return presentField(await removeSyncMapping(ctx.db, workspaceId, request.params.id));
     },
   );
 

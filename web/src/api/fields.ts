@@ -38,3 +38,16 @@ export function useDeleteField() {
     },
   });
 }
+
+/** Support action: the field stays with its values and becomes editable; the CRM no longer writes it. */
+export function useRemoveSyncMapping() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (field: CustomField) => api.delete<CustomField>(`/api/v1/custom-fields/${encodeURIComponent(field.id)}/sync-mapping`),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ["custom-fields"] });
+      await client.invalidateQueries({ queryKey: keys.customers });
+      await client.invalidateQueries({ predicate: (query) => query.queryKey[0] === keys.crm[0] && query.queryKey[2] === "importable-fields" });
+    },
+  });
+}
