@@ -4,16 +4,18 @@
 // rate limits pause the run, an outage retries it, a revoked grant disconnects.
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { createRun, findActiveRun, transitionRun } from "../../db/repositories/sync-runs.ts";
+import { createRun, findActiveRun, listRuns, transitionRun } from "../../db/repositories/sync-runs.ts";
+import { getSyncState } from "../../db/repositories/crm-mirror.ts";
+import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../../db/schema.ts";
-import { LeaseLostError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
+import { LeaseLostError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
 import { contactSyncJob, reconcileJob, syncQueues, type SyncJobInput } from "../../jobs/scheduler.ts";
 import type { ContactSourceAndWriter } from "../ports.ts";
 import { settleRunError } from "../run-failure.ts";
 import { contactRunBlocker } from "../run-now.ts";
 import { requestFullContactSync, runContactSync } from "./run.ts";
 import type { ContactRunKind, ContactSyncDeps } from "./types.ts";
-import { loadContactSyncSettings, runnable, saveContactSyncSettings, type ContactSettingsProvider } from "./settings.ts";
+import { loadContactSyncSettings, runnable, saveContactSyncSettings, type ContactSettingsProvider, type ContactSyncSettings } from "./settings.ts";
 
 /** The on-create push queue (§4.4: a contact created in crmsync reaches the CRM within seconds). */
 export const contactPushQueue = "contact-push";
@@ -92,6 +94,7 @@ export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKin
     const settings = await loadContactSyncSettings(deps.db, payload.workspaceId, deps.provider);
     // Switched off, paused, unconfirmed or broken after the trigger: nothing to do, no run to show.
     if (!runnable(settings, kind)) return;
+    if (await waitsForFirstAccountRun(deps, payload.workspaceId, kind, settings, job.createdAt)) throw new RetryLaterError(firstAccountRunPollMs, "Waiting for account sync's first run.");
     const session = await deps.openSession(payload.workspaceId);
     if (!session) return;
 
@@ -121,6 +124,25 @@ export function contactSyncHandler(deps: ContactSyncJobDeps, kind: ContactRunKin
       await settleRunError({ db: deps.db, run, job, jobCtx, crmName: deps.provider.displayName, finished, onAuthRevoked: (message) => deps.onAuthRevoked(payload.workspaceId, message) }, error);
     }
   };
+}
+
+const firstAccountRunPollMs = 5_000;
+/** How long a contact run waits for account sync's first run before it runs (and reports why it cannot). */
+const firstAccountRunWaitMs = 2 * 3600_000;
+
+/**
+ * Contacts of synced companies need account sync's first run. Turning both on together, that run
+ * is queued or running when the contact run starts: the contact run waits for it (no run is
+ * created meanwhile) instead of failing with account_sync_failed. A first account run that
+ * already ended without finishing, or one that takes longer than the wait, does not hold it.
+ */
+async function waitsForFirstAccountRun(deps: ContactSyncJobDeps, workspaceId: string, kind: ContactRunKind, settings: ContactSyncSettings, queuedAt: Date): Promise<boolean> {
+  if (kind === "push" || settings.source.kind !== "synced_companies") return false;
+  if (Date.now() - queuedAt.getTime() > firstAccountRunWaitMs) return false;
+  if (!(await getSyncSettings(deps.db, workspaceId, deps.provider.id)).accountSyncEnabled) return false;
+  if ((await getSyncState(deps.db, workspaceId, deps.provider.id, "accounts.last_full_at")) !== null) return false;
+  const [latest] = (await listRuns(deps.db, workspaceId, { limit: 1, kind: "accounts" })).items;
+  return latest === undefined || latest.status === "queued" || latest.status === "running";
 }
 
 /** A deleted source list stops contact sync until another list is chosen (§4.2). */
