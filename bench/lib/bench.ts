@@ -10,6 +10,7 @@ import type { AccountSyncResult } from "../scenarios/account-sync.ts";
 import { confirmTwoWay, configureInbound, contactChangeShare, editLocalContacts, type ContactSyncResult } from "../scenarios/contact-sync.ts";
 import type { ManualLinkResult } from "../scenarios/manual-link.ts";
 import type { ReadResult } from "../scenarios/read-companies.ts";
+import { digestLinks, type SdkProgramResult } from "../sdk-program.ts";
 import { int } from "./format.ts";
 import { startEmulatorInProcess, startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
 import { splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
@@ -18,11 +19,11 @@ import { setUpBench, type BenchSetup, type CustomerCounts } from "./setup.ts";
 import type { WorkTimes } from "./timing.ts";
 import { benchSeed, sizes, type SizeName } from "./sizes.ts";
 
-export const scenarioNames = ["full", "incremental", "manual-link", "naive", "read", "contacts", "contacts-incremental", "reconcile"] as const;
+export const scenarioNames = ["full", "incremental", "manual-link", "naive", "sdk-program", "read", "contacts", "contacts-incremental", "reconcile"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Scenarios that need another's state first: it runs before them even when not asked for. */
-export const scenarioNeeds: Partial<Record<ScenarioName, ScenarioName>> = { incremental: "full", "contacts-incremental": "contacts", reconcile: "contacts" };
+export const scenarioNeeds: Partial<Record<ScenarioName, ScenarioName>> = { incremental: "full", "sdk-program": "full", "contacts-incremental": "contacts", reconcile: "contacts" };
 
 export function isScenarioName(value: string): value is ScenarioName {
   return (scenarioNames as readonly string[]).includes(value);
@@ -149,8 +150,16 @@ export interface BenchReport {
     manualLink?: ManualLinkReport;
     naive?: NaiveReport;
     read?: ReadReport;
+    sdkProgram?: SdkProgramReport;
     contacts?: ContactsReport;
   };
+}
+
+/** The plain SDK program beside crmsync's full run of the same portal and customers. */
+export interface SdkProgramReport extends Measured<SdkProgramResult> {
+  /** Its links are crmsync's (same customers, companies and deals). */
+  linksEqual: boolean;
+  crmsyncLinks: number;
 }
 
 export interface BenchOptions {
@@ -306,6 +315,29 @@ const scenarioSteps: Step[] = [
     async run(lane, context) {
       const { answer, counters } = await measured<AccountSyncResult>(lane, context, "full account sync", { kind: "account-sync", env: lane.setup.env, full: true });
       lane.report.scenarios.full = accountReport(answer, counters, Math.ceil(lane.report.portal.companies / 100) + Math.ceil(lane.report.portal.deals / 100));
+    },
+  },
+  {
+    // After the full run and before any edit, in the first lane: its links are compared with crmsync's there.
+    when: (w) => w.has("sdk-program"),
+    once: true,
+    async run(lane, context) {
+      const { answer, counters } = await measured<SdkProgramResult>(lane, context, "plain SDK program (getAll, in-memory match, one SQLite transaction)", { kind: "sdk-program", env: lane.setup.env });
+      const rows = await lane.setup.database.db
+        .selectFrom("customers")
+        .select(["id", "crm_company_id", "crm_deal_id"])
+        .where("workspace_id", "=", lane.setup.env.workspaceId)
+        .where("crm_link_source", "=", "auto")
+        .execute();
+      const crmsync = rows.map((r) => ({ customerId: r.id, companyId: r.crm_company_id!, dealId: r.crm_deal_id }));
+      lane.report.scenarios.sdkProgram = {
+        calls: toCalls(counters),
+        peakRssBytes: answer.maxRssBytes,
+        baselineRssBytes: answer.baselineRssBytes,
+        details: answer.result,
+        linksEqual: digestLinks(crmsync) === answer.result.linksDigest,
+        crmsyncLinks: crmsync.length,
+      };
     },
   },
   {

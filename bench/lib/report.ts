@@ -89,7 +89,7 @@ function renderContacts(contacts: ContactsReport): string[] {
 }
 
 export function renderMarkdown(report: BenchReport): string {
-  const { full, incremental, manualLink, naive, read, contacts } = report.scenarios;
+  const { full, incremental, manualLink, naive, read, sdkProgram, contacts } = report.scenarios;
   const out: string[] = [];
   out.push(`## ${report.size}: ${int(report.customers.total)} customers, ${int(report.portal.companies)} companies, ${int(report.portal.deals)} deals, ${int(report.portal.contacts)} contacts (${report.dialect})`);
   out.push("");
@@ -159,6 +159,20 @@ export function renderMarkdown(report: BenchReport): string {
       duration(naive.scaledWallMs / 1000),
       "—",
       mb(naive.peakRssBytes),
+    ]);
+  }
+  if (sdkProgram) {
+    const d = sdkProgram.details;
+    const records = d.companies + d.deals;
+    rows.push([
+      `**plain SDK program**, first sync (getAll, in-memory match, one SQLite transaction; no mirror, cannot run incrementally; links ${sdkProgram.linksEqual ? "equal to" : "**differ from**"} crmsync's)`,
+      int(sdkProgram.calls.total),
+      full ? int(full.lowerBound) : "—",
+      full ? ratio(sdkProgram.calls.total / full.lowerBound) : "—",
+      ...limitsCells(sdkProgram.calls),
+      duration(d.wallMs / 1000),
+      `${int(records / (d.wallMs / 1000))} (CPU ${int(records / (d.cpuMs / 1000))})`,
+      mb(sdkProgram.peakRssBytes),
     ]);
   }
   if (read) {
