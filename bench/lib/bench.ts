@@ -13,13 +13,13 @@ import type { ReadResult } from "../scenarios/read-companies.ts";
 import { digestLinks, type SdkProgramResult } from "../sdk-program.ts";
 import { int } from "./format.ts";
 import { startEmulatorInProcess, startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
-import { splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
+import { productionBudget, shareFloorSeconds, splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
 import { runScenarioInProcess, runScenarioProcess, type ScenarioAnswer, type ScenarioRequest } from "./scenarios.ts";
 import { setUpBench, type BenchSetup, type CustomerCounts } from "./setup.ts";
 import type { WorkTimes } from "./timing.ts";
 import { benchSeed, sizes, type SizeName } from "./sizes.ts";
 
-export const scenarioNames = ["full", "incremental", "manual-link", "naive", "sdk-program", "read", "contacts", "contacts-incremental", "reconcile"] as const;
+export const scenarioNames = ["full", "incremental", "manual-link", "naive", "sdk-program", "at-limits", "read", "contacts", "contacts-incremental", "reconcile"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Scenarios that need another's state first: it runs before them even when not asked for. */
@@ -151,8 +151,17 @@ export interface BenchReport {
     naive?: NaiveReport;
     read?: ReadReport;
     sdkProgram?: SdkProgramReport;
+    atLimits?: AtLimitsReport;
     contacts?: ContactsReport;
   };
+}
+
+/** A full account sync against the emulator with HubSpot's limits on, crmsync's budget as in production. */
+export interface AtLimitsReport extends Measured<AccountSyncResult> {
+  /** The calls at the share of the limit crmsync may use (limits.ts shareFloorSeconds). */
+  floorSeconds: number;
+  tooManyRequests: number;
+  budget: typeof productionBudget;
 }
 
 /** The plain SDK program beside crmsync's full run of the same portal and customers. */
@@ -393,6 +402,29 @@ const scenarioSteps: Step[] = [
         baselineRssBytes: answer.baselineRssBytes,
         details: answer.result,
       };
+    },
+  },
+  {
+    // Measured, not computed: the emulator enforces HubSpot's limits (a private app's 100 calls
+    // per 10 s, search 5 per s) and crmsync keeps to its production budget.
+    when: (w) => w.has("at-limits"),
+    once: true,
+    async run(lane, context) {
+      await lane.emu.rateLimits(true);
+      try {
+        const { answer, counters } = await measured<AccountSyncResult>(lane, context, "full account sync at HubSpot's limits", { kind: "account-sync", env: lane.setup.env, full: true, atLimits: true });
+        lane.report.scenarios.atLimits = {
+          calls: toCalls(counters),
+          peakRssBytes: answer.maxRssBytes,
+          baselineRssBytes: answer.baselineRssBytes,
+          details: answer.result,
+          floorSeconds: shareFloorSeconds(counters.endpoints, productionBudget),
+          tooManyRequests: counters.statuses["429"] ?? 0,
+          budget: productionBudget,
+        };
+      } finally {
+        await lane.emu.rateLimits(false);
+      }
     },
   },
   {

@@ -11,7 +11,7 @@ import type { BenchEnv } from "./env.ts";
 import { maxRssBytes } from "./stats.ts";
 
 export type ScenarioRequest =
-  | { kind: "account-sync"; env: BenchEnv; full: boolean }
+  | { kind: "account-sync"; env: BenchEnv; full: boolean; atLimits?: boolean }
   | { kind: "manual-link"; env: BenchEnv; options: { links: number; warmup: number; companyIds: string[] } }
   | { kind: "naive"; env: BenchEnv; sample: number | null }
   | { kind: "read"; env: BenchEnv; reader: "sdk" | "crmsync" }
@@ -30,7 +30,7 @@ export interface ScenarioAnswer<T> {
 export async function runScenario(request: ScenarioRequest): Promise<unknown> {
   switch (request.kind) {
     case "account-sync":
-      return runAccountSyncScenario(request.env, { full: request.full });
+      return runAccountSyncScenario(request.env, { full: request.full, atLimits: request.atLimits });
     case "manual-link":
       return runManualLinkScenario(request.env, request.options);
     case "naive":
