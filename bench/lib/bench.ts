@@ -211,7 +211,7 @@ function toCalls(snapshot: CounterSnapshot, scale = 1): Calls {
 
 /** The default sample for the naive baseline: the emulator's search scans every company, so a search costs milliseconds per thousand companies. */
 export function defaultNaiveSample(size: SizeName): number | null {
-  return size === "large" ? 2_000 : null;
+  return size === "large" || size === "1m" ? 2_000 : null;
 }
 
 /**

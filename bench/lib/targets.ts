@@ -23,7 +23,9 @@ const contactTargetNames = {
 /** A full run's local processing rate and peak RSS, whose targets apply to the large size. */
 function speedAndMemory(name: string, unit: string, run: RunRates & { peakRssBytes: number }, report: BenchReport): TargetCheck[] {
   const large = report.size === "large";
-  const note = large ? {} : { note: `measured on ${report.size}; the target applies to large` };
+  // The memory goal holds at large and at a million records (issue 16).
+  const memorySize = large || report.size === "1m";
+  const note = (applies: boolean, where: string) => (applies ? {} : { note: `measured on ${report.size}; the target applies to ${where}` });
   return [
     {
       name: `${name}, local processing (limits off)`,
@@ -31,9 +33,9 @@ function speedAndMemory(name: string, unit: string, run: RunRates & { peakRssByt
       measured: `${int(run.localRecordsPerSecond)} ${unit}/s of busy time, ${int(run.cpuRecordsPerSecond)} of CPU time (${int(run.recordsPerSecond)} end to end)`,
       // The stricter of the two local measures decides.
       met: large ? Math.min(run.localRecordsPerSecond, run.cpuRecordsPerSecond) >= 20_000 : null,
-      ...note,
+      ...note(large, "large"),
     },
-    { name: `${name}, peak RSS`, goal: "≤ 512 MB on large", measured: mb(run.peakRssBytes), met: large ? run.peakRssBytes <= 512 * 1024 * 1024 : null, ...note },
+    { name: `${name}, peak RSS`, goal: "≤ 512 MB on large and 1m", measured: mb(run.peakRssBytes), met: memorySize ? run.peakRssBytes <= 512 * 1024 * 1024 : null, ...note(memorySize, "large and 1m") },
   ];
 }
 
