@@ -37,7 +37,7 @@ describe("bench: full inbound contact sync, small size", () => {
     expect(full!.calls.byEndpoint).toEqual({
       "properties.contacts.list": 1,
       "lists.get": 1,
-      "lists.memberships": Math.ceil(members / 250),
+      "lists.memberships.joinOrder": Math.ceil(members / 250),
       "contacts.batch.read": Math.ceil(members / 100),
     });
     expect(full!.calls.total).toBeLessThanOrEqual(Math.floor(1.1 * bound));

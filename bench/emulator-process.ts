@@ -3,7 +3,7 @@
 // Started by bench/lib/emulator-handle.ts with fork(); answers requests over the IPC channel.
 import { performance } from "node:perf_hooks";
 import { startEmulator, PRIVATE_APP_TOKEN } from "../emulator/index.ts";
-import { catalog, contactList, mutate, mutateContacts } from "./lib/emulator-ops.ts";
+import { catalog, contactList, mutate, mutateContacts, setRateLimits } from "./lib/emulator-ops.ts";
 import type { EmulatorRequest, EmulatorResponse } from "./lib/emulator-protocol.ts";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as { seed: number; companies: number; deals: number; contacts: number };
@@ -34,6 +34,8 @@ process.on("message", (raw) => {
         return reply(contactList(emu.store));
       case "mutateContacts":
         return reply(mutateContacts(emu.store, request.share, request.offset));
+      case "rateLimits":
+        return reply(setRateLimits(emu.store, request.enabled));
       case "memory":
         return reply({ rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
       case "close":

@@ -1,4 +1,4 @@
-// npm run bench -- --size small|medium|large [--scenario NAME ...] [--json] [--dialect sqlite|postgres|sqlite,postgres]
+// npm run bench -- --size small|medium|large|1m [--scenario NAME ...] [--json] [--dialect sqlite|postgres|sqlite,postgres]
 //
 // Measures what syncing costs: CRM calls by endpoint against the lower bound, the time those
 // calls need at HubSpot's real limits, wall time and records per second with the limits off,
@@ -14,7 +14,7 @@ import { renderMarkdown, resultName } from "./lib/report.ts";
 import { renderSideBySide } from "./lib/side-by-side.ts";
 import { isSizeName, sizes } from "./lib/sizes.ts";
 
-const usage = `usage: npm run bench -- [--size small|medium|large] [--scenario ${scenarioNames.join("|")}]... [--json] [--dialect sqlite|postgres|sqlite,postgres]
+const usage = `usage: npm run bench -- [--size small|medium|large|1m] [--scenario ${scenarioNames.join("|")}]... [--json] [--dialect sqlite|postgres|sqlite,postgres]
        [--naive-sample N|all] [--links N] [--contacts N] [--cpu-prof DIR] [--save | --no-save]`;
 
 const { values: args } = parseArgs({

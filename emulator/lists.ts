@@ -1,6 +1,7 @@
 /**
  * Lists (v3 "object lists"): manual/snapshot membership sets kept sorted by record id,
- * because HubSpot pages memberships in record-id order.
+ * because HubSpot pages memberships in record-id order; the join-order endpoint pages them by
+ * the time they were added (ties by record id), an order built when first asked for.
  */
 export interface StoredList {
   listId: number;
@@ -14,6 +15,14 @@ export interface StoredList {
   /** Ascending record ids. */
   members: number[];
   joinedAt: Map<number, number>;
+  /** Members by (join time, record id); null until asked for, dropped on every change. */
+  joinOrder: number[] | null;
+}
+
+/** A position in join order: after (or before) the member that joined at `at` with this id. */
+export interface JoinKey {
+  at: number;
+  id: number;
 }
 
 export class ListStore {
@@ -37,6 +46,7 @@ export class ListStore {
       listVersion: 1,
       members: [],
       joinedAt: new Map(),
+      joinOrder: null,
     };
     this.lists.set(list.listId, list);
     if (input.members) this.addMembers(list, input.members, now);
@@ -73,6 +83,7 @@ export class ListStore {
       // A loop, not push(...added): spreading 300,000 ids overflows the call stack.
       for (const id of added) list.members.push(id);
       list.members.sort((a, b) => a - b);
+      list.joinOrder = null;
       list.updatedAt = now;
       list.listVersion++;
     }
@@ -84,6 +95,7 @@ export class ListStore {
     if (drop.size === 0) return [];
     for (const id of drop) list.joinedAt.delete(id);
     list.members = list.members.filter((id) => !drop.has(id));
+    list.joinOrder = null;
     list.updatedAt = now;
     list.listVersion++;
     return [...drop];
@@ -120,5 +132,25 @@ export class ListStore {
     }
     const start = Math.max(0, lo - limit);
     return { items: a.slice(start, lo), more: start > 0 };
+  }
+
+  /** Members after `from` in join order, oldest first; with `backward`, those before it, newest first. */
+  pageByJoin(list: StoredList, from: JoinKey | null, limit: number, backward: boolean): { items: number[]; more: boolean } {
+    const order = (list.joinOrder ??= [...list.members].sort((a, b) => list.joinedAt.get(a)! - list.joinedAt.get(b)! || a - b));
+    const vs = (id: number, key: JoinKey): number => list.joinedAt.get(id)! - key.at || id - key.id;
+    // First index past `from` going forward; first index not before it going backward.
+    let lo = 0;
+    let hi = order.length;
+    while (from && lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = vs(order[mid]!, from);
+      if (c < 0 || (c === 0 && !backward)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (backward) {
+      const start = Math.max(0, lo - limit);
+      return { items: order.slice(start, lo).reverse(), more: start > 0 };
+    }
+    return { items: order.slice(lo, lo + limit), more: lo + limit < order.length };
   }
 }

@@ -10,19 +10,20 @@ import type { AccountSyncResult } from "../scenarios/account-sync.ts";
 import { confirmTwoWay, configureInbound, contactChangeShare, editLocalContacts, type ContactSyncResult } from "../scenarios/contact-sync.ts";
 import type { ManualLinkResult } from "../scenarios/manual-link.ts";
 import type { ReadResult } from "../scenarios/read-companies.ts";
+import { digestLinks, type SdkProgramResult } from "../sdk-program.ts";
 import { int } from "./format.ts";
 import { startEmulatorInProcess, startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.ts";
-import { splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
+import { productionBudget, shareFloorSeconds, splitCalls, timeAtLimits, type CallSplit, type TimeAtLimits } from "./limits.ts";
 import { runScenarioInProcess, runScenarioProcess, type ScenarioAnswer, type ScenarioRequest } from "./scenarios.ts";
 import { setUpBench, type BenchSetup, type CustomerCounts } from "./setup.ts";
 import type { WorkTimes } from "./timing.ts";
 import { benchSeed, sizes, type SizeName } from "./sizes.ts";
 
-export const scenarioNames = ["full", "incremental", "manual-link", "naive", "read", "contacts", "contacts-incremental", "reconcile"] as const;
+export const scenarioNames = ["full", "incremental", "manual-link", "naive", "sdk-program", "at-limits", "read", "contacts", "contacts-incremental", "reconcile"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Scenarios that need another's state first: it runs before them even when not asked for. */
-export const scenarioNeeds: Partial<Record<ScenarioName, ScenarioName>> = { incremental: "full", "contacts-incremental": "contacts", reconcile: "contacts" };
+export const scenarioNeeds: Partial<Record<ScenarioName, ScenarioName>> = { incremental: "full", "sdk-program": "full", "contacts-incremental": "contacts", reconcile: "contacts" };
 
 export function isScenarioName(value: string): value is ScenarioName {
   return (scenarioNames as readonly string[]).includes(value);
@@ -94,23 +95,24 @@ export interface ContactsReport {
 /**
  * Lower bounds of contact sync's CRM calls, for a list source (docs/benchmarks.md gives the
  * reasoning). Every run first checks the mapped properties exist (1 call) and the list exists
- * (1); HubSpot has no "members changed since", so every run reads the whole membership, 250 ids
- * a page.
+ * (1). A full pass reads the whole membership in join order, 250 ids a page; an incremental one
+ * reads from the last page the previous pass read (1 page, plus the members who joined since,
+ * none in the benchmark).
  */
 export const contactBounds = {
   check: 2,
   membership: (members: number) => Math.ceil(members / 250),
   /** Every member read by id, 100 a batch. */
   full: (members: number) => contactBounds.check + contactBounds.membership(members) + Math.ceil(members / 100),
-  /** The changed contacts found by search, 200 a page. */
-  incremental: (members: number, changed: number) => contactBounds.check + contactBounds.membership(members) + Math.ceil(changed / 200),
+  /** The membership's last page, then the changed contacts found by search, 200 a page. */
+  incremental: (changed: number) => contactBounds.check + 1 + Math.ceil(changed / 200),
   /**
    * A reconcile after a day: HubSpot's changes by search; crmsync's changes sent in batch updates
    * of 100 (the search already says which of them HubSpot changed too); crmsync's new contacts
    * looked up by email (to link rather than duplicate) and created, 100 a batch each.
    */
-  nightly: (members: number, changed: { crm: number; local: number; created: number }) =>
-    contactBounds.incremental(members, changed.crm) + Math.ceil(changed.local / 100) + 2 * Math.ceil(changed.created / 100),
+  nightly: (changed: { crm: number; local: number; created: number }) =>
+    contactBounds.incremental(changed.crm) + Math.ceil(changed.local / 100) + 2 * Math.ceil(changed.created / 100),
 };
 
 export interface ReadReport {
@@ -148,8 +150,25 @@ export interface BenchReport {
     manualLink?: ManualLinkReport;
     naive?: NaiveReport;
     read?: ReadReport;
+    sdkProgram?: SdkProgramReport;
+    atLimits?: AtLimitsReport;
     contacts?: ContactsReport;
   };
+}
+
+/** A full account sync against the emulator with HubSpot's limits on, crmsync's budget as in production. */
+export interface AtLimitsReport extends Measured<AccountSyncResult> {
+  /** The calls at the share of the limit crmsync may use (limits.ts shareFloorSeconds). */
+  floorSeconds: number;
+  tooManyRequests: number;
+  budget: typeof productionBudget;
+}
+
+/** The plain SDK program beside crmsync's full run of the same portal and customers. */
+export interface SdkProgramReport extends Measured<SdkProgramResult> {
+  /** Its links are crmsync's (same customers, companies and deals). */
+  linksEqual: boolean;
+  crmsyncLinks: number;
 }
 
 export interface BenchOptions {
@@ -192,7 +211,7 @@ function toCalls(snapshot: CounterSnapshot, scale = 1): Calls {
 
 /** The default sample for the naive baseline: the emulator's search scans every company, so a search costs milliseconds per thousand companies. */
 export function defaultNaiveSample(size: SizeName): number | null {
-  return size === "large" ? 2_000 : null;
+  return size === "large" || size === "1m" ? 2_000 : null;
 }
 
 /**
@@ -308,6 +327,29 @@ const scenarioSteps: Step[] = [
     },
   },
   {
+    // After the full run and before any edit, in the first lane: its links are compared with crmsync's there.
+    when: (w) => w.has("sdk-program"),
+    once: true,
+    async run(lane, context) {
+      const { answer, counters } = await measured<SdkProgramResult>(lane, context, "plain SDK program (getAll, in-memory match, one SQLite transaction)", { kind: "sdk-program", env: lane.setup.env });
+      const rows = await lane.setup.database.db
+        .selectFrom("customers")
+        .select(["id", "crm_company_id", "crm_deal_id"])
+        .where("workspace_id", "=", lane.setup.env.workspaceId)
+        .where("crm_link_source", "=", "auto")
+        .execute();
+      const crmsync = rows.map((r) => ({ customerId: r.id, companyId: r.crm_company_id!, dealId: r.crm_deal_id }));
+      lane.report.scenarios.sdkProgram = {
+        calls: toCalls(counters),
+        peakRssBytes: answer.maxRssBytes,
+        baselineRssBytes: answer.baselineRssBytes,
+        details: answer.result,
+        linksEqual: digestLinks(crmsync) === answer.result.linksDigest,
+        crmsyncLinks: crmsync.length,
+      };
+    },
+  },
+  {
     when: (w) => w.has("incremental"),
     async run(lane, context) {
       const changed = await lane.emu.mutate(0.01);
@@ -363,6 +405,29 @@ const scenarioSteps: Step[] = [
     },
   },
   {
+    // Measured, not computed: the emulator enforces HubSpot's limits (a private app's 100 calls
+    // per 10 s, search 5 per s) and crmsync keeps to its production budget.
+    when: (w) => w.has("at-limits"),
+    once: true,
+    async run(lane, context) {
+      await lane.emu.rateLimits(true);
+      try {
+        const { answer, counters } = await measured<AccountSyncResult>(lane, context, "full account sync at HubSpot's limits", { kind: "account-sync", env: lane.setup.env, full: true, atLimits: true });
+        lane.report.scenarios.atLimits = {
+          calls: toCalls(counters),
+          peakRssBytes: answer.maxRssBytes,
+          baselineRssBytes: answer.baselineRssBytes,
+          details: answer.result,
+          floorSeconds: shareFloorSeconds(counters.endpoints, productionBudget),
+          tooManyRequests: counters.statuses["429"] ?? 0,
+          budget: productionBudget,
+        };
+      } finally {
+        await lane.emu.rateLimits(false);
+      }
+    },
+  },
+  {
     when: (w) => w.has("read"),
     once: true,
     async run(lane, context) {
@@ -390,7 +455,7 @@ const scenarioSteps: Step[] = [
       const contacts = lane.report.scenarios.contacts!;
       const changed = await changeContactsInHubSpot(lane, 0.5);
       const label = `incremental inbound contact sync (${int(changed)} changed in HubSpot)`;
-      const base = await contactRun(lane, context, label, "contacts", false, contactBounds.incremental(contacts.list.members, changed));
+      const base = await contactRun(lane, context, label, "contacts", false, contactBounds.incremental(changed));
       contacts.incremental = { ...base, changed, shareOfFull: base.calls.total / Math.max(1, contacts.full!.calls.total) };
     },
   },
@@ -407,7 +472,7 @@ const scenarioSteps: Step[] = [
       const local = await editLocalContacts(db, ws, { share: contactChangeShare, offset: 0.75, created: Math.round(members * contactChangeShare) });
       const changed = { crm, local: local.changed, created: local.created };
       const label = `nightly reconcile (${int(crm)} changed in HubSpot, ${int(local.changed)} changed and ${int(local.created)} new in crmsync)`;
-      contacts.nightlyReconcile = { ...(await contactRun(lane, context, label, "reconcile", false, contactBounds.nightly(members, changed))), changed };
+      contacts.nightlyReconcile = { ...(await contactRun(lane, context, label, "reconcile", false, contactBounds.nightly(changed))), changed };
     },
   },
 ];

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { PRIVATE_APP_TOKEN, startEmulator, type CounterSnapshot } from "../../emulator/index.ts";
-import { catalog, contactList, mutate, mutateContacts } from "./emulator-ops.ts";
+import { catalog, contactList, mutate, mutateContacts, setRateLimits } from "./emulator-ops.ts";
 import type { EmulatorReady, EmulatorRequest, EmulatorResponse, PortalCatalog } from "./emulator-protocol.ts";
 
 type Op = EmulatorRequest extends infer R ? (R extends { op: infer O } ? O : never) : never;
@@ -12,6 +12,8 @@ export interface EmulatorHandle extends EmulatorReady {
   catalog(): Promise<PortalCatalog>;
   counters(): Promise<CounterSnapshot>;
   resetCounters(): Promise<void>;
+  /** HubSpot's rate limits on or off. */
+  rateLimits(enabled: boolean): Promise<void>;
   mutate(share: number): Promise<{ companies: number; deals: number }>;
   /** Creates a HubSpot list of every live contact. */
   contactList(): Promise<{ listId: string; members: number }>;
@@ -63,6 +65,7 @@ export async function startEmulatorProcess(options: { seed: number; companies: n
     catalog: () => ask<PortalCatalog>("catalog"),
     counters: () => ask<CounterSnapshot>("counters"),
     resetCounters: () => ask<void>("resetCounters"),
+    rateLimits: (enabled) => ask<void>("rateLimits", { enabled }),
     mutate: (share) => ask("mutate", { share }),
     contactList: () => ask("contactList"),
     mutateContacts: (share, offset) => ask("mutateContacts", { share, offset }),
@@ -91,6 +94,7 @@ export async function startEmulatorInProcess(options: { seed: number; companies:
     catalog: () => Promise.resolve(catalog(emu.store)),
     counters: () => Promise.resolve(emu.store.counters.snapshot()),
     resetCounters: () => Promise.resolve(emu.store.counters.reset()),
+    rateLimits: (enabled) => Promise.resolve(void setRateLimits(emu.store, enabled)),
     mutate: (share) => Promise.resolve(mutate(emu.store, share)),
     contactList: () => Promise.resolve(contactList(emu.store)),
     mutateContacts: (share, offset) => Promise.resolve(mutateContacts(emu.store, share, offset)),

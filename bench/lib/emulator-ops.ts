@@ -91,3 +91,10 @@ export function mutateContacts(store: EmulatorStore, share: number, offset: numb
   }
   return { contacts, lastChangeMs: store.now() };
 }
+
+/** HubSpot's limits on or off (the private app's tier: 100 calls per 10 s, search 5 per s), with fresh windows. */
+export function setRateLimits(store: EmulatorStore, enabled: boolean): null {
+  store.rateLimiter.config.enabled = enabled;
+  store.rateLimiter.resetWindows();
+  return null;
+}

@@ -7,6 +7,7 @@ export type EmulatorRequest =
   | { id: number; op: "contactList" }
   | { id: number; op: "mutateContacts"; share: number; offset: number }
   | { id: number; op: "memory" }
+  | { id: number; op: "rateLimits"; enabled: boolean }
   | { id: number; op: "close" };
 
 export type EmulatorResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

@@ -3,8 +3,15 @@
 // ten-second window (hubspot-api.md), so the two lanes run side by side and the slower sets it.
 import { planSlots, usableLimit } from "../../src/connectors/hubspot/budget.ts";
 
-/** PortalBudget's defaults (reservedShare, marginMs, searchMarginMs). */
-const budgetReservedShare = 0.2;
+/**
+ * crmsync's production settings (HUBSPOT_PRIVATE_APP_LIMIT and HUBSPOT_RESERVED_SHARE's defaults
+ * in src/config.ts): a service key's or private app's limit, and the share left to the portal's
+ * other integrations.
+ */
+export const productionBudget = { privateAppLimit: 100, reservedShare: 0.1 } as const;
+
+/** PortalBudget's timing margins (marginMs, searchMarginMs); the reserve is production's. */
+const budgetReservedShare = productionBudget.reservedShare;
 const budgetMarginMs = { standard: 250, search: 100 } as const;
 
 export const hubspotLimits = {
@@ -40,7 +47,7 @@ export interface TimeAtLimits {
   /** The larger of the two lanes: the floor at HubSpot's full limits. */
   seconds: number;
   /**
-   * The same calls at crmsync's own budget, which leaves 20% of each limit to the portal's
+   * The same calls at crmsync's own budget, which leaves 10% of each limit to the portal's
    * other integrations and keeps a timing margin (connectors/hubspot/budget.ts).
    */
   budgetSeconds: number;
@@ -62,4 +69,16 @@ export function timeAtLimits(endpoints: Readonly<Record<string, number>>): TimeA
     (calls.search / searchPlan.points) * (searchPlan.durationMs / 1000),
   );
   return { standardSeconds, searchSeconds, seconds: Math.max(standardSeconds, searchSeconds), budgetSeconds };
+}
+
+/**
+ * The floor of the share crmsync may use with a private app's limit (or a service key's): the
+ * calls at `limit × (1 − reservedShare)` per 10 s, search at 5 per s less the same share, the
+ * two lanes side by side. What a run measured at the limits is held to (issue 16: ≤ 1.05 ×).
+ */
+export function shareFloorSeconds(endpoints: Readonly<Record<string, number>>, budget: { privateAppLimit: number; reservedShare: number }): number {
+  const calls = splitCalls(endpoints);
+  const standard = (calls.standard * hubspotLimits.windowSeconds) / usableLimit(budget.privateAppLimit, budget.reservedShare);
+  const search = calls.search / usableLimit(hubspotLimits.searchPerSecond, budget.reservedShare);
+  return Math.max(standard, search);
 }

@@ -6,14 +6,16 @@ import { runAccountSyncScenario } from "../scenarios/account-sync.ts";
 import { runContactSyncScenario } from "../scenarios/contact-sync.ts";
 import { runManualLinkScenario } from "../scenarios/manual-link.ts";
 import { runReadCompanies } from "../scenarios/read-companies.ts";
+import { runSdkProgram } from "../sdk-program.ts";
 import type { BenchEnv } from "./env.ts";
 import { maxRssBytes } from "./stats.ts";
 
 export type ScenarioRequest =
-  | { kind: "account-sync"; env: BenchEnv; full: boolean }
+  | { kind: "account-sync"; env: BenchEnv; full: boolean; atLimits?: boolean }
   | { kind: "manual-link"; env: BenchEnv; options: { links: number; warmup: number; companyIds: string[] } }
   | { kind: "naive"; env: BenchEnv; sample: number | null }
   | { kind: "read"; env: BenchEnv; reader: "sdk" | "crmsync" }
+  | { kind: "sdk-program"; env: BenchEnv }
   | { kind: "contact-sync"; env: BenchEnv; run: "contacts" | "reconcile"; full: boolean };
 
 export interface ScenarioAnswer<T> {
@@ -28,13 +30,15 @@ export interface ScenarioAnswer<T> {
 export async function runScenario(request: ScenarioRequest): Promise<unknown> {
   switch (request.kind) {
     case "account-sync":
-      return runAccountSyncScenario(request.env, { full: request.full });
+      return runAccountSyncScenario(request.env, { full: request.full, atLimits: request.atLimits });
     case "manual-link":
       return runManualLinkScenario(request.env, request.options);
     case "naive":
       return runNaiveBaseline(request.env, { sample: request.sample });
     case "read":
       return runReadCompanies(request.env, request.reader);
+    case "sdk-program":
+      return runSdkProgram(request.env);
     case "contact-sync":
       return runContactSyncScenario(request.env, { kind: request.run, full: request.full });
   }

@@ -12,6 +12,9 @@ export const sizes = {
   small: { name: "small", customers: 1_000, companies: 1_200, deals: 1_500, contacts: 3_000 },
   medium: { name: "medium", customers: 10_000, companies: 12_000, deals: 15_000, contacts: 30_000 },
   large: { name: "large", customers: 100_000, companies: 120_000, deals: 150_000, contacts: 300_000 },
+  // Issue 16's memory goal: a million records (companies and deals read by a full account sync,
+  // contacts imported), at which a run must stay within 512 MB.
+  "1m": { name: "1m", customers: 370_000, companies: 450_000, deals: 550_000, contacts: 1_000_000 },
 } as const satisfies Record<string, { name: string; customers: number; companies: number; deals: number; contacts: number }>;
 
 export type SizeName = keyof typeof sizes;

@@ -48,10 +48,10 @@ function timedSource(source: AccountSource, timing: Timing): AccountSource {
   };
 }
 
-export async function runAccountSyncScenario(env: BenchEnv, options: { full: boolean }): Promise<AccountSyncResult> {
+export async function runAccountSyncScenario(env: BenchEnv, options: { full: boolean; atLimits?: boolean | undefined }): Promise<AccountSyncResult> {
   const database = openDatabase(env.target, { poolSize: 5 });
   try {
-    const ctx = openBenchContext(database, env);
+    const ctx = openBenchContext(database, env, options.atLimits);
     const opened = await ctx.crm.open(env.workspaceId, provider);
     if (!opened) throw new Error("the bench workspace is not connected");
     const session = { source: opened.accountSource, takeCalls: opened.takeCalls };

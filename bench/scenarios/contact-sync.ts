@@ -72,6 +72,9 @@ function countedSource(source: ContactSourceAndWriter, counts: Counted): Contact
     contactPropertyNames: () => timedCall(counts, () => source.contactPropertyNames()),
     listExists: (listId) => timedCall(counts, () => source.listExists(listId)),
     listMembers: (listId, cursor) => timedIterable(source.listMembers(listId, cursor), counts, (page) => (read.members += page.records.length)),
+    ...(source.listMembersByJoinTime
+      ? { listMembersByJoinTime: (listId: string, cursor: string | null) => timedIterable(source.listMembersByJoinTime!(listId, cursor), counts, (page) => (read.members += page.members.length)) }
+      : {}),
     contactIdsOfCompanies: (ids) => timedCall(counts, () => source.contactIdsOfCompanies(ids)),
     contactsModifiedSince: (o) => timedIterable(source.contactsModifiedSince(o), counts, (page) => (read.changed += page.length)),
     async getContacts(ids, properties, history) {

@@ -3,12 +3,12 @@ import { API_VERSIONS, endpointKey, listsBase, type ApiVersion } from "../api-ve
 import { iso } from "../clock.ts";
 import { EMULATOR_USER_ID } from "../auth.ts";
 import { HubSpotError, validationError } from "../errors.ts";
-import type { StoredList } from "../lists.ts";
+import type { JoinKey, StoredList } from "../lists.ts";
 import { route } from "../server.ts";
 import type { EmulatorStore } from "../store.ts";
 import { body, intParam, query } from "./common.ts";
 
-/** Lists (2026-09 and legacy v3): get, memberships (record-id order), search, create, delete, add/remove members. */
+/** Lists (2026-09 and legacy v3): get, memberships (record-id order, or join order), search, create, delete, add/remove members. */
 const READ = ["crm.lists.read", "crm.lists.write"];
 const WRITE = ["crm.lists.write"];
 
@@ -58,6 +58,18 @@ function checkSearchBody(b: ListSearchBody): void {
   throw validationError(`Invalid input JSON: Cannot build ListSearchRequest, some of required attributes are not set [${missing.join(", ")}]`, {
     errors: missing.map((name) => ({ message: `${name} is required`, in: name, code: "REQUIRED" })),
   });
+}
+
+/** Join-order paging tokens are opaque to clients, as HubSpot's are; here they hold a position, not an offset. */
+function joinToken(l: StoredList, id: number): string {
+  return Buffer.from(`${l.joinedAt.get(id)}:${id}`).toString("base64url");
+}
+
+function joinKey(raw: unknown, name: string): JoinKey | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const m = /^(\d+):(\d+)$/.exec(Buffer.from(String(raw), "base64url").toString());
+  if (!m) throw validationError(`Invalid ${name}: ${String(raw)}`);
+  return { at: Number(m[1]), id: Number(m[2]) };
 }
 
 function listNotFound(id: string): HubSpotError {
@@ -122,6 +134,32 @@ function registerVersion(app: FastifyInstance, store: EmulatorStore, version: Ap
     const hasPrev = backward ? got.more : after !== undefined && first !== undefined && l.members[0] !== first;
     if (hasNext && last !== undefined) paging.next = { after: String(last) };
     if (hasPrev && first !== undefined) paging.prev = { before: String(first) };
+    const out: { results: typeof results; total: number; paging?: typeof paging } = { results, total: l.members.length };
+    if (paging.next || paging.prev) out.paging = paging;
+    return out;
+  });
+
+  // Ascending join time after `after` or from the start; with only `before`, descending from it
+  // (HubSpot's reference for this endpoint).
+  app.get(`${base}/:listId/memberships/join-order`, route({ endpoint: key("lists.memberships.joinOrder"), scopes: READ }), async (req) => {
+    const l = requireList((req.params as { listId: string }).listId);
+    const q = query(req);
+    const limit = intParam(q.limit, "limit", 100, 250);
+    const after = joinKey(q.after, "after");
+    const before = joinKey(q.before, "before");
+    const backward = before !== undefined && after === undefined;
+    const got = store.lists.pageByJoin(l, backward ? before : (after ?? null), limit, backward);
+    const results = got.items.map((id) => ({ recordId: String(id), membershipTimestamp: iso(l.joinedAt.get(id)!) }));
+    const first = got.items[0];
+    const last = got.items[got.items.length - 1];
+    const paging: { next?: { after: string }; prev?: { before: string } } = {};
+    if (backward) {
+      if (got.more && last !== undefined) paging.prev = { before: joinToken(l, last) };
+      if (first !== undefined && store.lists.pageByJoin(l, { at: l.joinedAt.get(first)!, id: first }, 1, false).items.length > 0) paging.next = { after: joinToken(l, first) };
+    } else {
+      if (got.more && last !== undefined) paging.next = { after: joinToken(l, last) };
+      if (first !== undefined && store.lists.pageByJoin(l, { at: l.joinedAt.get(first)!, id: first }, 1, true).items.length > 0) paging.prev = { before: joinToken(l, first) };
+    }
     const out: { results: typeof results; total: number; paging?: typeof paging } = { results, total: l.members.length };
     if (paging.next || paging.prev) out.paging = paging;
     return out;

@@ -264,6 +264,33 @@ describe("lists through the SDK", () => {
   });
 });
 
+describe("list memberships in join order through the SDK", () => {
+  it("pages by the time members joined, a re-added member last, and backward from a cursor newest first", async () => {
+    const ids = emu.store.objects.contacts.records.slice(0, 262).map((r) => r.id);
+    const list = emu.store.createList("SDK join order", "contacts", ids.slice(0, 260));
+    const listId = String(list.listId);
+    const p1 = await client.crm.lists.membershipsApi.getPageOrderedByAddedToListDate(listId, undefined, undefined, 250);
+    expect(p1.results).toHaveLength(250);
+    expect(p1.results[0]!.membershipTimestamp).toBeInstanceOf(Date);
+    // Joined together: ties go by record id.
+    expect(p1.results.map((r) => Number(r.recordId))).toEqual(ids.slice(0, 250));
+    // The first member leaves and comes back later, then a new one joins: both after the rest.
+    const later = emu.store.now() + 1000;
+    emu.store.lists.removeMembers(list, [ids[0]!], later);
+    emu.store.lists.addMembers(list, [ids[0]!, ids[261]!], later + 1);
+    const p2 = await client.crm.lists.membershipsApi.getPageOrderedByAddedToListDate(listId, p1.paging!.next!.after);
+    expect(p2.results.map((r) => Number(r.recordId))).toEqual([...ids.slice(250, 260), ids[0], ids[261]]);
+    expect(p2.paging?.next).toBeUndefined();
+    expect(p2.paging?.prev?.before).toBeDefined();
+    const back = await client.crm.lists.membershipsApi.getPageOrderedByAddedToListDate(listId, undefined, p2.paging!.prev!.before, 3);
+    expect(back.results.map((r) => Number(r.recordId))).toEqual([ids[249], ids[248], ids[247]]);
+    // Record-id order is unchanged by join times.
+    const byId = await client.crm.lists.membershipsApi.getPage(listId, undefined, undefined, 1);
+    expect(byId.results[0]!.recordId).toBe(String(ids[0]));
+    emu.store.deleteList(list.listId);
+  });
+});
+
 describe("writes through the SDK", () => {
   it("creates lists, adds members and reads several lists", async () => {
     const created = await client.crm.lists.listsApi.create({ name: "SDK created", objectTypeId: "0-1", processingType: "MANUAL" });

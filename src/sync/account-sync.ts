@@ -27,6 +27,7 @@ import {
   upsertCompanies,
   upsertDeals,
 } from "../db/repositories/crm-mirror.ts";
+import { redoableTransaction } from "../db/durability.ts";
 import { refreshPlannerStatistics, type TableName } from "../db/planner-statistics.ts";
 import { addRunProgress, countRunErrors, recordSyncErrors, transitionRun, type RecordedError } from "../db/repositories/sync-runs.ts";
 import type { Database, SyncRun } from "../db/schema.ts";
@@ -170,7 +171,8 @@ class RunContext {
   }): Promise<void> {
     const next = step.checkpoint ? { ...this.checkpoint, ...step.checkpoint } : null;
     let errors: readonly StepError[] = [];
-    await this.db.transaction().execute(async (trx) => {
+    // What a step writes comes from the CRM and is redone from the checkpoint before it.
+    await redoableTransaction(this.db, async (trx) => {
       const result = (await step.write?.(trx)) ?? {};
       errors = result.errors ?? [];
       if (errors.length > 0) {

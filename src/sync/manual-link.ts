@@ -7,6 +7,7 @@ import { pickDeal } from "../core/linking.ts";
 import { listSyncedFields } from "../db/repositories/custom-fields.ts";
 import { addDealCompanies, upsertCompanies, upsertDeals } from "../db/repositories/crm-mirror.ts";
 import { getCustomer, setCustomerLink } from "../db/repositories/customers.ts";
+import { inTransaction } from "../db/repositories/field-values.ts";
 import { addRunProgress, createRun, recordSyncErrors, transitionRun } from "../db/repositories/sync-runs.ts";
 import { getSyncSettings } from "../db/repositories/sync-settings.ts";
 import type { Database } from "../db/schema.ts";
@@ -47,21 +48,25 @@ export async function linkCustomerManually(
   if (typeof input.dealId === "string" && deals.length === 0) throw new AppError("not_found", `${crm.displayName} deal ${input.dealId} was not found.`, { dealId: input.dealId });
   const dealId = typeof input.dealId === "string" ? input.dealId : input.dealId === null ? null : pickDeal(deals.map((d) => ({ id: d.id, createdAt: d.createdAt ?? "" })));
 
-  const seenAt = new Date().toISOString();
-  await upsertCompanies(db, workspaceId, provider, [company], seenAt);
-  await upsertDeals(db, workspaceId, provider, deals, seenAt);
-  await addDealCompanies(db, workspaceId, provider, deals.filter((d) => found.dealIds.includes(d.id)).map((d) => ({ companyId: company.id, dealId: d.id })));
-  await setCustomerLink(db, workspaceId, customerId, { companyId: company.id, dealId, source: "manual" });
+  // The local writes commit together: one commit to wait for (each waits for the disk,
+  // decision 0051), and a failure leaves no half-made link.
+  const finishedRun = await inTransaction(db, async (trx) => {
+    const seenAt = new Date().toISOString();
+    await upsertCompanies(trx, workspaceId, provider, [company], seenAt);
+    await upsertDeals(trx, workspaceId, provider, deals, seenAt);
+    await addDealCompanies(trx, workspaceId, provider, deals.filter((d) => found.dealIds.includes(d.id)).map((d) => ({ companyId: company.id, dealId: d.id })));
+    await setCustomerLink(trx, workspaceId, customerId, { companyId: company.id, dealId, source: "manual" });
 
-  const settings = await getSyncSettings(db, workspaceId, provider);
-  if (settings.accountSyncEnabled) {
-    const run = await createRun(db, { workspaceId, provider, kind: "link", trigger: "link", triggeredBy: userId });
-    await transitionRun(db, run.id, "running");
-    const result = await syncValues(db, workspaceId, provider, crm.displayName, fields, [{ id: customerId, companyId: company.id, dealId, source: "manual" }]);
-    await recordSyncErrors(db, result.errors.map((e) => ({ ...e, runId: run.id, workspaceId })));
-    await addRunProgress(db, run.id, { read: 1 + deals.length, linked: 1, updated: result.updated, crmCalls: session.takeCalls() });
-    await transitionRun(db, run.id, outcomeStatus(result.errors.length, false), { message: `Linked by hand to company ${company.id}` });
-    await onRunFinished(run.id);
-  }
+    const settings = await getSyncSettings(trx, workspaceId, provider);
+    if (!settings.accountSyncEnabled) return null;
+    const run = await createRun(trx, { workspaceId, provider, kind: "link", trigger: "link", triggeredBy: userId });
+    await transitionRun(trx, run.id, "running");
+    const result = await syncValues(trx, workspaceId, provider, crm.displayName, fields, [{ id: customerId, companyId: company.id, dealId, source: "manual" }]);
+    await recordSyncErrors(trx, result.errors.map((e) => ({ ...e, runId: run.id, workspaceId })));
+    await addRunProgress(trx, run.id, { read: 1 + deals.length, linked: 1, updated: result.updated, crmCalls: session.takeCalls() });
+    await transitionRun(trx, run.id, outcomeStatus(result.errors.length, false), { message: `Linked by hand to company ${company.id}` });
+    return run.id;
+  });
+  if (finishedRun !== null) await onRunFinished(finishedRun);
   return (await getCustomer(db, workspaceId, customerId))!;
 }

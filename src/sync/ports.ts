@@ -31,6 +31,15 @@ export interface SourcePage<T> {
   cursor: string | null;
 }
 
+export interface JoinOrderPage {
+  /** Member ids with when they joined (epoch ms), in join order. */
+  members: { id: string; joinedAt: number }[];
+  /** Reads the next page; null on the last. */
+  cursor: string | null;
+  /** The cursor that read this page (null for the first). */
+  readWith: string | null;
+}
+
 export interface AccountSource {
   /** Every live company, page by page, resuming after `cursor` when given. */
   companies(options: { properties: string[]; cursor?: string | null }): AsyncIterable<SourcePage<CrmCompany>>;
@@ -137,6 +146,12 @@ export interface ContactSource {
   listExists(listId: string): Promise<boolean>;
   /** Member contact ids of a list, page by page (ids only, the CRM's largest page). */
   listMembers(listId: string, cursor: string | null): AsyncIterable<SourcePage<string>>;
+  /**
+   * Members in the order they joined the list, oldest first, from `cursor` (one a page carried
+   * as `readWith`). Optional: a CRM that cannot order by join time reads the whole membership
+   * on every run.
+   */
+  listMembersByJoinTime?(listId: string, cursor: string | null): AsyncIterable<JoinOrderPage>;
   /** Contact ids associated with each company. */
   contactIdsOfCompanies(companyIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Contacts changed at or after `sinceMs` (CRM time), oldest change first. */

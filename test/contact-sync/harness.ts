@@ -2,7 +2,7 @@
 // emulator over HTTP, a background worker) plus helpers for contacts on both sides.
 import { PRIVATE_APP_TOKEN } from "../../emulator/index.ts";
 import type { Dialect } from "../../src/db/database.ts";
-import { HubSpotHarness, type RunErrorJson, type RunJson } from "../support/hubspot.ts";
+import { HubSpotHarness, type HubSpotHarnessOptions, type RunErrorJson, type RunJson } from "../support/hubspot.ts";
 import type { TestWorkspace } from "../support/app.ts";
 
 export interface ContactJson {
@@ -51,8 +51,8 @@ export type Props = Record<string, string>;
 export class ContactHarness {
   private constructor(readonly h: HubSpotHarness) {}
 
-  static async start(dialect: Dialect = "sqlite"): Promise<ContactHarness> {
-    const h = await HubSpotHarness.start(dialect);
+  static async start(dialect: Dialect = "sqlite", options: HubSpotHarnessOptions = {}): Promise<ContactHarness> {
+    const h = await HubSpotHarness.start(dialect, options);
     await h.connect();
     return new ContactHarness(h);
   }

@@ -43,7 +43,7 @@ describe.each(dialects)("contact sync: inbound from a list on %s", (dialect: Dia
     expect(errors.map((e) => e.code).sort()).toEqual(["contact_missing_handle"]);
     expect(errors[0]).toMatchObject({ crmId: noHandle });
     expect(done.counters).toMatchObject({ read: 5, created: 2, linked: 1 });
-    expect(done.crmCalls.byEndpoint).toMatchObject({ "lists.memberships": 1, "contacts.batch.read": 1, "lists.get": 1, "properties.contacts.list": 1 });
+    expect(done.crmCalls.byEndpoint).toMatchObject({ "lists.memberships.joinOrder": 1, "contacts.batch.read": 1, "lists.get": 1, "properties.contacts.list": 1 });
 
     // A second HubSpot contact claiming Kim's email while Kim is linked: contact_already_linked.
     // (HubSpot keeps emails unique, so the clash comes from the phone of a phone-only contact.)

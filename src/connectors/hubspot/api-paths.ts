@@ -25,6 +25,7 @@ export const hubspotPaths = {
   property: (type: ObjectType, name: string): string => `/crm/properties/${apiVersion}/${type}/${id(name)}`,
   list: (listId: string): string => `/crm/lists/${apiVersion}/${id(listId)}`,
   listMemberships: (listId: string): string => `/crm/lists/${apiVersion}/${id(listId)}/memberships`,
+  listMembershipsByJoin: (listId: string): string => `/crm/lists/${apiVersion}/${id(listId)}/memberships/join-order`,
   listSearch: (): string => `/crm/lists/${apiVersion}/search`,
   accountDetails: (): string => `/account-info/${apiVersion}/details`,
   oauthToken: (): string => `/oauth/${oauthVersion}/token`,

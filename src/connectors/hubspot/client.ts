@@ -42,7 +42,8 @@ import type {
   FilterGroup,
   HubSpotList,
   HubSpotRecord,
-  ListMembership,
+  MembershipOptions,
+  MembershipPage,
   ObjectType,
   Page,
   SearchResponse,
@@ -130,7 +131,7 @@ export interface HubSpotClient {
   listProperties(type: ObjectType): Promise<HubSpotProperty[]>;
   getProperty(type: ObjectType, name: string): Promise<HubSpotProperty | null>;
   getList(listId: string): Promise<HubSpotList | null>;
-  listMemberships(listId: string, options?: { after?: string | undefined; pageSize?: number | undefined }): AsyncIterable<Page<ListMembership>>;
+  listMemberships(listId: string, options?: MembershipOptions): AsyncIterable<MembershipPage>;
   /** Lists of every object type whose name contains `query` (all when empty), page by page; `size` filled from the list's size property. */
   searchLists(options?: ListSearchOptions): AsyncIterable<ListSearchPage>;
   /** The portal the credentials belong to (its real id), and its time zone and UI domain. */
@@ -382,19 +383,21 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     );
   }
 
-  async function* listMemberships(listId: string, o: { after?: string | undefined; pageSize?: number | undefined } = {}): AsyncGenerator<Page<ListMembership>> {
-    const endpoint = "lists.memberships";
+  async function* listMemberships(listId: string, o: MembershipOptions = {}): AsyncGenerator<MembershipPage> {
+    const joined = o.order === "joined";
+    const endpoint = joined ? "lists.memberships.joinOrder" : "lists.memberships";
     let after = o.after;
     do {
+      const requestedAfter = after;
       const { status, body } = await call<unknown>({
         endpoint,
         method: "GET",
-        path: hubspotPaths.listMemberships(listId),
+        path: joined ? hubspotPaths.listMembershipsByJoin(listId) : hubspotPaths.listMemberships(listId),
         query: { limit: Math.min(o.pageSize ?? limits.listMembershipsPage, limits.listMembershipsPage), after },
       });
       const page = parse(membershipsSchema, body, endpoint, status);
       after = nextAfter(page.paging);
-      yield { results: page.results.map(asMembership), nextAfter: after };
+      yield { results: page.results.map(asMembership), nextAfter: after, requestedAfter };
     } while (after !== undefined);
   }
 

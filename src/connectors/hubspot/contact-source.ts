@@ -10,6 +10,7 @@ import {
   type CrmContact,
   type CrmContactList,
   type CrmPropertyChange,
+  type JoinOrderPage,
   type SourcePage,
 } from "../../sync/ports.ts";
 import type { HubSpotClient } from "./client.ts";
@@ -17,7 +18,7 @@ import { chunk, limits } from "./client.ts";
 import { isHubSpotError } from "./errors.ts";
 import { contactBaseProperties, withBase } from "./mappers.ts";
 import { guarded, toConnectorError } from "./source-errors.ts";
-import type { BatchInputError, BatchResult, HubSpotRecord } from "./types.ts";
+import type { BatchInputError, BatchResult, HubSpotRecord, MembershipPage } from "./types.ts";
 
 /** HubSpot's default contact→company association type. */
 const contactToCompanyType = 279;
@@ -85,6 +86,15 @@ function validationFailure(error: BatchInputError): ContactWriteFailure {
 const contactProps = (asked: readonly string[]) => withBase(contactBaseProperties, asked);
 
 export function createHubSpotContactSource(client: HubSpotClient): ContactSource & ContactWriter {
+  async function* memberships(listId: string, cursor: string | null, order: "recordId" | "joined"): AsyncGenerator<MembershipPage> {
+    try {
+      yield* client.listMemberships(listId, { after: cursor ?? undefined, pageSize: limits.listMembershipsPage, order });
+    } catch (error) {
+      if (isHubSpotError(error, "not_found")) throw new ConnectorError("list_not_found", `The HubSpot list ${listId} no longer exists.`, null, { listId });
+      throw toConnectorError(error);
+    }
+  }
+
   async function createOne(input: { properties: Record<string, string>; companyId: string | null }): Promise<CrmContact | ContactWriteFailure> {
     const attempt = async (withCompany: boolean): Promise<BatchResult<HubSpotRecord>> =>
       client.batchCreate("contacts", [
@@ -148,13 +158,17 @@ export function createHubSpotContactSource(client: HubSpotClient): ContactSource
 
     listMembers(listId, cursor) {
       return (async function* (): AsyncGenerator<SourcePage<string>> {
-        try {
-          for await (const page of client.listMemberships(listId, { after: cursor ?? undefined, pageSize: limits.listMembershipsPage })) {
-            yield { records: page.results.map((m) => m.recordId), cursor: page.nextAfter ?? null };
-          }
-        } catch (error) {
-          if (isHubSpotError(error, "not_found")) throw new ConnectorError("list_not_found", `The HubSpot list ${listId} no longer exists.`, null, { listId });
-          throw toConnectorError(error);
+        for await (const page of memberships(listId, cursor, "recordId")) yield { records: page.results.map((m) => m.recordId), cursor: page.nextAfter ?? null };
+      })();
+    },
+
+    listMembersByJoinTime(listId, cursor) {
+      return (async function* (): AsyncGenerator<JoinOrderPage> {
+        for await (const page of memberships(listId, cursor, "joined")) {
+          // membershipTimestamp is required in this endpoint's answer; a missing one sorts first,
+          // which only makes the engine's check of a resumed position stricter.
+          const members = page.results.map((m) => ({ id: m.recordId, joinedAt: parseTime(m.membershipTimestamp) ?? 0 }));
+          yield { members, cursor: page.nextAfter ?? null, readWith: page.requestedAfter ?? null };
         }
       })();
     },

@@ -157,6 +157,18 @@ export interface ListMembership {
   membershipTimestamp?: string | undefined;
 }
 
+/** A memberships page and the cursor that asked for it (none for the first page). */
+export interface MembershipPage extends Page<ListMembership> {
+  requestedAfter?: string | undefined;
+}
+
+export interface MembershipOptions {
+  after?: string | undefined;
+  pageSize?: number | undefined;
+  /** Record-id order (the default), or the order members joined the list, oldest first. */
+  order?: "recordId" | "joined" | undefined;
+}
+
 /** What HubSpot's token introspection says about an OAuth access token. */
 export interface AccessTokenInfo {
   scopes: string[];

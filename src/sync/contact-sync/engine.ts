@@ -129,15 +129,19 @@ export class ContactRun extends CrmPage {
     const source = this.settings.source;
     if (source.kind === "list") {
       try {
-        // Two membership pages (500 ids) make five full batch reads; the cursor is saved only
-        // once the ids before it are handled, so a resumed run never skips one.
-        let buffered: string[] = [];
-        for await (const page of this.deps.source.listMembers(source.listId, this.checkpoint.cursor)) {
-          buffered.push(...page.records);
-          if (buffered.length < sourceBuffer && page.cursor !== null) continue;
-          await this.sourcePage(buffered.map((crmId) => ({ crmId, customerId: null })));
-          buffered = [];
-          await this.save({ cursor: page.cursor });
+        if (this.deps.source.listMembersByJoinTime) {
+          while (!(await this.readJoinOrder(source.listId)));
+        } else {
+          // Two membership pages (500 ids) make five full batch reads; the cursor is saved only
+          // once the ids before it are handled, so a resumed run never skips one.
+          let buffered: string[] = [];
+          for await (const page of this.deps.source.listMembers(source.listId, this.checkpoint.cursor)) {
+            buffered.push(...page.records);
+            if (buffered.length < sourceBuffer && page.cursor !== null) continue;
+            await this.sourcePage(buffered.map((crmId) => ({ crmId, customerId: null })));
+            buffered = [];
+            await this.save({ cursor: page.cursor });
+          }
         }
       } catch (error) {
         if (error instanceof ConnectorError && error.code === "list_not_found") throw new ContactRunStopped("crm_list_not_found", `The ${this.deps.crmName} list ${source.listId} no longer exists; choose another list.`);
@@ -159,6 +163,41 @@ export class ContactRun extends CrmPage {
     await this.save({ phase: this.nextAfter("source"), cursor: null });
   }
 
+  /**
+   * The list's members in join order, buffered and saved as readSource's loop does, remembering
+   * the last page read. An incremental pass starts at the previous pass's last page, so it reads
+   * the members who joined since (a member who left and came back joins again). A cursor is
+   * opaque: if the first page neither holds that page's newest member nor starts before it, the
+   * cursor may have moved past members who joined since, and the pass starts over from the
+   * first member (false is returned; members already read are not read again).
+   */
+  protected async readJoinOrder(listId: string): Promise<boolean> {
+    const { memberTail, tailUnchecked } = this.checkpoint;
+    let check = tailUnchecked === true && memberTail ? memberTail : null;
+    let tail = memberTail ?? null;
+    let buffered: string[] = [];
+    const from = this.checkpoint.cursor ?? check?.cursor ?? null;
+    for await (const page of this.deps.source.listMembersByJoinTime!(listId, from)) {
+      if (check !== null) {
+        const first = page.members[0];
+        const held = check.cursor === null || page.members.some((m) => m.id === check!.id) || (first !== undefined && first.joinedAt < check.joinedAt);
+        if (!held) {
+          await this.save({ cursor: null, tailUnchecked: false });
+          return false;
+        }
+        check = null;
+      }
+      const newest = page.members[page.members.length - 1];
+      if (newest) tail = { listId, cursor: page.readWith, joinedAt: newest.joinedAt, id: newest.id };
+      buffered.push(...page.members.map((m) => m.id));
+      if (buffered.length < sourceBuffer && page.cursor !== null) continue;
+      await this.sourcePage(buffered.map((crmId) => ({ crmId, customerId: null })));
+      buffered = [];
+      await this.save({ cursor: page.cursor, memberTail: tail, tailUnchecked: false });
+    }
+    return true;
+  }
+
   protected async sourcePage(members: { crmId: string; customerId: string | null }[]): Promise<void> {
     if (members.length === 0) return;
     this.pageReadAt = this.now().toISOString();
@@ -178,17 +217,18 @@ export class ContactRun extends CrmPage {
 
   protected async readChanges(): Promise<void> {
     this.ensureProperties();
-    const { passStartedAt } = this.checkpoint;
+    const { passStartedAt, memberSince } = this.checkpoint;
     for await (const records of this.deps.source.contactsModifiedSince({ sinceMs: this.checkpoint.sinceMs ?? 0, properties: this.properties })) {
       this.pageReadAt = this.now().toISOString();
       const known = await sourceRecords(this.db, this.workspaceId, this.deps.provider, records.map((r) => r.id));
       const linked = this.twoWay ? await listContactsByExternalIds(this.db, this.workspaceId, records.map((r) => r.id)) : new Map<string, ContactRecord>();
-      // In the source this pass, or (two-way) linked already, e.g. a contact crmsync pushed; and
+      // In the source (this pass, or since the last full one when only new members are read), or
+      // (two-way) linked already, e.g. a contact crmsync pushed; and
       // not already handled at this version (the overlap re-reads the last minutes' changes).
       const relevant = records.filter((r) => {
         const rec = known.get(r.id);
         if (rec && rec.crmModifiedAt !== null && rec.crmModifiedAt === r.modifiedAt) return false;
-        return rec?.seenAt === passStartedAt || linked.has(r.id);
+        return (rec !== undefined && rec.seenAt >= (memberSince ?? passStartedAt)) || linked.has(r.id);
       });
       this.counts.skipped += records.length - relevant.length;
       const customerOf = new Map(relevant.map((r) => [r.id, known.get(r.id)?.customerId ?? null]));

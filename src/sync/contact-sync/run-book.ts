@@ -7,6 +7,7 @@ import { saveOutcomes } from "../../db/repositories/contact-sync-state.ts";
 import { markContactsSynced, type ContactRecord, type PreparedContact } from "../../db/repositories/contacts.ts";
 import { addRunProgress, recordSyncErrors, saveCheckpoint, type RecordedError } from "../../db/repositories/sync-runs.ts";
 import type { Kysely } from "kysely";
+import { redoableTransaction } from "../../db/durability.ts";
 import type { Database, SyncRun } from "../../db/schema.ts";
 import type { ContactSyncSettings } from "./settings.ts";
 import type { CountryCode } from "libphonenumber-js";
@@ -107,7 +108,11 @@ export class RunBook {
   protected async inPage<T>(fn: () => Promise<T>): Promise<T> {
     if (this.dry || this.trx !== null) return fn();
     let stopped: { error: unknown } | null = null;
-    const result = await this.deps.db.transaction().execute(async (trx) => {
+    // An inbound page only holds what was read from the CRM, redone from the checkpoint before
+    // it; a two-way page records writes made in the CRM, so its commit waits for the disk.
+    const transaction = <R>(work: (trx: Kysely<Database>) => Promise<R>): Promise<R> =>
+      this.twoWay ? this.deps.db.transaction().execute(work) : redoableTransaction(this.deps.db, work);
+    const result = await transaction(async (trx) => {
       this.trx = trx;
       try {
         return await fn();

@@ -16,6 +16,7 @@ import {
   type ContactCheckpoint,
   type ContactRunKind,
   type ContactSyncDeps,
+  type MemberTail,
   type Phase,
   type PreviewPlan,
 } from "./types.ts";
@@ -34,7 +35,18 @@ export async function planContactRun(deps: ContactSyncDeps, workspaceId: string,
   const stale = !lastFull || now.getTime() - Date.parse(lastFull) >= (deps.fullPassEveryMs ?? defaultFullPassEveryMs);
   const full = requested === "1" || stale || watermark === null;
   if (requested === "1") await setSyncState(deps.db, workspaceId, deps.provider, contactStateKeys.fullRequested, "0");
-  return { ...base, mode: full ? "full" : "incremental", sinceMs: full ? null : Number(watermark) - (deps.overlapMs ?? defaultOverlapMs), createdSince: null };
+  const planned: ContactCheckpoint = { ...base, mode: full ? "full" : "incremental", sinceMs: full ? null : Number(watermark) - (deps.overlapMs ?? defaultOverlapMs), createdSince: null };
+  if (full || settings.source.kind !== "list" || deps.source.listMembersByJoinTime === undefined) return planned;
+  // Only the members who joined since the last pass are read; one who left is still updated
+  // until the next full pass (at most fullPassEveryMs later) reads the whole membership.
+  const tail = parseTail(await getSyncState(deps.db, workspaceId, deps.provider, contactStateKeys.memberTail), settings.source.listId);
+  return { ...planned, memberTail: tail, tailUnchecked: tail !== null, memberSince: lastFull };
+}
+
+function parseTail(raw: string | null, listId: string): MemberTail | null {
+  if (raw === null) return null;
+  const tail = JSON.parse(raw) as MemberTail;
+  return tail.listId === listId ? tail : null;
 }
 
 
@@ -60,6 +72,7 @@ export async function runContactSync(deps: ContactSyncDeps, run: SyncRun, settin
     // Everything changed before this pass started has been read (the overlap covers indexing delay).
     await setSyncState(deps.db, run.workspace_id, deps.provider, contactStateKeys.watermarkMs, String(Date.parse(engine.checkpoint.passStartedAt)));
     if (engine.checkpoint.mode === "full") await setSyncState(deps.db, run.workspace_id, deps.provider, contactStateKeys.lastFullAt, engine.checkpoint.passStartedAt);
+    if (engine.checkpoint.memberTail) await setSyncState(deps.db, run.workspace_id, deps.provider, contactStateKeys.memberTail, JSON.stringify(engine.checkpoint.memberTail));
   }
   return transitionRun(deps.db, run.id, outcomeStatus(engine.errors, false), { message: engine.summary() });
 }

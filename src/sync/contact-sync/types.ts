@@ -21,6 +21,22 @@ export interface ContactCheckpoint {
   writes: number;
   /** push: only contacts created at or after this time. */
   createdSince: string | null;
+  /** A list read in join order: the last page read (its cursor and newest member), kept for the next pass. */
+  memberTail?: MemberTail | null;
+  /** The pass starts at memberTail's page, not yet checked to hold that member or an older one. */
+  tailUnchecked?: boolean;
+  /**
+   * Members seen by any pass since this time count as in the source (the last full pass's start:
+   * an incremental pass reads only the members who joined since). Absent: this pass's members.
+   */
+  memberSince?: string | null;
+}
+
+export interface MemberTail {
+  listId: string;
+  cursor: string | null;
+  joinedAt: number;
+  id: string;
 }
 
 export interface ContactSyncDeps {
@@ -42,6 +58,7 @@ export const contactStateKeys = {
   fullRequested: "contacts.full_requested",
   lastFullAt: "contacts.last_full_at",
   watermarkMs: "contacts.watermark_ms",
+  memberTail: "contacts.member_tail",
 } as const;
 
 export const defaultContactLimit = 1_000_000;
