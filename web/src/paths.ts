@@ -11,4 +11,5 @@ export const paths = {
   run: (id: string) => `/sync-activity/${encodeURIComponent(id)}`,
   hubspot: "/integrations/hubspot",
   notifications: "/notifications",
+  security: "/settings/security",
 };

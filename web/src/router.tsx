@@ -37,6 +37,8 @@ export const router = createBrowserRouter([
       { path: "integrations", element: <Navigate to={paths.hubspot} replace /> },
       { path: "integrations/hubspot", element: screen(async () => (await import("./screens/integrations/HubSpotIntegrationScreen.tsx")).HubSpotIntegrationScreen) },
       { path: "notifications", element: screen(async () => (await import("./screens/notifications/NotificationsScreen.tsx")).NotificationsScreen) },
+      { path: "settings", element: <Navigate to={paths.security} replace /> },
+      { path: "settings/security", element: screen(async () => (await import("./screens/security/SecurityScreen.tsx")).SecurityScreen) },
       { path: "*", element: <NotFoundScreen /> },
     ],
   },

@@ -23,4 +23,6 @@ export const keys = {
   deals: (companyId: string) => ["hubspot", "deals", companyId] as const,
   notifications: ["notifications"] as const,
   notificationList: (unreadOnly: boolean) => ["notifications", "list", unreadOnly] as const,
+  apiTokens: ["api-tokens"] as const,
+  signInSessions: ["sign-in-sessions"] as const,
 };
