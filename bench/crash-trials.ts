@@ -16,6 +16,7 @@ import { insertCustomers, snapshotWorkspace, uniquelyMatchableCompanies } from "
 import type { CrashDeployment, TrialWorkspace } from "./crash/deployment.ts";
 import { postgresDeployment } from "./crash/postgres.ts";
 import { sqliteDeployment } from "./crash/sqlite.ts";
+import { prng } from "../test/support/prng.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -44,18 +45,6 @@ const emulator = { seed: 9, companies: 500, deals: 500, contacts: 0 };
 const matchedCustomers = 150;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** mulberry32: the same seed kills at the same points. */
-function prng(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function until<T>(timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
   const end = Date.now() + timeoutMs;

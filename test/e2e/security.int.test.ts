@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { seriousViolations } from "./axe.ts";
-import { openBrowser, signIn, type TestBrowser } from "./browser.ts";
+import { openBrowser, screenshotIfFailed, signIn, type TestBrowser } from "./browser.ts";
 
 const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
@@ -35,11 +35,7 @@ describe("Settings › Security", () => {
     page.on("pageerror", (error) => pageErrors.push(error.message));
   }, 120_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === "fail" && page) {
-      await page.screenshot({ path: `test-results/e2e-${context.task.name.replace(/[^a-z0-9]+/gi, "-")}.png` }).catch(() => undefined);
-    }
-  });
+  afterEach((context) => screenshotIfFailed(context, page));
 
   afterAll(async () => {
     await browser?.close();
