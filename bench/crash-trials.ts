@@ -110,7 +110,9 @@ async function trialsOn(d: CrashDeployment, random: () => number): Promise<Diale
     await d.enable(ws);
     const run = await until(30_000, async () => (await runs(ws.id)).find((r) => r.status === "running"));
     if (!run) return { survived: false, killedAt: "never started", settledMs: null, problems: ["the run never started"] };
-    await sleep(Math.floor(random() * runMs));
+    // A point of the run as long as the reference took, counted from the run's own start (seeing
+    // it running may take a while on a loaded machine).
+    await sleep(Math.max(0, Date.parse(run.started_at!) + Math.floor(random() * runMs) - Date.now()));
     const atKill = (await runs(ws.id)).find((r) => r.id === run.id)!;
     await d.killWorker();
     await d.afterKill(ws);

@@ -60,7 +60,9 @@ export class LoginThrottle {
     this.#account = new RateLimiterMemory({ keyPrefix: "login:account", points: o.accountAttempts, duration: o.windowSeconds });
     this.#address = new RateLimiterMemory({ keyPrefix: "login:address", points: o.addressAttempts, duration: o.windowSeconds });
     this.#verify = o.verify;
-    this.#gate = new FairGate({ concurrency: o.concurrentChecks, perClient: 1, maxWaitingPerClient: 4, maxWaiting: 64 });
+    // One check slot is kept for attempts with a clean record (when there are two or more): a
+    // flood never holds every core, so someone's sign-in starts at once.
+    this.#gate = new FairGate({ concurrency: o.concurrentChecks, suspectConcurrency: Math.max(1, o.concurrentChecks - 1), perClient: 1, maxWaitingPerClient: 4, maxWaiting: 64 });
   }
 
   /**
