@@ -1,6 +1,21 @@
 // The table rate-limiter-flexible's RateLimiterPostgres keeps counters in, created by crmsync
 // (tableCreated: true) so processes starting together do not race on it.
 import type pg from "pg";
+import { RateLimiterPostgres } from "rate-limiter-flexible";
+
+/** A limiter over a table created by createRateLimiterTable, without the library's own cleanup timer. */
+export function postgresLimiter(pool: pg.Pool, tableName: string, o: { keyPrefix: string; points: number; durationSeconds: number }): RateLimiterPostgres {
+  return new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: "pool",
+    tableName,
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    keyPrefix: o.keyPrefix,
+    points: o.points,
+    duration: o.durationSeconds,
+  });
+}
 
 /**
  * CREATE TABLE IF NOT EXISTS is not safe against itself: processes starting together can fail

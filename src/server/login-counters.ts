@@ -2,8 +2,8 @@
 // that API processes behind a load balancer share one count per account and address instead of
 // each allowing the full number of attempts (docs/decisions/0055).
 import type pg from "pg";
-import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible";
-import { cleanExpiredCounters, createRateLimiterTable } from "../db/rate-limiter-table.ts";
+import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
+import { cleanExpiredCounters, createRateLimiterTable, postgresLimiter } from "../db/rate-limiter-table.ts";
 
 /** The part of rate-limiter-flexible's limiters the throttle uses. Over the limit, consume rejects with a RateLimiterRes. */
 export interface LoginCounter {
@@ -26,16 +26,7 @@ export function postgresLoginCounters(pool: pg.Pool, tableName = "login_attempts
   ready.catch(() => undefined);
   const stopCleaning = cleanExpiredCounters(pool, tableName, 300_000);
   const counters: LoginCounters = (o) => {
-    const limiter = new RateLimiterPostgres({
-      storeClient: pool,
-      storeType: "pool",
-      tableName,
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      keyPrefix: o.keyPrefix,
-      points: o.points,
-      duration: o.durationSeconds,
-    });
+    const limiter = postgresLimiter(pool, tableName, o);
     return {
       async consume(key, points) {
         await ready;

@@ -2,8 +2,7 @@
 // every crmsync process on every machine takes a portal's calls from one shared budget. Each
 // admission is one atomic upsert; the slot plan in budget.ts keeps HubSpot's rolling windows.
 import type pg from "pg";
-import { RateLimiterPostgres } from "rate-limiter-flexible";
-import { cleanExpiredCounters, createRateLimiterTable } from "../../db/rate-limiter-table.ts";
+import { cleanExpiredCounters, createRateLimiterTable, postgresLimiter } from "../../db/rate-limiter-table.ts";
 import type { BudgetStore, LimiterOptions, RateLimiterLike } from "./budget.ts";
 
 export interface PostgresBudgetStoreOptions {
@@ -34,16 +33,7 @@ export function createPostgresBudgetStore(pool: pg.Pool, options: PostgresBudget
     ready,
     shared: true,
     limiter(o: LimiterOptions): RateLimiterLike {
-      const limiter = new RateLimiterPostgres({
-        storeClient: pool,
-        storeType: "pool",
-        tableName,
-        tableCreated: true,
-        clearExpiredByTimeout: false,
-        keyPrefix: o.keyPrefix,
-        points: o.points,
-        duration: o.durationMs / 1000,
-      });
+      const limiter = postgresLimiter(pool, tableName, { keyPrefix: o.keyPrefix, points: o.points, durationSeconds: o.durationMs / 1000 });
       return {
         async consume(key: string, points?: number) {
           await ready;
