@@ -3,6 +3,7 @@
 import pg from "pg";
 import type { Config } from "../config.ts";
 import { createPostgresBudgetStore, type PostgresBudgetStore } from "../connectors/hubspot/budget-postgres.ts";
+import { postgresLoginCounters, type LoginCounters } from "../server/login-counters.ts";
 import { assertReachable, unreachable } from "../db/connection-check.ts";
 import { migrateToLatest, openDatabase, type Db } from "../db/database.ts";
 import { GraphileJobQueue } from "../jobs/graphile-queue.ts";
@@ -48,6 +49,7 @@ export interface ScaleOutParts {
   pool: pg.Pool;
   queue: GraphileJobQueue;
   budgetStore: PostgresBudgetStore;
+  loginCounters: LoginCounters & { close(): void };
   close(): Promise<void>;
 }
 
@@ -57,11 +59,14 @@ export function scaleOutParts(url: string, logger: Logger, poolSize = 10): Scale
   // A listener is required (an unhandled pool error ends the process); the pool replaces the client.
   pool.on("error", (err) => logger.error({ err }, "queue pool: an idle PostgreSQL connection failed and was dropped"));
   const budgetStore = createPostgresBudgetStore(pool);
+  const loginCounters = postgresLoginCounters(pool);
   return {
     pool,
     queue: new GraphileJobQueue({ pool }),
     budgetStore,
+    loginCounters,
     async close() {
+      loginCounters.close();
       budgetStore.close();
       await pool.end();
     },
@@ -94,7 +99,8 @@ export function contextFor(config: Config, database: Db, port: number, logger: L
     },
     mailer: createMailer(config.smtp),
     sessionIdleMs: config.sessionIdleMinutes * 60_000,
-    ...(scaleOut ? { queue: scaleOut.queue } : {}),
+    // Every API process counts sign-in attempts in one place (decision 0055).
+    ...(scaleOut ? { queue: scaleOut.queue, loginThrottle: { counters: scaleOut.loginCounters } } : {}),
   });
   return { ...ctx, scaleOut };
 }

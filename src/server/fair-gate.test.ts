@@ -52,6 +52,34 @@ describe("FairGate", () => {
     expect(log).toEqual(["flood-0", "person", "flood-1", "flood-2", "flood-3"]);
   });
 
+  it("keeps the slots above suspectConcurrency for clean clients: a person starts at once beside a flood", async () => {
+    const gate = new FairGate({ concurrency: 2, suspectConcurrency: 1, perClient: 1, maxWaitingPerClient: 4, maxWaiting: 10 });
+    const log: string[] = [];
+    const flood = Array.from({ length: 3 }, (_, i) => held(log, `flood-${i}`));
+    const tasks = flood.map((f, i) => gate.run(`flood-${i}`, 1, f.task));
+    await tick();
+    // Two slots, yet only one suspect check runs.
+    expect(log).toEqual(["flood-0"]);
+    const person = held(log, "person");
+    tasks.push(gate.run("person", 0, person.task));
+    await tick();
+    expect(log).toEqual(["flood-0", "person"]);
+    expect(gate.running).toBe(2);
+    // The person's slot freed does not go to the flood.
+    person.release();
+    await tick();
+    expect(log).toEqual(["flood-0", "person"]);
+    flood[0]!.release();
+    await tick();
+    expect(log).toEqual(["flood-0", "person", "flood-1"]);
+    flood[1]!.release();
+    await tick();
+    flood[2]!.release();
+    await Promise.all(tasks);
+    expect(log).toEqual(["flood-0", "person", "flood-1", "flood-2"]);
+    expect(gate.running).toBe(0);
+  });
+
   it("refuses at once when a client's queue or the whole queue is full", async () => {
     const gate = new FairGate({ concurrency: 1, perClient: 1, maxWaitingPerClient: 1, maxWaiting: 2 });
     const log: string[] = [];

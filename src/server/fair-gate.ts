@@ -5,11 +5,16 @@
 // the next free slot instead of waiting behind the flood. A client also says how suspect it is
 // (for sign-ins: its recent failed attempts); a freed slot goes to the least suspect waiting
 // client first, so a flood spread over many addresses, each failing, waits behind people whose
-// attempts have been succeeding.
+// attempts have been succeeding. Suspect tasks (rank above 0) may also hold only
+// `suspectConcurrency` slots: the rest stay free for people with a clean record, so a sign-in
+// starts at once instead of waiting for a flood's check to end, and shares the CPU with fewer
+// of them while it runs.
 
 export interface FairGateOptions {
   /** Tasks running at once, over all clients. */
   concurrency: number;
+  /** Tasks of rank above 0 running at once; defaults to concurrency (no slot held back). */
+  suspectConcurrency?: number;
   /** Tasks running at once for one client. */
   perClient: number;
   /** Tasks one client may have waiting; more are refused at once. */
@@ -28,7 +33,9 @@ export class GateFullError extends Error {
 
 export class FairGate {
   readonly #options: FairGateOptions;
+  readonly #suspectConcurrency: number;
   #running = 0;
+  #runningSuspect = 0;
   #waitingTotal = 0;
   readonly #runningBy = new Map<string, number>();
   // Insertion order of the map is the round-robin order of clients with waiting tasks.
@@ -39,6 +46,7 @@ export class FairGate {
       if (!Number.isInteger(value) || value < (name.startsWith("maxWaiting") ? 0 : 1)) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
     }
     this.#options = options;
+    this.#suspectConcurrency = Math.min(options.suspectConcurrency ?? options.concurrency, options.concurrency);
   }
 
   get running(): number {
@@ -51,7 +59,7 @@ export class FairGate {
 
   /** Runs the task when a slot is free for this client; a lower rank is served first. */
   async run<T>(client: string, rank: number, task: () => Promise<T>): Promise<T> {
-    if (!this.#canStart(client)) {
+    if (!this.#canStart(client, rank)) {
       const queue = this.#waitingBy.get(client) ?? [];
       if (queue.length >= this.#options.maxWaitingPerClient || this.#waitingTotal >= this.#options.maxWaiting) throw new GateFullError();
       await new Promise<void>((resolve) => {
@@ -60,26 +68,32 @@ export class FairGate {
         this.#waitingTotal++;
       });
     } else {
-      this.#start(client);
+      this.#start(client, rank);
     }
     try {
       return await task();
     } finally {
-      this.#finish(client);
+      this.#finish(client, rank);
     }
   }
 
-  #canStart(client: string): boolean {
-    return this.#running < this.#options.concurrency && (this.#runningBy.get(client) ?? 0) < this.#options.perClient;
+  #canStart(client: string, rank: number): boolean {
+    return (
+      this.#running < this.#options.concurrency &&
+      (rank <= 0 || this.#runningSuspect < this.#suspectConcurrency) &&
+      (this.#runningBy.get(client) ?? 0) < this.#options.perClient
+    );
   }
 
-  #start(client: string): void {
+  #start(client: string, rank: number): void {
     this.#running++;
+    if (rank > 0) this.#runningSuspect++;
     this.#runningBy.set(client, (this.#runningBy.get(client) ?? 0) + 1);
   }
 
-  #finish(client: string): void {
+  #finish(client: string, rank: number): void {
     this.#running--;
+    if (rank > 0) this.#runningSuspect--;
     const left = (this.#runningBy.get(client) ?? 1) - 1;
     if (left === 0) this.#runningBy.delete(client);
     else this.#runningBy.set(client, left);
@@ -95,7 +109,7 @@ export class FairGate {
       let next: string | undefined;
       let best = Infinity;
       for (const [client, queue] of this.#waitingBy) {
-        if (queue[0]!.rank < best && this.#canStart(client)) {
+        if (queue[0]!.rank < best && this.#canStart(client, queue[0]!.rank)) {
           next = client;
           best = queue[0]!.rank;
         }
@@ -106,7 +120,7 @@ export class FairGate {
       this.#waitingTotal--;
       this.#waitingBy.delete(next);
       if (queue.length > 0) this.#waitingBy.set(next, queue);
-      this.#start(next);
+      this.#start(next, best);
       resolve();
     }
   }

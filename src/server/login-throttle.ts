@@ -4,12 +4,14 @@
 // theirs right are not slowed. Every attempt, for a known email or not, costs one scrypt
 // computation through a FairGate, so answers take the same time for known and unknown emails
 // and a flood from one address cannot queue other people's sign-ins behind it.
-// The counters live in this process's memory: see docs/decisions/0015-login-throttling.md.
+// The counters live in this process's memory, or in PostgreSQL when the app runs on it so every
+// API process shares them (docs/decisions/0015 and 0055); the check gate is per process.
 import { availableParallelism } from "node:os";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../core/errors.ts";
 import { verifyPassword } from "../core/security.ts";
 import { FairGate, GateFullError } from "./fair-gate.ts";
+import { memoryLoginCounters, type LoginCounter, type LoginCounters } from "./login-counters.ts";
 
 export interface LoginThrottleOptions {
   /** Failed sign-ins to one account within the window before it is blocked until the window ends. */
@@ -25,6 +27,8 @@ export interface LoginThrottleOptions {
    * which order the gate admitted them, without measuring time.
    */
   verify: (plain: string, storedHash: string) => Promise<boolean>;
+  /** Where attempts are counted; this process's memory unless the app shares PostgreSQL counters. */
+  counters: LoginCounters;
 }
 
 export const defaultLoginThrottle: LoginThrottleOptions = {
@@ -33,6 +37,7 @@ export const defaultLoginThrottle: LoginThrottleOptions = {
   windowSeconds: 15 * 60,
   concurrentChecks: Math.min(4, Math.max(1, availableParallelism())),
   verify: verifyPassword,
+  counters: memoryLoginCounters,
 };
 
 /** One sign-in attempt that passed the counters; report how it went. */
@@ -50,17 +55,19 @@ export interface LoginAttempt {
 export const standInHash = "scrypt$32768$8$3$NG2zWE_QG6LMe8D-mne9gg$sRAWbis1x-sM9dkPuqAL7p7BPJdzUn4e2_00jLexDpA";
 
 export class LoginThrottle {
-  readonly #account: RateLimiterMemory;
-  readonly #address: RateLimiterMemory;
+  readonly #account: LoginCounter;
+  readonly #address: LoginCounter;
   readonly #gate: FairGate;
   readonly #verify: LoginThrottleOptions["verify"];
 
   constructor(options: Partial<LoginThrottleOptions> = {}) {
     const o = { ...defaultLoginThrottle, ...options };
-    this.#account = new RateLimiterMemory({ keyPrefix: "login:account", points: o.accountAttempts, duration: o.windowSeconds });
-    this.#address = new RateLimiterMemory({ keyPrefix: "login:address", points: o.addressAttempts, duration: o.windowSeconds });
+    this.#account = o.counters({ keyPrefix: "login:account", points: o.accountAttempts, durationSeconds: o.windowSeconds });
+    this.#address = o.counters({ keyPrefix: "login:address", points: o.addressAttempts, durationSeconds: o.windowSeconds });
     this.#verify = o.verify;
-    this.#gate = new FairGate({ concurrency: o.concurrentChecks, perClient: 1, maxWaitingPerClient: 4, maxWaiting: 64 });
+    // One check slot is kept for attempts with a clean record (when there are two or more): a
+    // flood never holds every core, so someone's sign-in starts at once.
+    this.#gate = new FairGate({ concurrency: o.concurrentChecks, suspectConcurrency: Math.max(1, o.concurrentChecks - 1), perClient: 1, maxWaitingPerClient: 4, maxWaiting: 64 });
   }
 
   /**
@@ -70,7 +77,7 @@ export class LoginThrottle {
    */
   async begin(accountKey: string, address: string): Promise<LoginAttempt> {
     const account = accountKey.trim().toLowerCase();
-    const spent: RateLimiterMemory[] = [];
+    const spent: LoginCounter[] = [];
     // How suspect the attempt is: the address's and the account's attempts in the window that
     // have not succeeded, this one excluded. Someone who types their password right ranks 0.
     let rank = 0;

@@ -1,5 +1,6 @@
-// Admins see and revoke the workspace's API tokens and sign-in sessions; a revoked credential
-// stops working at once; a session unused for the idle timeout ends.
+// Admins see, create and revoke the workspace's API tokens and see and end its sign-in sessions;
+// a member sees and ends only their own sessions; a revoked credential stops working at once; a
+// session unused for the idle timeout ends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects } from "../support/databases.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -27,7 +28,28 @@ describe.each(dialects)("API tokens and sessions on %s", (dialect) => {
     const items = res.json().items as { name: string; role: string; lastUsedAt: string | null }[];
     expect(items.map((i) => [i.name, i.role]).sort()).toEqual([["admin", "admin"], ["member", "member"]]);
     expect(items.find((i) => i.name === "admin")?.lastUsedAt).not.toBeNull();
+    expect(items.find((i) => i.name === "member")).toMatchObject({ createdBy: { name: "Member", email: t.a.memberEmail } });
     expect(JSON.stringify(items)).not.toContain(t.a.adminToken.slice(4, 20));
+  });
+
+  it("creates an API token for admins only, whose secret is shown once and works at once", async () => {
+    expect((await t.request(t.a.memberToken, "POST", "/api/v1/api-tokens", { name: "ci", role: "member" })).statusCode).toBe(403);
+    const bad = await t.request(t.a.adminToken, "POST", "/api/v1/api-tokens", { name: " ", role: "owner" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: "validation_failed" } });
+    const created = await t.request(t.a.adminToken, "POST", "/api/v1/api-tokens", { name: "  nightly export ", role: "member" });
+    expect(created.statusCode).toBe(201);
+    const { token, secret } = created.json() as { token: { id: string; name: string; role: string; createdBy: { name: string } | null; lastUsedAt: string | null }; secret: string };
+    expect(token).toMatchObject({ name: "nightly export", role: "member", createdBy: { name: "Admin" }, lastUsedAt: null });
+    const me = await t.request(secret, "GET", "/api/v1/session");
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ role: "member", workspace: { id: t.a.id } });
+    // Listed without its secret, and now with a last use.
+    const listed = await t.request(t.a.adminToken, "GET", "/api/v1/api-tokens");
+    expect(listed.body).not.toContain(secret.slice(4));
+    expect((listed.json().items as { id: string; lastUsedAt: string | null }[]).find((i) => i.id === token.id)?.lastUsedAt).not.toBeNull();
+    expect((await t.request(t.a.adminToken, "DELETE", `/api/v1/api-tokens/${token.id}`)).statusCode).toBe(204);
+    expect((await t.request(secret, "GET", "/api/v1/session")).statusCode).toBe(401);
   });
 
   it("revokes an API token at once; another workspace's token is not found", async () => {
@@ -49,12 +71,28 @@ describe.each(dialects)("API tokens and sessions on %s", (dialect) => {
       [t.b.adminEmail, "Firefox admin", true],
       [t.b.memberEmail, "Safari member", false],
     ]);
-    expect((await t.request(null, "GET", "/api/v1/sessions", undefined, { cookie: member })).statusCode).toBe(403);
     const memberSession = items.find((s) => s.user.email === t.b.memberEmail)!;
+    const adminSession = items.find((s) => s.user.email === t.b.adminEmail)!;
+    // A member sees only their own sessions, cannot end someone else's, and a member's API token sees none.
+    const own = await t.request(null, "GET", "/api/v1/sessions", undefined, { cookie: member });
+    expect(own.statusCode).toBe(200);
+    expect((own.json().items as { id: string; current: boolean }[]).map((s) => [s.id, s.current])).toEqual([[memberSession.id, true]]);
+    expect((await t.request(null, "DELETE", `/api/v1/sessions/${adminSession.id}`, undefined, { cookie: member, origin })).statusCode).toBe(404);
+    expect((await t.request(t.b.memberToken, "GET", "/api/v1/sessions")).json()).toMatchObject({ error: { code: "forbidden" } });
     expect((await t.request(t.a.adminToken, "DELETE", `/api/v1/sessions/${memberSession.id}`)).statusCode).toBe(404);
     expect((await t.request(null, "DELETE", `/api/v1/sessions/${memberSession.id}`, undefined, { cookie: admin, origin })).statusCode).toBe(204);
     expect((await t.request(null, "GET", "/api/v1/session", undefined, { cookie: member })).statusCode).toBe(401);
     expect((await t.request(null, "GET", "/api/v1/session", undefined, { cookie: admin })).statusCode).toBe(200);
+  });
+
+  it("lets a member end their own other session", async () => {
+    const here = await signIn(t.a.memberEmail, "laptop");
+    const there = await signIn(t.a.memberEmail, "phone");
+    const items = (await t.request(null, "GET", "/api/v1/sessions", undefined, { cookie: here })).json().items as { id: string; userAgent: string }[];
+    const phone = items.find((s) => s.userAgent === "phone")!;
+    expect((await t.request(null, "DELETE", `/api/v1/sessions/${phone.id}`, undefined, { cookie: here, origin })).statusCode).toBe(204);
+    expect((await t.request(null, "GET", "/api/v1/session", undefined, { cookie: there })).statusCode).toBe(401);
+    expect((await t.request(null, "GET", "/api/v1/session", undefined, { cookie: here })).statusCode).toBe(200);
   });
 
   it("ends a session unused for the idle timeout (12 h by default), while one in use goes on", async () => {

@@ -48,3 +48,9 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Customers" }).waitFor();
 }
+
+/** For afterEach: a failed step leaves a picture of the page behind, which says more than a timeout. */
+export async function screenshotIfFailed(context: { task: { name: string; result?: { state?: string } } }, page: Page | undefined): Promise<void> {
+  if (context.task.result?.state !== "fail" || !page) return;
+  await page.screenshot({ path: `test-results/e2e-${context.task.name.replace(/[^a-z0-9]+/gi, "-")}.png` }).catch(() => undefined);
+}

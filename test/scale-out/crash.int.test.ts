@@ -7,22 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertCustomers, snapshotWorkspace, uniquelyMatchableCompanies, type CustomerSnapshot } from "../support/hubspot.ts";
 import { accountSyncJob } from "../../src/jobs/scheduler.ts";
 import { ScaleOut, sleep, waitFor, type WorkerProcess, type Workspace } from "./fixture.ts";
+import { prng } from "../support/prng.ts";
 
 // CRASH_TRIALS=20 for the figure in docs/decisions/0017; fewer in the everyday suite for time.
 const trials = Number(process.env["CRASH_TRIALS"] ?? 10);
 const finalStatuses = ["succeeded", "partial", "failed", "cancelled"];
-
-/** mulberry32: kill points vary per seed and a failure can be replayed with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("scale-out: a worker killed with SIGKILL mid-run", () => {
   let s: ScaleOut;

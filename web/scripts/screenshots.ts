@@ -221,6 +221,11 @@ async function main(): Promise<void> {
     await page.getByRole("region", { name: "Run errors" }).locator("[data-error-code]").first().waitFor();
     await shoot(page, "14-run-detail");
 
+    await page.getByRole("link", { name: "Security" }).click();
+    await page.getByRole("list", { name: "Sign-in sessions" }).getByText("This device").waitFor();
+    await page.mouse.move(0, 0);
+    await shoot(page, "21-security");
+
     await page.goto(`${url}/insights?by=industry`);
     await page.getByRole("figure", { name: "Customers by Industry" }).locator(".recharts-bar-rectangle").first().waitFor({ state: "attached" });
     await shoot(page, "15-insights");

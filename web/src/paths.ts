@@ -12,4 +12,5 @@ export const paths = {
   integrations: "/integrations",
   integration: (provider: string) => `/integrations/${encodeURIComponent(provider)}`,
   notifications: "/notifications",
+  security: "/settings/security",
 };

@@ -37,6 +37,8 @@ export const router = createBrowserRouter([
       { path: "integrations", element: screen(async () => (await import("./screens/integrations/IntegrationsRedirect.tsx")).IntegrationsRedirect) },
       { path: "integrations/:provider", element: screen(async () => (await import("./screens/integrations/CrmIntegrationScreen.tsx")).CrmIntegrationScreen) },
       { path: "notifications", element: screen(async () => (await import("./screens/notifications/NotificationsScreen.tsx")).NotificationsScreen) },
+      { path: "settings", element: <Navigate to={paths.security} replace /> },
+      { path: "settings/security", element: screen(async () => (await import("./screens/security/SecurityScreen.tsx")).SecurityScreen) },
       { path: "*", element: <NotFoundScreen /> },
     ],
   },

@@ -2,7 +2,7 @@
 // every crmsync process on every machine takes a portal's calls from one shared budget. Each
 // admission is one atomic upsert; the slot plan in budget.ts keeps HubSpot's rolling windows.
 import type pg from "pg";
-import { RateLimiterPostgres } from "rate-limiter-flexible";
+import { cleanExpiredCounters, createRateLimiterTable, postgresLimiter } from "../../db/rate-limiter-table.ts";
 import type { BudgetStore, LimiterOptions, RateLimiterLike } from "./budget.ts";
 
 export interface PostgresBudgetStoreOptions {
@@ -21,32 +21,19 @@ export interface PostgresBudgetStore extends BudgetStore {
 
 export function createPostgresBudgetStore(pool: pg.Pool, options: PostgresBudgetStoreOptions = {}): PostgresBudgetStore {
   const tableName = options.tableName ?? "crm_budget";
-  if (!/^[a-z_][a-z0-9_]*$/.test(tableName)) throw new RangeError(`tableName must be a plain identifier, got ${tableName}`);
-  const ready = createTable(pool, tableName);
+  const ready = createRateLimiterTable(pool, tableName);
   // An unhandled rejection here would end the process; callers see the error on their first call.
   ready.catch(() => undefined);
 
   // One cleaner for all limiters instead of rate-limiter-flexible's timer per limiter. Slots last
   // seconds and the daily counter a day; rows an hour past their expiry are garbage.
-  const cleaner = setInterval(() => {
-    pool.query(`delete from "${tableName}" where expire < $1`, [Date.now() - 3_600_000]).catch(() => undefined);
-  }, options.cleanupIntervalMs ?? 300_000);
-  cleaner.unref();
+  const stopCleaning = cleanExpiredCounters(pool, tableName, options.cleanupIntervalMs ?? 300_000);
 
   return {
     ready,
     shared: true,
     limiter(o: LimiterOptions): RateLimiterLike {
-      const limiter = new RateLimiterPostgres({
-        storeClient: pool,
-        storeType: "pool",
-        tableName,
-        tableCreated: true,
-        clearExpiredByTimeout: false,
-        keyPrefix: o.keyPrefix,
-        points: o.points,
-        duration: o.durationMs / 1000,
-      });
+      const limiter = postgresLimiter(pool, tableName, { keyPrefix: o.keyPrefix, points: o.points, durationSeconds: o.durationMs / 1000 });
       return {
         async consume(key: string, points?: number) {
           await ready;
@@ -55,27 +42,7 @@ export function createPostgresBudgetStore(pool: pg.Pool, options: PostgresBudget
       };
     },
     close() {
-      clearInterval(cleaner);
+      stopCleaning();
     },
   };
-}
-
-/**
- * CREATE TABLE IF NOT EXISTS is not safe against itself: processes starting together can fail
- * on pg_type ("type … already exists", or a unique violation). A transaction-scoped advisory
- * lock makes them create it one after another.
- */
-async function createTable(pool: pg.Pool, tableName: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await client.query("select pg_advisory_xact_lock(hashtext($1))", [`crmsync:create:${tableName}`]);
-    await client.query(`create table if not exists "${tableName}" (key varchar(255) primary key, points integer not null default 0, expire bigint)`);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }

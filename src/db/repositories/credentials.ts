@@ -108,16 +108,17 @@ export interface SessionView {
   userAgent: string | null;
 }
 
-/** The workspace's live sessions, most recently used first. */
-export async function listSessions(db: Kysely<Database>, workspaceId: string, idleMs: number): Promise<SessionView[]> {
+/** The workspace's live sessions (only one user's when userId is given), most recently used first. */
+export async function listSessions(db: Kysely<Database>, workspaceId: string, idleMs: number, userId?: string): Promise<SessionView[]> {
   const now = Date.now();
-  const rows = await db
+  let query = db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .select(["sessions.id", "sessions.user_id", "users.email", "users.name", "sessions.created_at", "sessions.last_seen_at", "sessions.expires_at", "sessions.user_agent"])
     .where("sessions.workspace_id", "=", workspaceId)
-    .where("sessions.expires_at", ">", new Date(now).toISOString())
-    .execute();
+    .where("sessions.expires_at", ">", new Date(now).toISOString());
+  if (userId !== undefined) query = query.where("sessions.user_id", "=", userId);
+  const rows = await query.execute();
   return rows
     .map((r) => ({
       id: r.id ?? "",
@@ -133,9 +134,11 @@ export async function listSessions(db: Kysely<Database>, workspaceId: string, id
     .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
 }
 
-/** Ends one of the workspace's sessions; false when there is none with this id. */
-export async function revokeSession(db: Kysely<Database>, workspaceId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom("sessions").where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
+/** Ends one of the workspace's sessions (only one of this user's when userId is given); false when there is none with this id. */
+export async function revokeSession(db: Kysely<Database>, workspaceId: string, id: string, userId?: string): Promise<boolean> {
+  let query = db.deleteFrom("sessions").where("workspace_id", "=", workspaceId).where("id", "=", id);
+  if (userId !== undefined) query = query.where("user_id", "=", userId);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -143,14 +146,31 @@ export interface ApiTokenView {
   id: string;
   name: string;
   role: Role;
-  createdBy: string | null;
+  /** The user who created it; null for tokens made by the CLI without a user or whose creator was deleted. */
+  createdBy: { id: string; name: string; email: string } | null;
   createdAt: string;
   lastUsedAt: string | null;
 }
 
-export async function listApiTokens(db: Kysely<Database>, workspaceId: string): Promise<ApiTokenView[]> {
-  const rows = await db.selectFrom("api_tokens").select(["id", "name", "role", "created_by", "created_at", "last_used_at"]).where("workspace_id", "=", workspaceId).orderBy("created_at", "desc").execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdBy: r.created_by, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+/** The workspace's API tokens, newest first (or only the one with this id). */
+export async function listApiTokens(db: Kysely<Database>, workspaceId: string, id?: string): Promise<ApiTokenView[]> {
+  let query = db
+    .selectFrom("api_tokens")
+    .leftJoin("users", "users.id", "api_tokens.created_by")
+    .select(["api_tokens.id", "api_tokens.name", "api_tokens.role", "api_tokens.created_at", "api_tokens.last_used_at", "users.id as user_id", "users.name as user_name", "users.email as user_email"])
+    .where("api_tokens.workspace_id", "=", workspaceId)
+    .orderBy("api_tokens.created_at", "desc")
+    .orderBy("api_tokens.id");
+  if (id !== undefined) query = query.where("api_tokens.id", "=", id);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    createdBy: r.user_id ? { id: r.user_id, name: r.user_name ?? "", email: r.user_email ?? "" } : null,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  }));
 }
 
 /** Revokes one of the workspace's API tokens; false when there is none with this id. */

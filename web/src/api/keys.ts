@@ -26,4 +26,6 @@ export const keys = {
   deals: (provider: string, companyId: string) => ["crm", provider, "deals", companyId] as const,
   notifications: ["notifications"] as const,
   notificationList: (unreadOnly: boolean) => ["notifications", "list", unreadOnly] as const,
+  apiTokens: ["api-tokens"] as const,
+  signInSessions: ["sign-in-sessions"] as const,
 };

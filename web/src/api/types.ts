@@ -311,3 +311,28 @@ export interface AppNotification {
 export interface NotificationPage extends Page<AppNotification> {
   unreadCount: number;
 }
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  createdBy: { id: string; name: string; email: string } | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedApiToken {
+  token: ApiToken;
+  /** Shown once: only its hash is stored. */
+  secret: string;
+}
+
+export interface SignInSession {
+  id: string;
+  user: { id: string; email: string; name: string };
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  current: boolean;
+}

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconActivity, IconAddressBook, IconBuilding, IconChartBar, IconPlugConnected } from "@tabler/icons-react";
+import { IconActivity, IconAddressBook, IconBuilding, IconChartBar, IconPlugConnected, IconShieldLock } from "@tabler/icons-react";
 import { Suspense, type ReactNode } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { LoadingBlock } from "../components/Loading.tsx";
@@ -23,6 +23,7 @@ const items: NavItem[] = [
   { label: "Insights", to: paths.insights, icon: <IconChartBar size={18} aria-hidden /> },
   { label: "Sync activity", to: paths.syncActivity, icon: <IconActivity size={18} aria-hidden /> },
   { label: "Integrations", to: paths.integrations, icon: <IconPlugConnected size={18} aria-hidden />, description: <WorkspaceCrmName /> },
+  { label: "Security", to: paths.security, icon: <IconShieldLock size={18} aria-hidden /> },
 ];
 
 function isCurrent(pathname: string, to: string): boolean {

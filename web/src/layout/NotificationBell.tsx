@@ -21,13 +21,13 @@ export function NotificationBell() {
   const items = latest.data?.items ?? [];
   const label = unread > 0 ? `Notifications, ${unread} unread` : "Notifications";
   return (
+    // The popover's target is the button itself: aria-haspopup belongs on it, not on the badge's wrapper.
+    <Indicator label={unread > 99 ? "99+" : unread} disabled={unread === 0} size={18} color="red" offset={4}>
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" withinPortal trapFocus>
       <Popover.Target>
-        <Indicator label={unread > 99 ? "99+" : unread} disabled={unread === 0} size={18} color="red" offset={4}>
           <ActionIcon variant="subtle" color="gray" size="lg" aria-label={label} onClick={() => setOpened((o) => !o)} aria-expanded={opened} aria-haspopup="dialog">
             <IconBell size={20} aria-hidden />
           </ActionIcon>
-        </Indicator>
       </Popover.Target>
       <Popover.Dropdown p={0} role="dialog" aria-label="Notifications">
         <Group justify="space-between" px="sm" py="xs" style={{ borderBottom: "1px solid var(--mantine-color-gray-3)" }}>
@@ -64,5 +64,6 @@ export function NotificationBell() {
         </Group>
       </Popover.Dropdown>
     </Popover>
+    </Indicator>
   );
 }

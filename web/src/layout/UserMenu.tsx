@@ -13,7 +13,9 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account menu for ${name}`}>
+        {/* Named by what it shows, after a hidden "Account menu": an aria-label would hide the visible name, workspace and role. */}
+        <UnstyledButton>
+          <span className="sr-only">Account menu: </span>
           <Group gap="xs">
             <div style={{ textAlign: "right" }}>
               <Text size="sm" fw={500} lh={1.2}>
@@ -23,7 +25,7 @@ export function UserMenu() {
                 {session.workspace.name} · {session.role}
               </Text>
             </div>
-            <Avatar size="sm" color="blue" radius="xl" name={name} />
+            <Avatar size="sm" color="blue" radius="xl" name={name} aria-hidden />
           </Group>
         </UnstyledButton>
       </Menu.Target>
