@@ -1,6 +1,6 @@
 // Accessibility of what a page shows, by axe-core inside the browser: the violations that block
 // or seriously hinder people using assistive technology, as text a failed assertion can show.
-import AxeBuilder from "@axe-core/playwright";
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 
 export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
