@@ -68,15 +68,24 @@ export class CrmConnections {
    * last connected to, so a disconnected workspace keeps its CRM's name and links; else the default.
    */
   async workspaceProvider(workspaceId: string): Promise<CrmProvider> {
-    const rows = (await connectionsOfWorkspace(this.db, workspaceId)).filter((row) => this.providers.get(row.provider) !== undefined);
-    const row = rows.find((r) => r.status === "connected") ?? rows[0];
+    const row = this.workspaceRow(await connectionsOfWorkspace(this.db, workspaceId));
     return row ? this.provider(row.provider) : this.defaultProvider();
   }
 
-  /** A workspace syncs with one CRM at a time: connecting another while one is connected is refused. */
-  private async assertNoOtherCrm(workspaceId: string, provider: CrmProvider): Promise<void> {
-    const other = (await connectionsOfWorkspace(this.db, workspaceId)).find((row) => row.status === "connected" && row.provider !== provider.id);
-    if (!other) return;
+  /** Of a workspace's connection rows (newest first), the one naming its CRM, if any. */
+  private workspaceRow(rows: readonly CrmConnection[]): CrmConnection | undefined {
+    const known = rows.filter((row) => this.providers.get(row.provider) !== undefined);
+    return known.find((r) => r.status === "connected") ?? known[0];
+  }
+
+  /**
+   * A workspace syncs with one CRM at a time: connecting another while one is connected is
+   * refused. Returns the workspace's connection rows, newest first, for the caller to reuse.
+   */
+  private async assertNoOtherCrm(workspaceId: string, provider: CrmProvider): Promise<CrmConnection[]> {
+    const rows = await connectionsOfWorkspace(this.db, workspaceId);
+    const other = rows.find((row) => row.status === "connected" && row.provider !== provider.id);
+    if (!other) return rows;
     const otherName = this.providers.get(other.provider)?.displayName ?? other.provider;
     throw new AppError("crm_other_connected", `This workspace is connected to ${otherName}; disconnect ${otherName} before connecting ${provider.displayName}.`, { connected: other.provider });
   }
@@ -110,10 +119,9 @@ export class CrmConnections {
   }
 
   private async save(workspaceId: string, provider: CrmProvider, grant: Grant, userId: string | null): Promise<void> {
-    await this.assertNoOtherCrm(workspaceId, provider);
+    const rows = await this.assertNoOtherCrm(workspaceId, provider);
     // A workspace that moves to another CRM keeps its values, but its links name the old CRM's records.
-    const rows = await connectionsOfWorkspace(this.db, workspaceId);
-    if (rows.length > 0 && (await this.workspaceProvider(workspaceId)).id !== provider.id) await forgetCrmLinks(this.db, workspaceId);
+    if (rows.length > 0 && (this.workspaceRow(rows)?.provider ?? this.defaultProvider().id) !== provider.id) await forgetCrmLinks(this.db, workspaceId);
     await saveConnection(this.db, workspaceId, provider.id, {
       authKind: grant.authKind,
       sealedCredentials: this.seal(grant.credentials),
