@@ -68,8 +68,13 @@ export class CrmConnections {
    * last connected to, so a disconnected workspace keeps its CRM's name and links; else the default.
    */
   async workspaceProvider(workspaceId: string): Promise<CrmProvider> {
+    return (await this.workspaceCrm(workspaceId)).provider;
+  }
+
+  /** The workspace's CRM with its connection row (none when it never connected one). */
+  async workspaceCrm(workspaceId: string): Promise<{ provider: CrmProvider; connection: CrmConnection | undefined }> {
     const row = this.workspaceRow(await connectionsOfWorkspace(this.db, workspaceId));
-    return row ? this.provider(row.provider) : this.defaultProvider();
+    return { provider: row ? this.provider(row.provider) : this.defaultProvider(), connection: row };
   }
 
   /** Of a workspace's connection rows (newest first), the one naming its CRM, if any. */

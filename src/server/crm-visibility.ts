@@ -3,7 +3,6 @@
 // grant, links and synced values stay stored but are not shown (product spec §2) until it is
 // connected again, with nothing to reconfigure. A manual disconnect keeps them visible as
 // ordinary data.
-import { getConnection } from "../db/repositories/connections.ts";
 import { listSyncedFields } from "../db/repositories/custom-fields.ts";
 import type { ContactRecord } from "../db/repositories/contacts.ts";
 import type { CrmLink, CustomerRecord } from "../db/repositories/customers.ts";
@@ -15,9 +14,8 @@ export type PresentedCustomer = Omit<CustomerRecord, "crmLink"> & { crmLink: Pre
 export type CustomerView = (customer: CustomerRecord) => PresentedCustomer;
 
 export async function customerView(ctx: AppContext, workspaceId: string): Promise<CustomerView> {
-  const crm = await ctx.crm.workspaceProvider(workspaceId);
+  const { provider: crm, connection } = await ctx.crm.workspaceCrm(workspaceId);
   const provider = crm.id;
-  const connection = await getConnection(ctx.db, workspaceId, provider);
   const accountId = connection?.portal_id ?? null;
   const present = (link: CrmLink): PresentedLink => ({
     provider,
@@ -40,7 +38,7 @@ export type PresentedContact = ContactRecord & { externalUrl: string | null };
 
 /** Contacts with the page of their CRM record, as the workspace's connector builds it. */
 export async function contactView(ctx: AppContext, workspaceId: string): Promise<(contact: ContactRecord) => PresentedContact> {
-  const crm = await ctx.crm.workspaceProvider(workspaceId);
-  const accountId = (await getConnection(ctx.db, workspaceId, crm.id))?.portal_id ?? null;
+  const { provider: crm, connection } = await ctx.crm.workspaceCrm(workspaceId);
+  const accountId = connection?.portal_id ?? null;
   return (contact) => ({ ...contact, externalUrl: contact.externalId === null ? null : crm.recordUrl(accountId, "contact", contact.externalId) });
 }
