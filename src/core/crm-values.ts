@@ -14,11 +14,16 @@ import type { FieldDefinition, FieldOption, FieldValue } from "./fields.ts";
 
 export type CrmValueResult = { ok: true; value: FieldValue } | { ok: false; reason: string };
 
-/** The options of a select imported from a HubSpot bool property (product spec §3.3). */
+/** The options of a select imported from a CRM's boolean (HubSpot bool, Salesforce boolean; product spec §3.3, §8). */
 export const booleanSelectOptions: readonly FieldOption[] = [
   { value: "Yes", label: "Yes" },
   { value: "No", label: "No" },
 ];
+
+/** How field import maps a CRM boolean: a Yes/No select with its own copy of the options. */
+export function booleanSelectMapping(): { supported: true; type: "select"; options: FieldOption[] } {
+  return { supported: true, type: "select", options: booleanSelectOptions.map((option) => ({ ...option })) };
+}
 
 const epochMillis = /^-?\d+$/;
 

@@ -1,5 +1,5 @@
 // Which HubSpot properties can become crmsync custom fields, and as what (product spec §3.3).
-import { booleanSelectOptions } from "../../core/crm-values.ts";
+import { booleanSelectMapping } from "../../core/crm-values.ts";
 import type { FieldOption, FieldType } from "../../core/fields.ts";
 
 export interface HubSpotPropertyOption {
@@ -132,13 +132,13 @@ export function mapHubSpotProperty(prop: HubSpotProperty, object: HubSpotObject)
         case "checkbox":
           return { supported: true, type: "multi_select", options: copyOptions(prop) };
         case "booleancheckbox":
-          return { supported: true, type: "select", options: booleanSelectOptions.map((option) => ({ ...option })) };
+          return booleanSelectMapping();
         default:
           return unsupported;
       }
     case "bool":
       return prop.fieldType === "booleancheckbox" || prop.fieldType === "select" || prop.fieldType === "radio"
-        ? { supported: true, type: "select", options: booleanSelectOptions.map((option) => ({ ...option })) }
+        ? booleanSelectMapping()
         : unsupported;
     default:
       return unsupported;

@@ -1,7 +1,7 @@
 // Which Salesforce fields can become crmsync custom fields, and as what (product spec §8):
 // the describe `type` decides, formula fields import read-only with their result type, and
 // the rest is refused with the reason shown beside the field.
-import { booleanSelectOptions } from "../../core/crm-values.ts";
+import { booleanSelectMapping } from "../../core/crm-values.ts";
 import type { FieldOption } from "../../core/fields.ts";
 import type { CatalogProperty } from "../../sync/connector.ts";
 import type { DescribeField } from "./client.ts";
@@ -60,7 +60,7 @@ export function mapSalesforceField(field: DescribeField): FieldMapping {
     case "multipicklist":
       return { supported: true, type: "multi_select", options: picklistOptions(field) };
     case "boolean":
-      return { supported: true, type: "select", options: booleanSelectOptions.map((option) => ({ ...option })) };
+      return booleanSelectMapping();
     default:
       return { supported: false, reason: otherwise };
   }
