@@ -75,6 +75,11 @@ export const stateKeys = {
   watermarkMs: "accounts.watermark_ms",
 } as const;
 
+/** Whether account sync has finished a full pass for the workspace (so its companies are linked). */
+export async function accountSyncHasFinished(db: Kysely<Database>, workspaceId: string, provider: string): Promise<boolean> {
+  return (await getSyncState(db, workspaceId, provider, stateKeys.lastFullAt)) !== null;
+}
+
 // Customers a link/values step handles in one transaction: fewer, larger commits write each
 // touched page once instead of once a batch (the repositories chunk statements themselves).
 // Customers in id order sit on pages all over the customers table and its indexes, so a batch

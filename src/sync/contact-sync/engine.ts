@@ -31,7 +31,7 @@ import {
   markContactsSynced,
   type ContactRecord,
 } from "../../db/repositories/contacts.ts";
-import { getSyncState } from "../../db/repositories/crm-mirror.ts";
+import { accountSyncHasFinished } from "../account-sync.ts";
 import { listLinkedCustomers } from "../../db/repositories/customer-links.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import { countRunErrors } from "../../db/repositories/sync-runs.ts";
@@ -117,8 +117,7 @@ export class ContactRun extends CrmPage {
       } else {
         const account = await getSyncSettings(this.db, this.workspaceId, this.deps.provider);
         if (!account.accountSyncEnabled) throw new ContactRunStopped("account_sync_failed", `The synced-companies source needs account sync (${this.deps.crmName} Sync) on.`);
-        const lastAccountRun = await getSyncState(this.db, this.workspaceId, this.deps.provider, "accounts.last_full_at");
-        if (lastAccountRun === null) throw new ContactRunStopped("account_sync_failed", "Account sync has not finished a run yet, so there are no linked companies to read contacts from.");
+        if (!(await accountSyncHasFinished(this.db, this.workspaceId, this.deps.provider))) throw new ContactRunStopped("account_sync_failed", "Account sync has not finished a run yet, so there are no linked companies to read contacts from.");
       }
     }
     await this.save({ phase: this.nextAfter("check"), cursor: null });

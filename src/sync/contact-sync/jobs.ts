@@ -5,7 +5,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { createRun, findActiveRun, listRuns, transitionRun } from "../../db/repositories/sync-runs.ts";
-import { getSyncState } from "../../db/repositories/crm-mirror.ts";
+import { accountSyncHasFinished } from "../account-sync.ts";
 import { getSyncSettings } from "../../db/repositories/sync-settings.ts";
 import type { Database, SyncRun } from "../../db/schema.ts";
 import { LeaseLostError, RetryLaterError, type EnqueueInput, type JobHandler, type JobQueue } from "../../jobs/queue.ts";
@@ -140,7 +140,7 @@ async function waitsForFirstAccountRun(deps: ContactSyncJobDeps, workspaceId: st
   if (kind === "push" || settings.source.kind !== "synced_companies") return false;
   if (Date.now() - queuedAt.getTime() > firstAccountRunWaitMs) return false;
   if (!(await getSyncSettings(deps.db, workspaceId, deps.provider.id)).accountSyncEnabled) return false;
-  if ((await getSyncState(deps.db, workspaceId, deps.provider.id, "accounts.last_full_at")) !== null) return false;
+  if (await accountSyncHasFinished(deps.db, workspaceId, deps.provider.id)) return false;
   const [latest] = (await listRuns(deps.db, workspaceId, { limit: 1, kind: "accounts" })).items;
   return latest === undefined || latest.status === "queued" || latest.status === "running";
 }
