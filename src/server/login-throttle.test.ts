@@ -72,3 +72,44 @@ describe("sign-ins during a flood of wrong ones", () => {
     expect(await orderDuringFlood(throttle, flood)).toEqual(["guess-0", "right", "guess-1", "guess-2", "guess-3", "guess-4"]);
   });
 });
+
+// A blocked client that retries at once would cost a request each time; its refusals are held
+// (docs/decisions/0058). Seen through a hold the test releases, not through timings.
+describe("refusals of a blocked address", () => {
+  function holdingThrottle(maxHeldRefusals: number) {
+    const holds: Array<{ ms: number; release: () => void }> = [];
+    const throttle = new LoginThrottle({
+      addressAttempts: 1,
+      accountAttempts: 100,
+      maxHeldRefusals,
+      verify: () => Promise.resolve(false),
+      hold: (ms) => new Promise((resolve) => holds.push({ ms, release: () => resolve() })),
+    });
+    return { throttle, holds };
+  }
+  const refused = async (promise: Promise<unknown>) => promise.then(() => "admitted", (error: { code?: string }) => error.code);
+
+  it("answers 429 only once the hold is over, holding no longer than the block lasts", async () => {
+    const { throttle, holds } = holdingThrottle(10);
+    await (await throttle.begin("a@alpha.test", "192.0.2.1")).check("wrong", "stored");
+    let answered = false;
+    const refusal = refused(throttle.begin("b@alpha.test", "192.0.2.1")).finally(() => (answered = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(holds).toHaveLength(1);
+    expect(holds[0]!.ms).toBe(1000);
+    expect(answered).toBe(false);
+    holds[0]!.release();
+    expect(await refusal).toBe("rate_limited");
+  });
+
+  it("answers at once beyond the refusals it may hold, so held sockets stay bounded", async () => {
+    const { throttle, holds } = holdingThrottle(2);
+    await (await throttle.begin("a@alpha.test", "192.0.2.1")).check("wrong", "stored");
+    const refusals = [1, 2, 3, 4].map((i) => refused(throttle.begin(`b${i}@alpha.test`, "192.0.2.1")));
+    // Held ones would never settle here: nothing releases them before this line.
+    expect(await Promise.all(refusals.slice(2))).toEqual(["rate_limited", "rate_limited"]);
+    expect(holds).toHaveLength(2);
+    for (const h of holds) h.release();
+    expect(await Promise.all(refusals.slice(0, 2))).toEqual(["rate_limited", "rate_limited"]);
+  });
+});

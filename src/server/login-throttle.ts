@@ -29,6 +29,16 @@ export interface LoginThrottleOptions {
   verify: (plain: string, storedHash: string) => Promise<boolean>;
   /** Where attempts are counted; this process's memory unless the app shares PostgreSQL counters. */
   counters: LoginCounters;
+  /**
+   * How long a refusal is held before it is answered (never past the block's end). A flood's
+   * refusals cost this process a request each; holding them turns a client that retries at once
+   * into one request per hold, at the price of a timer, not of CPU (docs/decisions/0058).
+   */
+  refusalHoldMs: number;
+  /** Refusals held at once; beyond that they are answered at once, so held sockets stay bounded. */
+  maxHeldRefusals: number;
+  /** Waits the hold out; tests pass one they release themselves to see the order without timing. */
+  hold: (ms: number) => Promise<void>;
 }
 
 export const defaultLoginThrottle: LoginThrottleOptions = {
@@ -38,6 +48,9 @@ export const defaultLoginThrottle: LoginThrottleOptions = {
   concurrentChecks: Math.min(4, Math.max(1, availableParallelism())),
   verify: verifyPassword,
   counters: memoryLoginCounters,
+  refusalHoldMs: 1000,
+  maxHeldRefusals: 256,
+  hold: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** One sign-in attempt that passed the counters; report how it went. */
@@ -59,12 +72,15 @@ export class LoginThrottle {
   readonly #address: LoginCounter;
   readonly #gate: FairGate;
   readonly #verify: LoginThrottleOptions["verify"];
+  readonly #options: Pick<LoginThrottleOptions, "refusalHoldMs" | "maxHeldRefusals" | "hold">;
+  #heldRefusals = 0;
 
   constructor(options: Partial<LoginThrottleOptions> = {}) {
     const o = { ...defaultLoginThrottle, ...options };
     this.#account = o.counters({ keyPrefix: "login:account", points: o.accountAttempts, durationSeconds: o.windowSeconds });
     this.#address = o.counters({ keyPrefix: "login:address", points: o.addressAttempts, durationSeconds: o.windowSeconds });
     this.#verify = o.verify;
+    this.#options = o;
     // One check slot is kept for attempts with a clean record (when there are two or more): a
     // flood never holds every core, so someone's sign-in starts at once.
     this.#gate = new FairGate({ concurrency: o.concurrentChecks, suspectConcurrency: Math.max(1, o.concurrentChecks - 1), perClient: 1, maxWaitingPerClient: 4, maxWaiting: 64 });
@@ -90,6 +106,7 @@ export class LoginThrottle {
       if (!(error instanceof RateLimiterRes)) throw error;
       // The other counter's point is given back: a refused attempt is not an attempt.
       await Promise.all(spent.map((limiter) => limiter.reward(limiter === this.#address ? address : account, 1)));
+      await this.#holdRefusal(error.msBeforeNext);
       throw tooManyAttempts(error.msBeforeNext);
     }
     return {
@@ -101,6 +118,7 @@ export class LoginThrottle {
         } catch (error) {
           if (!(error instanceof GateFullError)) throw error;
           await Promise.all([this.#address.reward(address, 1), this.#account.reward(account, 1)]);
+          await this.#holdRefusal(1000);
           throw tooManyAttempts(1000);
         }
       },
@@ -108,6 +126,17 @@ export class LoginThrottle {
         await Promise.all([this.#account.delete(account), this.#address.reward(address, 1)]);
       },
     };
+  }
+
+  async #holdRefusal(msBeforeNext: number): Promise<void> {
+    const { refusalHoldMs, maxHeldRefusals, hold } = this.#options;
+    if (this.#heldRefusals >= maxHeldRefusals || refusalHoldMs <= 0) return;
+    this.#heldRefusals++;
+    try {
+      await hold(Math.min(refusalHoldMs, msBeforeNext));
+    } finally {
+      this.#heldRefusals--;
+    }
   }
 }
 
