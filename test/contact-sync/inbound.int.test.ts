@@ -58,6 +58,21 @@ describe.each(dialects)("contact sync: inbound from a list on %s", (dialect: Dia
     expect(second.counters.read).toBe(1);
   });
 
+  it("names two HubSpot contacts claiming one phone in the same run phone_taken, not contact_already_linked", async () => {
+    const first = await c.addContact({ firstname: "Sam", lastname: "First", email: uniqueEmail("sam"), phone: "+1 303 555 0147", lifecyclestage: "customer" });
+    const twin = await c.addContact({ firstname: "Sam", lastname: "Twin", phone: "+1 303 555 0147", lifecyclestage: "customer" });
+    const list = await c.createList("same-run-twins", [first, twin]);
+    await c.configure({ mode: "inbound", source: { kind: "list", listId: list } });
+    const run = await c.h.latestRun(c.ws, "contacts");
+    const firstLocal = await c.contactByExternalId(first);
+    expect(firstLocal).toMatchObject({ phones: ["+13035550147"] });
+    expect(await c.contactByExternalId(twin)).toBeUndefined();
+    const errors = await c.errors(run);
+    expect(errors.map((e) => e.code)).toEqual(["phone_taken"]);
+    expect(errors[0]).toMatchObject({ crmId: twin, recordId: firstLocal!.id });
+    expect(errors[0]!.message).toContain(first);
+  });
+
   it("links a contact known only by one of HubSpot's additional emails instead of duplicating it", async () => {
     const emails = { old: uniqueEmail("old"), now: uniqueEmail("now"), second: uniqueEmail("second"), own: uniqueEmail("own") };
     const known = await c.createContact({ name: "Known By Old Address", emails: [emails.old] });

@@ -43,6 +43,7 @@ import {
 import type { ContactSyncRecordStatus } from "../../db/schema.ts";
 import type { CrmContact } from "../ports.ts";
 import { CrmWrites } from "./crm-writes.ts";
+import type { ErrorInput } from "./run-book.ts";
 import { ContactRunStopped, fieldColumn, iso, parseMs, trimmed } from "./types.ts";
 
 /** Not changed in crmsync since it was last in step with the CRM (sync writes stamp both times alike). */
@@ -110,6 +111,36 @@ export class CrmPage extends CrmWrites {
       out[field] = changedAt === crmMergeFillMs ? { value: values[field], changedAt, filledByCrmMerge: true } : { value: values[field], changedAt };
     }
     return out;
+  }
+
+  /**
+   * A CRM contact whose handle belongs to a contact already linked to another CRM contact. When
+   * that contact was taken in by this same pass, two CRM contacts claim one email or phone right
+   * now (`email_taken` / `phone_taken`, §4.3); a link from an earlier pass is
+   * `contact_already_linked`, whatever the other CRM contact holds today.
+   */
+  private handleTakenError(crmId: string, taken: { contactId: string; linkedTo: string; via: "email" | "phone" }, holder: ContactRecord | undefined): ErrorInput {
+    const syncedMs = parseMs(holder?.lastSyncedAt);
+    const thisPass = syncedMs !== null && syncedMs >= parseMs(this.checkpoint.passStartedAt)!;
+    const crm = this.deps.crmName;
+    if (thisPass) {
+      return {
+        code: taken.via === "email" ? "email_taken" : "phone_taken",
+        message: `${crm} contacts ${taken.linkedTo} and ${crmId} have the same ${taken.via}; the first was taken into contact ${taken.contactId} and ${crmId} was skipped.`,
+        recordType: "contact",
+        recordId: taken.contactId,
+        crmId,
+        details: { linkedTo: taken.linkedTo, via: taken.via },
+      };
+    }
+    return {
+      code: "contact_already_linked",
+      message: `${crm} contact ${crmId} shares its ${taken.via} with contact ${taken.contactId}, which is already linked to ${crm} contact ${taken.linkedTo}; it was skipped.`,
+      recordType: "contact",
+      recordId: taken.contactId,
+      crmId,
+      details: { linkedTo: taken.linkedTo, via: taken.via },
+    };
   }
 
   /**
@@ -185,14 +216,7 @@ export class CrmPage extends CrmWrites {
             await this.record([
               decision.code === "contact_missing_handle"
                 ? { code: decision.code, message: `${this.deps.crmName} contact ${record.id} has no email and no usable phone, so it was not imported.`, recordType: "contact", recordId: null, crmId: record.id }
-                : {
-                    code: decision.code,
-                    message: `${this.deps.crmName} contact ${record.id} shares its ${decision.via} with contact ${decision.contactId}, which is already linked to ${this.deps.crmName} contact ${decision.linkedTo}; it was skipped.`,
-                    recordType: "contact",
-                    recordId: decision.contactId,
-                    crmId: record.id,
-                    details: { linkedTo: decision.linkedTo, via: decision.via },
-                  },
+                : this.handleTakenError(record.id, decision, contacts.get(decision.contactId)),
             ]);
             break;
           case "update": {
