@@ -73,6 +73,18 @@ describe.each(dialects)("contact sync: inbound from a list on %s", (dialect: Dia
     expect(errors[0]!.message).toContain(first);
   });
 
+  it("counts only the list's contacts: changes elsewhere in the portal are neither read nor skipped", async () => {
+    const members = [await c.addContact({ firstname: "In", lastname: "List", email: uniqueEmail("in") }), await c.addContact({ firstname: "Also", lastname: "In", email: uniqueEmail("also") })];
+    const outsiders = [await c.addContact({ firstname: "Not", lastname: "Member", email: uniqueEmail("out1") }), await c.addContact({ firstname: "Nor", lastname: "This", email: uniqueEmail("out2") })];
+    const list = await c.createList("two-members", members);
+    await c.configure({ mode: "inbound", source: { kind: "list", listId: list }, lifecycleStages: [] });
+    for (const id of outsiders) await c.patchRemote(id, { firstname: "Elsewhere" });
+    await c.patchRemote(members[0]!, { firstname: "Changed" });
+    const run = await c.runNow();
+    expect(run.message).toContain("(incremental)");
+    expect(run.counters).toMatchObject({ read: 1, skipped: 0, updated: 1 });
+  });
+
   it("links a contact known only by one of HubSpot's additional emails instead of duplicating it", async () => {
     const emails = { old: uniqueEmail("old"), now: uniqueEmail("now"), second: uniqueEmail("second"), own: uniqueEmail("own") };
     const known = await c.createContact({ name: "Known By Old Address", emails: [emails.old] });

@@ -229,7 +229,7 @@ export class ContactRun extends CrmPage {
         if (rec && rec.crmModifiedAt !== null && rec.crmModifiedAt === r.modifiedAt) return false;
         return (rec !== undefined && rec.seenAt >= (memberSince ?? passStartedAt)) || linked.has(r.id);
       });
-      this.counts.skipped += records.length - relevant.length;
+      // Changes outside the source are none of this run's business: not read, not skipped.
       const customerOf = new Map(relevant.map((r) => [r.id, known.get(r.id)?.customerId ?? null]));
       await this.processRecords(relevant, customerOf, known);
     }
