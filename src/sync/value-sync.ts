@@ -89,7 +89,7 @@ async function syncBatch(
           recordType: "customer",
           recordId: customer.id,
           crmId: mapping.object === "company" ? customer.companyId : customer.dealId,
-          details: { field: field.key, property: mapping.property, value: raw },
+          details: { field: field.key, object: mapping.object, property: mapping.property, value: raw },
         });
         continue;
       }

@@ -133,9 +133,11 @@ describe.each(dialects)("account sync: values on %s", (dialect: Dialect) => {
       recordType: "customer",
       recordId: customerId,
       crmId: companyId,
-      details: { field: key("company", "annualrevenue"), property: "annualrevenue", value: "1,234" },
+      details: { field: key("company", "annualrevenue"), object: "company", property: "annualrevenue", value: "1,234" },
       hint: "Fix the value in HubSpot, or refresh the field definition if its options changed.",
     });
+    // The error links to the company's page in HubSpot (0-2: companies).
+    expect(errors[0]!.crmUrl).toMatch(new RegExp(`/record/0-2/${companyId}$`));
     expect(errors[0]?.message).toContain("1,234");
 
     // Fixed in HubSpot: the next run takes it.

@@ -71,6 +71,8 @@ describe.each(dialects)("contact sync: inbound from a list on %s", (dialect: Dia
     expect(errors.map((e) => e.code)).toEqual(["phone_taken"]);
     expect(errors[0]).toMatchObject({ crmId: twin, recordId: firstLocal!.id });
     expect(errors[0]!.message).toContain(first);
+    // The error links to the skipped contact's page in HubSpot (0-1: contacts).
+    expect(errors[0]!.crmUrl).toMatch(new RegExp(`/record/0-1/${twin}$`));
   });
 
   it("counts only the list's contacts: changes elsewhere in the portal are neither read nor skipped", async () => {

@@ -56,6 +56,7 @@ export interface RunErrorJson {
   recordType: string | null;
   recordId: string | null;
   crmId: string | null;
+  crmUrl: string | null;
   details: Record<string, unknown>;
 }
 

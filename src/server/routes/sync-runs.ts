@@ -4,6 +4,7 @@ import { crmRateLimits, notFound, syncErrorCodes, syncErrorInfo, type CrmRateLim
 import { defaultPageSize, maxPageSize } from "../../db/pagination.ts";
 import { countRunErrors, getRun, listRunErrors, listRuns } from "../../db/repositories/sync-runs.ts";
 import type { SyncError, SyncRun } from "../../db/schema.ts";
+import type { RecordObject } from "../../sync/connector.ts";
 import { principalOf } from "../auth.ts";
 import { errorBodySchema } from "../errors.ts";
 import type { RouteModule } from "./route.ts";
@@ -42,6 +43,7 @@ const runErrorSchema = z.object({
   recordType: z.string().nullable(),
   recordId: z.string().nullable(),
   crmId: z.string().nullable(),
+  crmUrl: z.string().nullable().describe("The page of the CRM record the error names, when it names one in the workspace's CRM."),
   details: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
 });
@@ -70,9 +72,18 @@ export function presentRun(run: SyncRun): z.infer<typeof runSchema> {
   };
 }
 
-/** crmName: the display name of the run's CRM, for the hint. */
-function presentError(error: SyncError, crmName: string): z.infer<typeof runErrorSchema> {
+/** The CRM object an error's crmId is: contact errors name contacts; value errors say which object. */
+function crmObjectOf(error: SyncError, details: Record<string, unknown>): RecordObject | null {
+  if (error.record_type === "contact") return "contact";
+  const object = details.object;
+  return object === "company" || object === "deal" || object === "contact" ? object : null;
+}
+
+/** crmName: the display name of the run's CRM, for the hint; recordUrl: its record pages (null when the workspace has moved CRMs). */
+function presentError(error: SyncError, crmName: string, recordUrl: ((object: RecordObject, id: string) => string | null) | null): z.infer<typeof runErrorSchema> {
   const known = (syncErrorCodes as readonly string[]).includes(error.code);
+  const details = JSON.parse(error.details) as Record<string, unknown>;
+  const object = error.crm_id === null ? null : crmObjectOf(error, details);
   return {
     id: error.id,
     code: error.code,
@@ -81,7 +92,8 @@ function presentError(error: SyncError, crmName: string): z.infer<typeof runErro
     recordType: error.record_type,
     recordId: error.record_id,
     crmId: error.crm_id,
-    details: JSON.parse(error.details) as Record<string, unknown>,
+    crmUrl: object !== null && recordUrl !== null ? recordUrl(object, error.crm_id!) : null,
+    details,
     createdAt: error.created_at,
   };
 }
@@ -144,7 +156,9 @@ export const syncRunRoutes: RouteModule = (app, ctx) => {
       if (!run) throw notFound("Sync run", request.params.id);
       const page = await listRunErrors(ctx.db, workspaceId, run.id, request.query);
       const crmName = ctx.crm.providers.get(run.provider)?.displayName ?? run.provider;
-      return { items: page.items.map((e) => presentError(e, crmName)), nextCursor: page.nextCursor };
+      const { provider: crm, connection } = await ctx.crm.workspaceCrm(workspaceId);
+      const recordUrl = crm.id === run.provider ? (object: RecordObject, id: string) => crm.recordUrl(connection?.portal_id ?? null, object, id) : null;
+      return { items: page.items.map((e) => presentError(e, crmName, recordUrl)), nextCursor: page.nextCursor };
     },
   );
 };

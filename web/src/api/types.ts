@@ -135,6 +135,7 @@ export interface RunError {
   recordType: string | null;
   recordId: string | null;
   crmId: string | null;
+  crmUrl: string | null;
   details: Record<string, unknown>;
   createdAt: string;
 }
