@@ -13,4 +13,5 @@ export const paths = {
   integration: (provider: string) => `/integrations/${encodeURIComponent(provider)}`,
   notifications: "/notifications",
   security: "/settings/security",
+  workspaceSettings: "/settings/workspace",
 };

@@ -39,6 +39,7 @@ export const router = createBrowserRouter([
       { path: "notifications", element: screen(async () => (await import("./screens/notifications/NotificationsScreen.tsx")).NotificationsScreen) },
       { path: "settings", element: <Navigate to={paths.security} replace /> },
       { path: "settings/security", element: screen(async () => (await import("./screens/security/SecurityScreen.tsx")).SecurityScreen) },
+      { path: "settings/workspace", element: screen(async () => (await import("./screens/workspace-settings/WorkspaceSettingsScreen.tsx")).WorkspaceSettingsScreen) },
       { path: "*", element: <NotFoundScreen /> },
     ],
   },

@@ -28,4 +28,5 @@ export const keys = {
   notificationList: (unreadOnly: boolean) => ["notifications", "list", unreadOnly] as const,
   apiTokens: ["api-tokens"] as const,
   signInSessions: ["sign-in-sessions"] as const,
+  workspaceSettings: ["workspace-settings"] as const,
 };

@@ -337,3 +337,17 @@ export interface SignInSession {
   userAgent: string | null;
   current: boolean;
 }
+
+export interface WorkspaceSettings {
+  /** ISO 3166 two-letter country of phone numbers written without a country code. */
+  defaultCountry: string | null;
+  personalDomains: { allow: string[]; deny: string[] };
+  contactLimit: number;
+}
+
+export interface WorkspaceSettingsChange {
+  defaultCountry?: string | null;
+  personalDomains?: { allow?: string[]; deny?: string[] };
+  /** null: back to the default. */
+  contactLimit?: number | null;
+}

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconActivity, IconAddressBook, IconBuilding, IconChartBar, IconPlugConnected, IconShieldLock } from "@tabler/icons-react";
+import { IconActivity, IconAddressBook, IconBuilding, IconChartBar, IconPlugConnected, IconSettings, IconShieldLock } from "@tabler/icons-react";
 import { Suspense, type ReactNode } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { LoadingBlock } from "../components/Loading.tsx";
@@ -23,12 +23,13 @@ const items: NavItem[] = [
   { label: "Insights", to: paths.insights, icon: <IconChartBar size={18} aria-hidden /> },
   { label: "Sync activity", to: paths.syncActivity, icon: <IconActivity size={18} aria-hidden /> },
   { label: "Integrations", to: paths.integrations, icon: <IconPlugConnected size={18} aria-hidden />, description: <WorkspaceCrmName /> },
+  { label: "Workspace", to: paths.workspaceSettings, icon: <IconSettings size={18} aria-hidden /> },
   { label: "Security", to: paths.security, icon: <IconShieldLock size={18} aria-hidden /> },
 ];
 
+/** The entry of the screen shown or of a screen below it (/customers/fields is under Customers). */
 function isCurrent(pathname: string, to: string): boolean {
-  const section = `/${to.split("/")[1] ?? ""}`;
-  return pathname === to || pathname.startsWith(`${section}/`) || pathname === section;
+  return pathname === to || pathname.startsWith(`${to}/`);
 }
 
 export function AppLayout() {
