@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { issueApiToken, provisionUser, provisionWorkspace } from "../accounts.ts";
 import { ConfigError, loadConfig, type Config } from "../config.ts";
 import { AppError } from "../core/errors.ts";
+import { listFields, removeSyncMapping } from "../db/repositories/custom-fields.ts";
 import { getWorkspace, listWorkspaces } from "../db/repositories/workspaces.ts";
 import type { Role } from "../db/schema.ts";
 import type { GraphileWorker } from "../jobs/graphile-queue.ts";
@@ -192,6 +193,32 @@ token
       const issued = await issueApiToken(database.db, { workspaceId, name: opts.name, role: opts.role });
       console.log(issued.token);
       console.error(`Token ${issued.id} (${opts.role}) for workspace ${workspaceId}. Store it now: it is not shown again.`);
+    } finally {
+      await database.close();
+    }
+  });
+
+const field = program.command("field").description("Support actions on custom fields");
+field
+  .command("unmap")
+  .description("Remove only a synced field's CRM mapping: the field and its values stay and become editable; the CRM no longer writes it")
+  .argument("<field>", "the field's key (as in the API's fields) or id")
+  .option("--workspace <id>", "workspace id (default: the only one)")
+  .action(async (keyOrId: string, opts: { workspace?: string }) => {
+    const { cfg, logger } = setup();
+    const workspaceId = await resolveWorkspaceId(cfg, logger, opts.workspace);
+    const database = await openMigratedDatabase(cfg, logger);
+    try {
+      const all = [...(await listFields(database.db, workspaceId, "customer")), ...(await listFields(database.db, workspaceId, "contact"))];
+      const found = all.find((f) => f.id === keyOrId) ?? all.find((f) => f.key === keyOrId);
+      if (!found) throw new AppError("not_found", `No custom field with the key or id "${keyOrId}" in workspace ${workspaceId}.`);
+      if (!found.syncMapping) {
+        console.log(`The field "${found.label}" (${found.key}) is not synced from a CRM; nothing to remove.`);
+        return;
+      }
+      const { provider, object, property } = found.syncMapping;
+      await removeSyncMapping(database.db, workspaceId, found.id);
+      console.log(`The field "${found.label}" (${found.key}) no longer syncs from ${provider} ${object} property ${property}; its values stay and can be edited.`);
     } finally {
       await database.close();
     }

@@ -1,30 +1,17 @@
 // `crmsync user create` takes the password from stdin (or a prompt) instead of the command line,
 // where other users of the machine would see it.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../src/core/security.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { findUserByEmail } from "../../src/db/repositories/users.ts";
+import { runCli } from "../support/cli.ts";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "crmsync-user-"));
 
-function crmsync(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const { DATABASE_URL: _url, ...env } = process.env;
-    const child = spawn(process.execPath, ["bin/crmsync.js", ...args], { cwd: repoRoot, env: { ...env, DATA_DIR: dir }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const crmsync = (args: string[], stdin: string) => runCli(args, { dataDir: dir, stdin });
 
 describe("crmsync user create", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
