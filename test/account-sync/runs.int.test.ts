@@ -280,13 +280,14 @@ describe("account sync: a run survives a crash and a shutdown", () => {
     expect(donePages).toBeLessThan(pages);
     // The crashed worker's lease would last 60 s; a worker started on this machine sees that the
     // process holding it is gone and takes the run over at once.
-    expect((await h.t.ctx.queue.listJobs({ workspaceId: h.ws.id, status: "running" }))[0]?.leaseExpiresAt?.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    const deadLease = (await h.t.ctx.queue.listJobs({ workspaceId: h.ws.id, status: "running" }))[0]!.leaseExpiresAt!.getTime();
+    expect(deadLease).toBeGreaterThan(Date.now() + 30_000);
     h.emu.store.faults.clear();
     h.resetCounters();
-    const restarted = Date.now();
     h.startWorker();
     await h.drain();
-    expect(Date.now() - restarted).toBeLessThan(30_000);
+    // Done while the dead worker's lease still ran: taken over, not waited out.
+    expect(Date.now()).toBeLessThan(deadLease);
     const resumed = (await accountsRun(h.ws.id))!;
     expect(resumed.id).toBe(run.id);
     expect(resumed.status).toBe("succeeded");
@@ -309,11 +310,10 @@ describe("account sync: a run survives a crash and a shutdown", () => {
       return r && r.status === "running" && pagesDone(r.checkpoint) >= 2 ? r : undefined;
     });
 
-    const started = Date.now();
+    // Stopping at a checkpoint, not after the whole run: pages are left (asserted below) and the
+    // run is handed back. (A wall-clock bound here failed on a loaded machine: it measured the
+    // machine, not the behaviour.)
     await h.stopWorker();
-    const stopMs = Date.now() - started;
-    // Without stopping at a checkpoint, shutting down would wait for the whole run (~3 s here).
-    expect(stopMs).toBeLessThan(1_000);
     const paused = (await accountsRun(h.ws.id))!;
     expect(paused.id).toBe(run.id);
     expect(paused.status).toBe("queued");
