@@ -28,7 +28,7 @@ describe.each(dialects)("contact sync: inbound from a list on %s", (dialect: Dia
     expect(view.mode).toBe("inbound");
     const run = view.lastRun ?? (await c.h.latestRun(c.ws, "contacts"));
     const done = await c.h.latestRun(c.ws, "contacts");
-    expect(done).toMatchObject({ kind: "contacts", trigger: "enable", status: "partial" });
+    expect(done).toMatchObject({ provider: "hubspot", kind: "contacts", trigger: "enable", status: "partial" });
     expect(run.id).toBe(done.id);
 
     const annLocal = await c.contactByExternalId(ann);

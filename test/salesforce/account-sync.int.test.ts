@@ -65,7 +65,7 @@ describe.each(dialects)("Salesforce account sync on %s", (dialect) => {
     await h.ok("POST", "/api/v1/crm/salesforce/import-fields", { properties: [{ object: "company", name: "Industry" }, { object: "deal", name: "StageName" }] }, h.t.a);
     await h.enableSync(h.t.a);
     const run = await h.latestRun(h.t.a);
-    expect(run).toMatchObject({ status: "succeeded" });
+    expect(run).toMatchObject({ provider: "salesforce", status: "succeeded" });
     // /limits, the Accounts and Opportunities 2,000 a call, two describes at import are not on the run.
     expect(run.crmCalls.byEndpoint).toEqual({ limits: 1, query: Math.ceil(accounts / 2_000) + Math.ceil(opportunities / 2_000) });
 

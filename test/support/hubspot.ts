@@ -34,6 +34,7 @@ export interface CustomerJson {
 
 export interface RunJson {
   id: string;
+  provider: string;
   kind: string;
   trigger: string;
   status: string;

@@ -16,6 +16,7 @@ const pauseLimit = (stored: string): CrmRateLimit => crmRateLimits.find((l) => l
 
 export const runSchema = z.object({
   id: z.string(),
+  provider: z.string().describe("The CRM the run synced with (hubspot, salesforce)."),
   kind: z.enum(runKinds),
   trigger: z.enum(["schedule", "enable", "import", "manual", "link", "create"]),
   status: z.enum(runStatuses),
@@ -51,6 +52,7 @@ const runErrorSchema = z.object({
 export function presentRun(run: SyncRun): z.infer<typeof runSchema> {
   return {
     id: run.id,
+    provider: run.provider,
     kind: run.kind,
     trigger: run.trigger,
     status: run.status,

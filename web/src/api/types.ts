@@ -109,6 +109,7 @@ export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed
 
 export interface SyncRun {
   id: string;
+  provider: string;
   kind: RunKind;
   trigger: RunTrigger;
   status: RunStatus;
